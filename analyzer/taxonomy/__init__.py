@@ -1,0 +1,87 @@
+"""Load the versioned taxonomy (taxonomy.yaml): target groups, capabilities, data sources.
+
+Ids are stable (primer section 2). Parents are implied: a finding on ``foreign_journalist``
+is also about ``journalist``, so label filters and evaluation expand through ``parent``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PATH = Path(__file__).with_name("taxonomy.yaml")
+KINDS = {"groups": "group", "capabilities": "capability", "data_sources": "data_source"}
+
+
+@dataclass
+class Label:
+    id: str
+    kind: str  # group | capability | data_source
+    name: str
+    gloss: str
+    parent: str | None = None
+    zh: list[str] = field(default_factory=list)
+    weak: list[str] = field(default_factory=list)
+    zh_regex: list[str] = field(default_factory=list)
+    en: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Taxonomy:
+    version: str
+    labels: dict[str, Label]
+    context: dict[str, list[str]]
+
+    def of_kind(self, kind: str) -> list[Label]:
+        return [lab for lab in self.labels.values() if lab.kind == kind]
+
+    def ancestors(self, label: str) -> list[str]:
+        """The label itself, then its parent chain."""
+        out = []
+        cur: str | None = label
+        while cur and cur in self.labels and cur not in out:
+            out.append(cur)
+            cur = self.labels[cur].parent
+        return out or [label]
+
+    def descendants(self, label: str) -> list[str]:
+        """The label and every label that has it as an ancestor (for --label filters)."""
+        return [k for k in self.labels if label in self.ancestors(k)] or [label]
+
+    def expand(self, labels: list[str] | set[str]) -> set[str]:
+        return {a for lab in labels for a in self.ancestors(lab)}
+
+    def gloss(self, label: str) -> str | None:
+        lab = self.labels.get(label)
+        return lab.gloss if lab else None
+
+    def kind_of(self, label: str) -> str | None:
+        lab = self.labels.get(label)
+        return lab.kind if lab else None
+
+
+@functools.lru_cache(maxsize=4)
+def load(path: str | Path = PATH) -> Taxonomy:
+    import yaml
+
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    labels: dict[str, Label] = {}
+    for section, kind in KINDS.items():
+        for id_, spec in (data.get(section) or {}).items():
+            spec = spec or {}
+            labels[id_] = Label(
+                id=id_, kind=kind, name=spec.get("name") or id_, gloss=spec.get("gloss") or "",
+                parent=spec.get("parent"), zh=list(spec.get("zh") or []), weak=list(spec.get("weak") or []),
+                zh_regex=list(spec.get("zh_regex") or []), en=list(spec.get("en") or []),
+                exclude=list(spec.get("exclude") or []), sources=list(spec.get("sources") or []),
+            )
+    for lab in labels.values():
+        for pat in lab.en + lab.zh_regex:
+            re.compile(pat)
+        if lab.parent and lab.parent not in labels:
+            raise ValueError(f"taxonomy: {lab.id} has unknown parent {lab.parent}")
+    return Taxonomy(str(data.get("version", "0")), labels, {k: list(v) for k, v in (data.get("context") or {}).items()})

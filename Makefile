@@ -1,0 +1,45 @@
+# Entry points named in the README. Everything installs from this repository's own files.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DB ?= analyzer.db
+
+.PHONY: demo test setup setup-ml system model lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: install python3-venv" >&2; exit 1; }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.base: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+$(VENV)/.ml: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,ml]'
+	touch $@
+
+system:
+	WITH_CHROMIUM=$(WITH_CHROMIUM) ./scripts/system-deps.sh
+
+setup: system $(VENV)/.base
+
+setup-ml: system $(VENV)/.ml
+
+model: setup-ml
+	$(BIN)/analyzer model build
+
+# The main job on the bundled samples: a fresh database, then the summary and the findings.
+demo: setup
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(BIN)/analyzer analyze samples/corpus --db $(DB); test $$? -le 3
+	$(BIN)/analyzer findings --db $(DB) --kind group --format table
+
+test: model
+	$(BIN)/ruff check analyzer tests bench
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: setup
+	$(BIN)/python bench/bench_pipeline.py
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache

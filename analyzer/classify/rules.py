@@ -1,0 +1,273 @@
+"""Explainable rules: taxonomy terms plus the targeting test of primer 3.3.
+
+A group label needs more than a mention. A clause earns one when an identity term is
+*operationalised*: used as a filter, trigger, list, model or recognised attribute. Strong
+terms (涉疆人员, 三非外国人, Falun Gong) need an operational cue anywhere in the clause or its
+heading; weak terms (民族, 记者, 学生) need one right next to them or an identity frame
+(民族属性, 按民族筛选, an enumeration of watched person types). Context that refutes —
+slogans, addresses, organisation names, service counters, epidemic wording, boilerplate
+zones — removes the group and says so in the trace. Every finding carries the matched span
+and a sentence saying why.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from analyzer.normalize import Normalized, normalize
+from analyzer.records import Finding
+from analyzer.taxonomy import Taxonomy, load
+
+# Fallbacks when taxonomy.yaml has no context section (it normally does).
+DEFAULT_CONTEXT = {
+    "operational_zh": ["预警", "告警", "报警", "布控", "比对", "比中", "推送", "识别", "筛选", "检索", "查询",
+                       "统计", "过滤", "管控", "稳控", "监控", "监测", "关注", "建档", "建库", "专题库", "人员库",
+                       "标签", "积分", "研判", "轨迹", "分析", "核查", "排查", "采集", "入住", "购票", "到达",
+                       "出现", "聚集", "红黄绿", "分级", "名单", "数据库", "档案", "撒网", "抓拍"],
+    "operational_en": ["alerts?", "alarms?", "warn(?:ing|ings)?", "flag(?:s|ged|ging)?", "track(?:s|ed|ing)?",
+                       "monitor(?:s|ed|ing)?", "watch ?lists?", "databases?", "identif(?:y|ies|ied|ication)",
+                       "recogni[sz](?:e|es|ed|ing|tion)", "detect(?:s|ed|ing|ion)?", "filter(?:s|ed|ing)?",
+                       "screen(?:s|ed|ing)?", "profil(?:e|es|ed|ing)", "tag(?:s|ged|ging)?", "label(?:s|led|ling)?",
+                       "grad(?:e|es|ed|ing)", "categori[sz](?:e|es|ed|ing)"],
+    "service_zh": ["服务窗口", "办理", "便民", "窗口", "宣传", "培训", "慰问", "咨询", "接待", "教学", "诊疗",
+                   "餐饮", "就餐"],
+    "service_en": ["service counter", "visa", "reception", "canteen", "press conference", "training"],
+    "epidemic_zh": ["疫情", "新冠", "密接", "次密接", "健康码", "行程码", "核酸", "隔离观察", "防疫"],
+    "epidemic_en": ["covid", "epidemic", "pandemic", "close contacts?"],
+    "person_nouns_zh": ["人员", "人口", "人员库", "对象", "群体", "人群", "人士", "分子", "人"],
+    "attribute_zh": ["属性", "类别", "类型", "字段", "标签", "身份", "籍贯", "户籍地", "身份证号段", "号段"],
+}
+# A weak term immediately followed by one of these is part of a name, not a category of people.
+NAME_SUFFIX = re.compile(r"^(?:路|街|大街|大道|巷|广场|公园|中学|小学|学校|幼儿园|大学|学院|医院|宾馆|酒店|饭店|"
+                         r"委员会|局|委|办|厅|处|科|协会|学会|研究|事务|团结|复兴|特色|风情|文化|服饰|歌舞|乐器|"
+                         r"工作|干部|地区|自治|乡|村|节|会堂|出版|报社|站|会|证|招待|发布|融媒)")
+CUE_WINDOW = 10  # characters around a weak term in which an operational cue must appear
+
+
+@dataclass
+class Hit:
+    label: str
+    start: int  # in normalised text
+    end: int
+    term: str
+    strong: bool
+
+
+@dataclass
+class Trace:
+    """What the rules saw, for the reason string and for debugging rules (eval --explain)."""
+
+    hits: list[Hit] = field(default_factory=list)
+    refuted: list[tuple[str, str]] = field(default_factory=list)  # (label, why)
+    cues: list[str] = field(default_factory=list)
+
+
+class RulesClassifier:
+    """Term matcher and targeting test over one clause at a time."""
+
+    method = "rules"
+
+    def __init__(self, taxonomy: Taxonomy | None = None):
+        self.tax = taxonomy or load()
+        ctx = {**DEFAULT_CONTEXT, **{k: v for k, v in self.tax.context.items() if v}}
+        self.ctx = ctx
+        # term -> [(label, strong)]
+        self.terms: dict[str, list[tuple[str, bool]]] = {}
+        for lab in self.tax.labels.values():
+            for t in lab.zh:
+                self.terms.setdefault(t, []).append((lab.id, True))
+            for t in lab.weak:
+                self.terms.setdefault(t, []).append((lab.id, False))
+        # labels whose terms are prefixes of a longer term should fire with it
+        self.term_re = _overlapping(self.terms)
+        # For each term, every (label, strong, length) of the terms that are its prefixes, so a
+        # longer match (民族属性) still fires the labels of the shorter term (民族).
+        self.prefix_labels: dict[str, list[tuple[str, bool, int]]] = {}
+        for t in self.terms:
+            self.prefix_labels[t] = [(lab, strong, k) for k in range(1, len(t) + 1)
+                                     for lab, strong in self.terms.get(t[:k], [])]
+        self.zh_regex = [(lab.id, re.compile(p)) for lab in self.tax.labels.values() for p in lab.zh_regex]
+        self.en_regex = {
+            lab.id: re.compile(r"(?<![A-Za-z])(?:" + "|".join(f"(?:{p})" for p in lab.en) + r")(?![A-Za-z])", re.I)
+            for lab in self.tax.labels.values() if lab.en
+        }
+        self.excludes: dict[str, set[str]] = {}
+        for lab in self.tax.labels.values():
+            for x in lab.exclude:
+                self.excludes.setdefault(x, set()).add(lab.id)
+        self.exclude_re = _overlapping(self.excludes) if self.excludes else None
+        self.op_zh = _overlapping({t: True for t in ctx["operational_zh"]})
+        self.op_en = re.compile(r"(?<![A-Za-z])(?:" + "|".join(ctx["operational_en"]) + r")(?![A-Za-z])", re.I)
+        self.service_zh = _overlapping({t: True for t in ctx["service_zh"]})
+        self.service_en = re.compile(r"(?<![A-Za-z])(?:" + "|".join(ctx["service_en"]) + r")(?![A-Za-z])", re.I)
+        self.epidemic_zh = _overlapping({t: True for t in ctx["epidemic_zh"]})
+        self.epidemic_en = re.compile(r"(?<![A-Za-z])(?:" + "|".join(ctx["epidemic_en"]) + r")(?![A-Za-z])", re.I)
+        self.frame_after = re.compile(
+            "^(?:" + "|".join(map(re.escape, sorted(ctx["person_nouns_zh"] + ctx["attribute_zh"], key=len,
+                                                    reverse=True))) + ")")
+
+    # -- matching -----------------------------------------------------------------------------
+
+    def hits(self, n: Normalized) -> list[Hit]:
+        text = n.text
+        out: list[Hit] = []
+        for m in self.term_re.finditer(text):
+            term = m.group(1)
+            for label, strong, length in self.prefix_labels[term]:
+                out.append(Hit(label, m.start(), m.start() + length, text[m.start():m.start() + length], strong))
+        for label, rx in self.zh_regex:
+            for m in rx.finditer(text):
+                out.append(Hit(label, m.start(), m.end(), m.group(0), True))
+        if re.search(r"[A-Za-z]{3}", text):
+            for label, rx in self.en_regex.items():
+                for m in rx.finditer(text):
+                    out.append(Hit(label, m.start(), m.end(), m.group(0), True))
+        # drop hits that sit inside an exclusion phrase of the same label
+        if self.exclude_re is not None and out:
+            spans = [(m.start(), m.start() + len(m.group(1)), self.excludes[m.group(1)])
+                     for m in self.exclude_re.finditer(text)]
+            if spans:
+                out = [h for h in out if not any(s <= h.start and h.end <= e and h.label in labs
+                                                  for s, e, labs in spans)]
+        # dedupe (label, start)
+        seen: set[tuple[str, int]] = set()
+        uniq = []
+        for h in sorted(out, key=lambda h: (h.start, -(h.end - h.start))):
+            if (h.label, h.start) not in seen:
+                seen.add((h.label, h.start))
+                uniq.append(h)
+        return uniq
+
+    # -- targeting test -----------------------------------------------------------------------
+
+    def classify(self, text: str, *, context: list[str] | None = None, zone: str | None = None,
+                 marker: str | None = None, trace: Trace | None = None) -> list[Finding]:
+        """Findings for one clause. ``context`` is its section path (headings above it)."""
+        n = normalize(text)
+        t = n.text
+        hits = self.hits(n)
+        if trace is not None:
+            trace.hits = hits
+        if not hits:
+            return []
+        tax = self.tax
+        ctx_text = normalize(" ".join(context or [])).text
+        op_spans = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in self.op_zh.finditer(t)]
+        op_spans += [(m.start(), m.end(), m.group(0)) for m in self.op_en.finditer(t)]
+        cap_hits = [h for h in hits if tax.kind_of(h.label) in ("capability", "data_source")]
+        heading_ops = bool(self.op_zh.search(ctx_text) or self.op_en.search(ctx_text)) or any(
+            tax.kind_of(h.label) == "capability" for h in self.hits(normalize(ctx_text))) if ctx_text else False
+        clause_ops = bool(op_spans) or any(h.strong for h in cap_hits)
+        epidemic = bool(self.epidemic_zh.search(t) or self.epidemic_en.search(t))
+        service = [m.group(1) for m in self.service_zh.finditer(t)] + [m.group(0) for m in self.service_en.finditer(t)]
+        group_hits = [h for h in hits if tax.kind_of(h.label) == "group"]
+        strong_groups = [h for h in group_hits if h.strong and self._not_name(t, h)]
+        findings: list[Finding] = []
+        mandatory = " (marked ★: mandatory)" if marker == "★" else (" (marked ▲: important)" if marker == "▲" else "")
+
+        def refute(label: str, why: str) -> None:
+            if trace is not None:
+                trace.refuted.append((label, why))
+
+        best: dict[str, tuple[float, Hit, str, str]] = {}
+
+        def offer(label: str, score: float, hit: Hit, reason: str, tier: str) -> None:
+            if label not in best or score > best[label][0]:
+                best[label] = (score, hit, reason, tier)
+
+        for h in group_hits:
+            if zone == "boilerplate":
+                refute(h.label, "boilerplate zone")
+                continue
+            if epidemic:
+                refute(h.label, "epidemic-control context")
+                continue
+            if not self._not_name(t, h):
+                refute(h.label, f"'{h.term}' is part of a name or slogan")
+                continue
+            near = self._near_cue(op_spans, h)
+            near_service = any(s for s in service)
+            if h.strong:
+                if clause_ops:
+                    if near_service and not near:
+                        refute(h.label, f"service wording ({service[0]})")
+                        continue
+                    cue = near[2] if near else (op_spans[0][2] if op_spans else cap_hits[0].term)
+                    offer(h.label, 0.9 if marker in ("★", "▲") else 0.88, h,
+                          f"names the group ('{h.term}') with an operational cue ('{cue}') in the same clause"
+                          + mandatory, "A")
+                elif heading_ops:
+                    offer(h.label, 0.75, h, f"names the group ('{h.term}') under a heading about surveillance "
+                          f"('{ctx_text[:30]}')", "A")
+                elif near_service:
+                    refute(h.label, f"service wording ({service[0]})")
+                else:
+                    refute(h.label, "mentioned without an operational cue")
+            else:
+                frame = self._frame(t, h)
+                enum = any(abs(s.start - h.end) <= 12 or abs(h.start - s.end) <= 12 for s in strong_groups
+                           if s.label != h.label) and clause_ops
+                if frame and (clause_ops or heading_ops):
+                    offer(h.label, 0.8, h, f"'{h.term}' used as a category of people ('{frame}') with an "
+                          "operational cue" + mandatory, "A")
+                elif near and not near_service:
+                    offer(h.label, 0.7, h, f"'{h.term}' next to an operational cue ('{near[2]}')" + mandatory, "B")
+                elif enum:
+                    offer(h.label, 0.7, h, f"'{h.term}' listed beside other watched groups", "B")
+                else:
+                    refute(h.label, f"weak term '{h.term}' without a targeting frame")
+        for label, (score, h, reason, tier) in best.items():
+            a, b = n.raw_span(h.start, h.end)
+            findings.append(Finding("group", label, score, "rules", text[a:b], a, b, reason, tier))
+
+        seen_caps: dict[str, Hit] = {}
+        people = bool(group_hits) or bool(re.search(r"人员|人像|人脸|人口|对象|嫌疑|旅客|车辆|person|people|individual|"
+                                                     r"passenger|vehicle|face", t, re.I))
+        for h in cap_hits:
+            if h.label in seen_caps:
+                continue
+            if not h.strong and not people:
+                continue
+            seen_caps[h.label] = h
+            kind = tax.kind_of(h.label) or "capability"
+            a, b = n.raw_span(h.start, h.end)
+            score = 0.8 if h.strong else 0.6
+            findings.append(Finding(kind, h.label, score, "rules", text[a:b], a, b,
+                                    f"{'term' if h.strong else 'weak term'} '{h.term}' ({tax.labels[h.label].name})",
+                                    "C"))
+        return findings
+
+    def _not_name(self, t: str, h: Hit) -> bool:
+        """False when the term continues into a street, school, organisation or slogan."""
+        if h.end < len(t) and NAME_SUFFIX.match(t[h.end:h.end + 4]) and not self.frame_after.match(t[h.end:]):
+            return False
+        return not (h.start >= 2 and t[h.start - 2:h.start] in ("中华", "各族"))
+
+    def _frame(self, t: str, h: Hit) -> str | None:
+        m = self.frame_after.match(t[h.end:h.end + 6])
+        if m:
+            return h.term + m.group(0)
+        before = t[max(0, h.start - 4):h.start]
+        if re.search(r"按|根据|依据|区分|识别|筛选|检索", before):
+            return before + h.term
+        return None
+
+    @staticmethod
+    def _near_cue(op_spans: list[tuple[int, int, str]], h: Hit) -> tuple[int, int, str] | None:
+        for s in op_spans:
+            if s[1] >= h.start - CUE_WINDOW and s[0] <= h.end + CUE_WINDOW:
+                return s
+        return None
+
+
+def _overlapping(terms: dict) -> re.Pattern[str]:
+    """One regex that reports the longest term starting at every position (overlaps kept)."""
+    alts = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True) if t)
+    return re.compile(f"(?=({alts}))")
+
+
+@functools.lru_cache(maxsize=2)
+def default() -> RulesClassifier:
+    return RulesClassifier()

@@ -1,0 +1,274 @@
+"""The `analyzer` command: a thin layer that parses options, calls one library function and
+prints. Data goes to stdout, progress and logs to stderr. Library errors become one line
+(`Error: …`) and exit code 1; a batch in which some files failed exits with 3.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                  help="Find surveillance aimed at groups of people in Chinese public-security procurement "
+                       "documents, with citable evidence (clause, page, box, sha256, reason).")
+model_app = typer.Typer(no_args_is_help=True, help="Build and inspect the offline transformers model.")
+app.add_typer(model_app, name="model")
+
+EXIT_SOME_FAILED = 3
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    ndjson = "ndjson"
+
+
+class Method(str, Enum):
+    rules = "rules"
+    model = "model"
+    auto = "auto"
+
+
+class Ocr(str, Enum):
+    auto = "auto"
+    force = "force"
+    off = "off"
+
+
+DbOpt = Annotated[Path, typer.Option("--db", help="SQLite database file.", envvar="ANALYZER_DB")]
+FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _err(msg: str) -> None:
+    from analyzer.export import terminal_safe
+
+    sys.stderr.write(terminal_safe(msg) + "\n")
+
+
+def handle_errors(fn):
+    """Turn library errors into one clear line and exit 1 (re-raise under ANALYZER_RAISE_ERRORS)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from analyzer.errors import AnalyzerError
+
+        try:
+            return fn(*args, **kwargs)
+        except (AnalyzerError, ValueError, FileNotFoundError, PermissionError) as ex:
+            if os.environ.get("ANALYZER_RAISE_ERRORS"):
+                raise
+            _err(f"Error: {ex}")
+            raise typer.Exit(1) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+
+    return wrapper
+
+
+def _open_store(db: Path, must_exist: bool = True):
+    from analyzer.errors import AnalyzerError
+    from analyzer.store import Store
+
+    if must_exist and not db.exists():
+        raise AnalyzerError(f"no database at {db}; run `analyzer analyze PATH --db {db}` first")
+    return Store(db)
+
+
+@app.command()
+@handle_errors
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders (recursive) and ZIP archives.")],
+    db: DbOpt = Path("analyzer.db"),
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: CPU cores).")] = None,
+    method: Annotated[Method, typer.Option(help="Classifier: rules, model, or auto (both when available).")]
+    = Method.rules,
+    ocr: Annotated[Ocr, typer.Option(help="OCR pages without usable text (auto), every page, or none.")]
+    = Ocr.auto,
+    force: Annotated[bool, typer.Option("--force", help="Re-analyse files even when unchanged.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Ingest documents into the database, segment them into clauses and flag targeting."""
+    from analyzer.pipeline import Options
+    from analyzer.pipeline import analyze as run
+
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    store = _open_store(db, must_exist=False)
+    progress_cb, finish = _progress(quiet)
+    summary = run(paths, store, workers=workers, options=Options(method=method.value, ocr_mode=ocr.value,
+                                                                   force=force), progress=progress_cb)
+    finish()
+    for path, status, error in summary.failed:
+        _err(f"{status}: {error if path in error else f'{path}: {error}'}")
+    for path in summary.needs_ocr:
+        _err(f"needs_ocr: {path}: some pages have no text layer and OCR was not possible")
+    if not quiet:
+        _print_summary(store, summary)
+    store.close()
+    if summary.failed:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} files"),
+                        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                        console=Console(stderr=True), transient=True)
+    task = progress.add_task("analyzing", total=None, rate="")
+    progress.start()
+    import time
+
+    t0 = time.perf_counter()
+
+    def cb(path: str, rec) -> None:
+        progress.advance(task)
+        done = progress.tasks[0].completed
+        progress.update(task, rate=f"{done / max(1e-6, time.perf_counter() - t0):.1f} files/s",
+                        description=Path(path.split("!")[-1]).name[:30])
+
+    return cb, progress.stop
+
+
+def _print_summary(store, summary) -> None:
+    from analyzer.export import write_table
+
+    s = store.summary()
+    rows = [{"": "files seen", "count": summary.files}, {"": "analysed now", "count": summary.analyzed},
+            {"": "unchanged, skipped", "count": summary.skipped},
+            {"": "documents in db", "count": s["documents"]}, {"": "pages", "count": s["pages"]},
+            {"": "clauses", "count": s["clauses"]}, {"": "flagged clauses (any group)", "count": s["flagged_clauses"]}]
+    rows += [{"": f"  status {k}", "count": v} for k, v in sorted(s["by_status"].items())]
+    rows += [{"": f"  group {k}", "count": v} for k, v in s["by_group"].items()]
+    write_table(rows, sys.stdout)
+
+
+FINDING_COLUMNS = ["document", "sha256", "page", "kind", "label", "score", "method", "text", "evidence", "bbox",
+                   "evidence_start", "evidence_end", "reason", "tier", "clause_number", "marker", "section_path",
+                   "gloss", "buyer", "project_number", "clause_id"]
+
+
+@app.command()
+@handle_errors
+def findings(
+    db: DbOpt = Path("analyzer.db"),
+    fmt: FmtOpt = Fmt.table,
+    label: Annotated[str | None, typer.Option(help="Only this taxonomy id (and its children).")] = None,
+    document: Annotated[str | None, typer.Option(help="Only this document (file name, path or sha256).")] = None,
+    kind: Annotated[str | None, typer.Option(help="group, capability or data_source.")] = None,
+) -> None:
+    """List findings with their evidence: quoted clause, page, box, file hash and reason."""
+    from analyzer.export import write
+
+    store = _open_store(db)
+    rows = store.findings(label=label, document=document, kind=kind)
+    cols = ["document", "page", "kind", "label", "score", "method", "evidence", "text"] \
+        if fmt == Fmt.table else FINDING_COLUMNS
+    write(rows, fmt.value, sys.stdout, cols)
+
+
+DOC_COLUMNS = ["name", "status", "error", "format", "pages", "clauses", "findings", "notice_type", "project_number",
+               "buyer", "buyer_is_police", "budget_yuan", "award_yuan", "winner", "region", "sha256", "paths"]
+
+
+@app.command()
+@handle_errors
+def documents(
+    db: DbOpt = Path("analyzer.db"),
+    fmt: FmtOpt = Fmt.table,
+    status: Annotated[str | None, typer.Option(help="Only this status (ok, failed, needs_ocr, …); "
+                                                     "'failed' lists every failure.")] = None,
+) -> None:
+    """List documents with status, errors and tender metadata."""
+    from analyzer.export import write
+
+    store = _open_store(db)
+    cols = ["name", "status", "format", "pages", "clauses", "findings", "notice_type", "project_number", "buyer",
+            "budget_yuan", "error"] if fmt == Fmt.table else DOC_COLUMNS + ["dates", "project_name", "agency",
+                                                                             "parent_sha256"]
+    write(store.documents(status), fmt.value, sys.stdout, cols)
+
+
+def _read_jsonl(path: str):
+    import json
+
+    from analyzer.errors import AnalyzerError
+
+    fh = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    try:
+        for n, line in enumerate(fh, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as ex:
+                raise AnalyzerError(f"{path}: line {n} is not JSON ({ex.msg})") from None
+            if not isinstance(obj, dict) or "text" not in obj:
+                raise AnalyzerError(f"{path}: line {n} needs an object with a \"text\" field")
+            yield obj
+    finally:
+        if fh is not sys.stdin:
+            fh.close()
+
+
+@app.command()
+@handle_errors
+def classify(
+    input: Annotated[str, typer.Option("--input", "-i", help="JSONL file of {\"id\", \"text\"}, or - for stdin.")],
+    method: Annotated[Method, typer.Option(help="rules, model or auto.")] = Method.rules,
+) -> None:
+    """Classify clauses given as JSON lines; print one JSON line per input with groups and capabilities."""
+    import json
+
+    from analyzer.classify.api import classify_texts
+
+    items = list(_read_jsonl(input))
+    for item, res in zip(items, classify_texts([str(i["text"]) for i in items], method.value), strict=True):
+        res = {"id": item.get("id"), **res}
+        sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
+
+
+@app.command(name="eval")
+@handle_errors
+def eval_cmd(
+    input: Annotated[str, typer.Option("--input", "-i", help="Labelled JSONL: {id, text, groups, capabilities}.")],
+    method: Annotated[Method, typer.Option(help="rules, model or auto.")] = Method.rules,
+    fmt: FmtOpt = Fmt.table,
+    errors: Annotated[bool, typer.Option("--errors", help="Also list the misclassified clauses (stderr).")] = False,
+) -> None:
+    """Precision, recall and F1 per label and overall on a labelled set."""
+    from analyzer.evaluate import evaluate
+    from analyzer.export import write
+
+    items = list(_read_jsonl(input))
+    report = evaluate(items, method.value)
+    if errors:
+        for e in report["errors"]:
+            _err(f"{e['id']}: gold={e['gold']} pred={e['pred']} :: {e['text'][:100]}")
+    if fmt in (Fmt.json,):
+        import json
+
+        sys.stdout.write(json.dumps({k: v for k, v in report.items() if k != "errors"}, ensure_ascii=False,
+                                    indent=2) + "\n")
+    else:
+        write(report["rows"], fmt.value, sys.stdout)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Precision, recall and F1 per label on a labelled set (parents implied on both sides)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+def evaluate(items: list[dict], method: str = "rules") -> dict:
+    from analyzer.classify.api import findings_for_texts
+    from analyzer.taxonomy import load
+
+    tax = load()
+    preds = findings_for_texts([str(i["text"]) for i in items], method)
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    kinds: dict[str, str] = {}
+    errors = []
+    any_tp = any_fp = any_fn = 0
+    for item, fs in zip(items, preds, strict=True):
+        for kind, key in (("group", "groups"), ("capability", "capabilities")):
+            gold = tax.expand(item.get(key) or [])
+            pred = tax.expand({f.label for f in fs if f.kind == kind})
+            for lab in gold | pred:
+                kinds[lab] = kind
+            for lab in gold & pred:
+                tp[lab] += 1
+            for lab in pred - gold:
+                fp[lab] += 1
+            for lab in gold - pred:
+                fn[lab] += 1
+            if kind == "group":
+                if gold != pred:
+                    errors.append({"id": item.get("id"), "gold": sorted(gold), "pred": sorted(pred),
+                                   "text": item["text"]})
+                g, p = bool(gold), bool(pred)
+                any_tp += g and p
+                any_fp += p and not g
+                any_fn += g and not p
+
+    def prf(t: int, f_p: int, f_n: int) -> tuple[float, float, float]:
+        p = t / (t + f_p) if t + f_p else 0.0
+        r = t / (t + f_n) if t + f_n else 0.0
+        return round(p, 3), round(r, 3), round(2 * p * r / (p + r), 3) if p + r else 0.0
+
+    rows = []
+    for lab in sorted(kinds, key=lambda k: (kinds[k], k)):
+        p, r, f1 = prf(tp[lab], fp[lab], fn[lab])
+        rows.append({"kind": kinds[lab], "label": lab, "precision": p, "recall": r, "f1": f1,
+                     "support": tp[lab] + fn[lab], "tp": tp[lab], "fp": fp[lab], "fn": fn[lab]})
+    overall = {}
+    for kind in ("group", "capability"):
+        labs = [k for k in kinds if kinds[k] == kind]
+        t, f_p, f_n = (sum(c[k] for k in labs) for c in (tp, fp, fn))
+        p, r, f1 = prf(t, f_p, f_n)
+        overall[kind] = {"precision": p, "recall": r, "f1": f1, "support": t + f_n}
+        rows.append({"kind": kind, "label": "ALL (micro)", "precision": p, "recall": r, "f1": f1,
+                     "support": t + f_n, "tp": t, "fp": f_p, "fn": f_n})
+    p, r, f1 = prf(any_tp, any_fp, any_fn)
+    overall["targets_any_group"] = {"precision": p, "recall": r, "f1": f1}
+    rows.append({"kind": "group", "label": "ANY GROUP (clause)", "precision": p, "recall": r, "f1": f1,
+                 "support": any_tp + any_fn, "tp": any_tp, "fp": any_fp, "fn": any_fn})
+    return {"method": method, "items": len(items), "overall": overall, "rows": rows, "errors": errors}

@@ -1,0 +1,79 @@
+"""HTML notice pages: a real parser (lxml via BeautifulSoup), declared encodings honoured,
+scripts and navigation dropped, tables kept row by row."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from analyzer.errors import EmptyFile
+from analyzer.ingest.text import decode
+from analyzer.records import Document, Page, TableRow
+
+_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_XML_DECL = re.compile(rb"""<\?xml[^>]+encoding=["']([A-Za-z0-9_\-]+)""", re.I)
+DROP_TAGS = ["script", "style", "noscript", "iframe", "nav", "template", "svg", "head"]
+
+
+def declared_encoding(data: bytes) -> str | None:
+    head = data[:4096]
+    m = _META.search(head) or _XML_DECL.search(head)
+    return m.group(1).decode("ascii") if m else None
+
+
+def _cell(el) -> str:
+    return " ".join(el.get_text(" ").split())
+
+
+def read(path: Path) -> Document:
+    from bs4 import BeautifulSoup
+
+    data = path.read_bytes()
+    if not data.strip():
+        raise EmptyFile(f"{path.name}: empty file")
+    text, enc = decode(data, declared_encoding(data))
+    soup = BeautifulSoup(text, "lxml")
+    title = soup.title.get_text(strip=True) if soup.title else None
+    for tag in soup(DROP_TAGS):
+        tag.decompose()
+    tables: list[list[TableRow]] = []
+    for table in soup.find_all("table"):
+        if table.find_parent("table") is not None:
+            continue
+        rows: list[TableRow] = []
+        header: list[str] = []
+        for tr in table.find_all("tr"):
+            if tr.find_parent("table") is not table:
+                continue
+            cells = [_cell(td) for td in tr.find_all(["td", "th"], recursive=False)]
+            if not any(cells):
+                continue
+            if not header and (tr.find("th") is not None or len(rows) == 0):
+                header = cells
+                if tr.find("th") is not None or len(table.find_all("tr")) > 2:
+                    continue
+            rows.append(TableRow(cells, header))
+        tables.append(rows)
+        table.replace_with(f"\n\x00TABLE{len(tables) - 1}\x00\n")
+    lines: list[str] = []
+    spans: list[tuple[int, int]] = []
+    page_rows: list[TableRow] = []
+    pos = 0
+    for raw_line in soup.get_text("\n").split("\n"):
+        line = " ".join(raw_line.split())
+        if not line:
+            continue
+        m = re.fullmatch("\x00TABLE(\\d+)\x00", line)
+        items = [r.text for r in tables[int(m.group(1))]] if m else [line]
+        if m:
+            page_rows.extend(tables[int(m.group(1))])
+        for item in items:
+            if m:
+                spans.append((pos, pos + len(item)))
+            lines.append(item)
+            pos += len(item) + 1
+    body = "\n".join(lines)
+    if not body.strip():
+        raise EmptyFile(f"{path.name}: no text in the HTML page")
+    page = Page(1, body, "html", rows=page_rows, table_spans=spans)
+    return Document("html", [page], title=title, encoding=enc)

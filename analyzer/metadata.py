@@ -1,0 +1,1037 @@
+"""Document-level metadata: the fields that link a tender, its notices and its award into one procurement.
+
+Primer 4.4 links notices on the 项目编号, and failing that on the project name (notice-type
+suffix stripped), the buyer, the dates and the amounts; primer 1.8 lists the label variants.
+Everything here is pure text processing: no I/O, standard library only, so it can run on the
+text of any ingested format and be tested on hand-written notices.
+
+How it reads a document. The text is NFKC-folded first (full-width digits, colons and brackets
+become ASCII) while keeping a map back to the raw text, because only the project number is
+returned exactly as found. Then every line yields *label/value pairs* in four shapes:
+
+* ``label：value`` (several per line, or nested as in ``采购人 | 名称：X 地址：Y``);
+* table cells, ``label | value | label | value`` or tab-separated;
+* a header row of labels with the values in the next row (award tables);
+* a label alone on a line with its value on the next line (tables flattened by PDF extraction).
+
+A label only counts when it *is* the whole key in front of the separator, so sentences such as
+"采购人有权…" never become a buyer. Each field takes the first pair, in document order and by
+label tier, whose value passes that field's check (an organisation name, a parseable amount or
+date, a number with digits in it). Under the 2020 template the buyer and agency sit under
+"1.采购人信息 / 名称：…"; a small context tracker maps that bare "名称" to the right field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import TypeVar
+
+__all__ = [
+    "NOTICE_TYPES",
+    "TenderMetadata",
+    "classify_buyer",
+    "extract_metadata",
+    "normalize_project_number",
+    "parse_amount",
+    "parse_chinese_date",
+]
+
+#: notice_type values, after the 13 MOF 2020 templates (primer 1.2) plus the tender itself.
+NOTICE_TYPES: dict[str, str] = {
+    "intention": "采购意向公开: planned purchase, budget and month, posted 30+ days ahead",
+    "consultation": "采购需求公示 / 征求意见: requirements published for comment",
+    "prequalification": "资格预审公告: bidder pre-qualification",
+    "tender": "招标公告 / 招标文件 / 投标邀请: open or invited tender, notice or the document",
+    "negotiation": "竞争性谈判公告 / 谈判文件",
+    "consultation_competitive": "竞争性磋商公告 / 磋商文件 (MOF 财库〔2014〕214号)",
+    "rfq": "询价公告 / 询价文件: request for quotation",
+    "single_source": "单一来源采购公示: names the supplier before award",
+    "correction": "更正 / 变更 / 澄清公告: amends an earlier notice",
+    "award": "中标 / 成交 / 结果公告, 中标候选人公示: winner and price",
+    "failed": "废标 / 流标 / 终止公告: no award, usually re-tendered",
+    "contract": "合同公告: signed contract, parties and amount",
+    "acceptance": "验收结果公告: delivered scope",
+}
+
+
+@dataclass
+class TenderMetadata:
+    """One document's metadata; every field is optional because notices carry different subsets.
+
+    Names (project, buyer, agency, winner, region) are NFKC-folded and whitespace-tidied so the
+    same buyer written with full- or half-width brackets compares equal across notices. Only
+    ``project_number`` keeps the raw form, since that is what people search for; the linking
+    key is ``project_number_norm``.
+    """
+
+    notice_type: str | None = None
+    project_number: str | None = None
+    project_number_norm: str | None = None
+    project_name: str | None = None
+    buyer: str | None = None
+    buyer_is_police: bool = False
+    buyer_type: str | None = None
+    agency: str | None = None
+    budget_yuan: float | None = None
+    award_yuan: float | None = None
+    winner: str | None = None
+    winner_credit_code: str | None = None
+    region: str | None = None
+    dates: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Plain dict for JSON export and the store."""
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- text folding
+
+_CJK = "\u4e00-\u9fff"
+_HAS_CJK = re.compile(f"[{_CJK}]")
+_FOLD_EXTRA = {"\u2502": "|", "\u2503": "|", "\u3000": " ", "\xa0": " "}
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """NFKC per character, with ``offs[i]`` = raw index of folded character ``i`` (plus a sentinel).
+
+    Per-character folding keeps the offset map exact, which lets ``project_number`` be sliced
+    from the raw text even though all matching runs on the folded text.
+    """
+    n = len(text)
+    table = {c: _FOLD_EXTRA.get(c) or unicodedata.normalize("NFKC", c) for c in set(text) if c >= "\x80"}
+    table = {c: f for c, f in table.items() if f != c}
+    if "\r" not in text and all(len(f) == 1 for f in table.values()):
+        # Usual case (full-width digits and punctuation fold 1:1): offsets are the identity.
+        return text.translate(str.maketrans(table)), list(range(n + 1))
+    out: list[str] = []
+    offs: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "\r":
+            if i + 1 < n and text[i + 1] == "\n":
+                continue
+            ch = "\n"
+        if ch < "\x80":
+            out.append(ch)
+            offs.append(i)
+            continue
+        for f in table.get(ch, ch):
+            out.append(f)
+            offs.append(i)
+    offs.append(n)
+    return "".join(out), offs
+
+
+def _nfkc(s: str) -> str:
+    return _fold(s)[0]
+
+
+def _tidy(s: str) -> str:
+    """Collapse whitespace and drop it between CJK characters ("上 海 市" on spaced-out covers)."""
+    s = re.sub(r"\s+", " ", s).strip()
+    return re.sub(f"(?<=[{_CJK}]) (?=[{_CJK}])", "", s)
+
+
+# --------------------------------------------------------------------------- amounts
+
+_CN_DIGITS = {
+    "零": 0, "〇": 0, "壹": 1, "一": 1, "贰": 2, "貳": 2, "二": 2, "两": 2, "叁": 3, "參": 3, "三": 3,
+    "肆": 4, "四": 4, "伍": 5, "五": 5, "陆": 6, "陸": 6, "六": 6, "柒": 7, "七": 7, "捌": 8, "八": 8,
+    "玖": 9, "九": 9,
+}
+_CN_SMALL = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
+_CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_CN_AMOUNT = re.compile("[" + "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG) + "元圆角分整正]+")
+_UNIT_MULT = {"亿元": 10**8, "亿": 10**8, "万元": 10**4, "万": 10**4, "元": 1, "圆": 1}
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
+_AFTER_UNIT = re.compile(r"\s*\(?\s*(?:人民币)?\s*(亿元|亿|万元|万|元|圆)")
+_NOT_MONEY_AFTER = re.compile(r"\s*(?:[%‰折包号年月日个项次天人台套份家条年期]|标段|\.(?!\d)|、)")
+_MASKED = re.compile(r"\*{2,}|\d\*|\*[\d.]|×{2,}")
+_UNIT_NOTE = re.compile(r"单位\s*:?\s*(亿元|万元|元)")
+
+
+def _unit_multiplier(unit: str | None) -> int:
+    if not unit:
+        return 1
+    for name, mult in _UNIT_MULT.items():
+        if name in unit:
+            return mult
+    return 1
+
+
+def _parse_capital(run: str) -> Decimal | None:
+    """Value of a Chinese-numeral amount such as 贰佰玖拾伍万伍仟玖佰元整 (in yuan, before any hint)."""
+    total = Decimal(0)
+    section = 0
+    number = 0
+    for ch in run:
+        if ch in _CN_DIGITS:
+            number = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL:
+            section += (number or 1) * _CN_SMALL[ch]
+            number = 0
+        elif ch in _CN_BIG:
+            section += number
+            if _CN_BIG[ch] == 10**8:
+                total = (total + section) * 10**8
+            else:
+                total += section * _CN_BIG[ch]
+            section = number = 0
+        elif ch in "元圆":
+            total += section + number
+            section = number = 0
+        elif ch == "角":
+            total += Decimal(number) / 10
+            number = 0
+        elif ch == "分":
+            total += Decimal(number) / 100
+            number = 0
+    return total + section + number
+
+
+def parse_amount(s: str | None, unit_hint: str | None = None) -> float | None:
+    """Parse a money amount into yuan, or None when there is no amount or it is masked.
+
+    Arabic figures win over capital numerals because notices usually give both and the
+    figures are less error-prone ("人民币叁佰壹拾伍万元整（¥3,150,000.00）"). The unit comes from
+    the text after the figure, else ``unit_hint`` (from a header such as 预算金额（万元）),
+    else a "单位：万元" note. Aggregators mask digits ("******.61元"): a guess would pollute
+    the award ≤ budget check used for linking, so masked values return None.
+
+    >>> parse_amount("226.8万元"), parse_amount("315.00", "万元"), parse_amount("叁佰壹拾伍万元整")
+    (2268000.0, 3150000.0, 3150000.0)
+    """
+    if not s:
+        return None
+    t = _nfkc(s)
+    if _MASKED.search(t):
+        return None
+    note = _UNIT_NOTE.search(t)
+    for m in _NUMBER.finditer(t):
+        after = t[m.end():]
+        if _NOT_MONEY_AFTER.match(after) or t[: m.start()].rstrip().endswith("第"):
+            continue
+        try:
+            value = Decimal(m.group(1).replace(",", "") + (m.group(2) or ""))
+        except InvalidOperation:  # pragma: no cover - the regex only lets digits through
+            continue
+        unit = _AFTER_UNIT.match(after)
+        if unit:
+            mult = _UNIT_MULT[unit.group(1)]
+        elif unit_hint:
+            mult = _unit_multiplier(unit_hint)
+        else:
+            mult = _UNIT_MULT[note.group(1)] if note else 1
+        return float(value * mult)
+    for m in _CN_AMOUNT.finditer(t):
+        run = m.group(0)
+        has_unit = re.search("[元圆角分]", run) or re.search("[万萬亿億]", run)
+        if not has_unit or not re.search("[" + "".join(_CN_DIGITS) + "]", run):
+            continue
+        value = _parse_capital(run)
+        if value is None:
+            continue
+        if not re.search("[元圆万萬亿億角分]", run) and unit_hint:
+            value *= _unit_multiplier(unit_hint)
+        return float(value)
+    return None
+
+
+# --------------------------------------------------------------------------- dates
+
+_CN_ZERO = "〇零Oo○О0"
+_CN_DATE_DIGIT = _CN_ZERO + "一二三四五六七八九"
+_ISO_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})(?!\d)\s*(?:日|号)?"
+)
+_TIME = re.compile(
+    r"\s*(?:\(?(?:星期|周)[一二三四五六日天]\)?)?\s*(?:\(?北京时间\)?)?\s*(上午|下午|晚上|中午)?\s*"
+    r"(\d{1,2})\s*(?::|时|点)\s*(?:(\d{1,2})(?!\d)\s*分?)?"
+)
+_YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d)")
+_CN_DATE = re.compile(
+    f"([{_CN_DATE_DIGIT}]{{4}})\\s*年\\s*([一二三四五六七八九十]{{1,3}}|\\d{{1,2}})\\s*月"
+    f"(?:\\s*([一二三四五六七八九十]{{1,3}}|\\d{{1,2}})\\s*[日号])?"
+)
+
+
+def _cn_small_int(s: str) -> int:
+    """一..三十一 (and plain digits) as an int; 十 alone is 10, 二十三 is 23."""
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS.get(s, 0)
+
+
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _valid(year: int, month: int, day: int | None = None) -> bool:
+    """Plausible procurement date; rejects 2023-02-30 so a typo does not become a wrong deadline."""
+    if not (1990 <= year <= 2099 and 1 <= month <= 12):
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = 29 if month == 2 and leap else 28 if month == 2 else _MONTH_DAYS[month - 1]
+    return day is None or 1 <= day <= days
+
+
+def _arabic_date(t: str) -> tuple[int, str] | None:
+    for m in _ISO_DATE.finditer(t):
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if not _valid(y, mo, d):
+            continue
+        out = f"{y:04d}-{mo:02d}-{d:02d}"
+        tm = _TIME.match(t, m.end())
+        if tm:
+            hour, minute = int(tm.group(2)), int(tm.group(3) or 0)
+            if tm.group(1) in ("下午", "晚上") and hour < 12:
+                hour += 12
+            if hour <= 23 and minute <= 59:
+                out += f"T{hour:02d}:{minute:02d}"
+        return m.start(), out
+    for m in _YEAR_MONTH.finditer(t):
+        y, mo = int(m.group(1)), int(m.group(2))
+        if _valid(y, mo):
+            return m.start(), f"{y:04d}-{mo:02d}"
+    return None
+
+
+def _chinese_date(t: str) -> tuple[int, str] | None:
+    for m in _CN_DATE.finditer(t):
+        year_s = m.group(1)
+        if not re.search("[一二三四五六七八九〇零○]", year_s):
+            continue  # all-Arabic years belong to _arabic_date
+        y = int("".join("0" if c in _CN_ZERO else str(_CN_DIGITS.get(c, c)) for c in year_s))
+        mo = _cn_small_int(m.group(2))
+        d = _cn_small_int(m.group(3)) if m.group(3) else None
+        if not _valid(y, mo, d):
+            continue
+        return m.start(), f"{y:04d}-{mo:02d}" + (f"-{d:02d}" if d else "")
+    return None
+
+
+def parse_chinese_date(s: str | None) -> str | None:
+    """First date in ``s`` as ISO 'YYYY-MM-DD', 'YYYY-MM-DDTHH:MM' or, for a bare month, 'YYYY-MM'.
+
+    Accepts 2023年03月15日 09时30分, 2023-03-15 09:30, 2023/3/15, and Chinese-numeral cover
+    dates (二〇二三年二月, 二O二二年七月十日), where a Latin O or a circle often stands in
+    for 〇 (primer 1.3).
+    """
+    if not s:
+        return None
+    t = _nfkc(s)
+    found = [hit for hit in (_arabic_date(t), _chinese_date(t)) if hit]
+    return min(found)[1] if found else None
+
+
+# --------------------------------------------------------------------------- project numbers and names
+
+
+def normalize_project_number(s: str) -> str:
+    """Half-width, upper case, no whitespace: the key that links notices (primer 4.4).
+
+    Agencies write the year bracket as 〔〕, 【】 or [] and dashes in several widths, so those
+    are folded too; otherwise the same project files under two keys.
+    """
+    t = _nfkc(s).upper()
+    t = re.sub(r"\s+", "", t)
+    return t.translate(str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "—": "-", "–": "-"}))
+
+
+_NOTICE_SUFFIX = re.compile(
+    r"(?:的)?(?:"
+    r"公开招标公告|邀请招标公告|招标公告|招标文件|竞争性磋商公告|竞争性磋商文件|磋商公告|磋商文件|"
+    r"竞争性谈判公告|竞争性谈判文件|谈判公告|询价公告|询价文件|询价通知书?|单一来源采购公示|单一来源公示|"
+    r"单一来源采购文件|资格预审公告|中标\(成交\)结果公告|中标结果公告|成交结果公告|中标公告|成交公告|"
+    r"中标候选人公示|中标结果公示|结果公告|更正公告|变更公告|澄清公告|补充公告|废标公告|流标公告|终止公告|"
+    r"采购失败公告|合同公告|验收结果公告|验收公告|采购意向公开|采购意向公告|采购意向|采购需求公示|"
+    r"征求意见公告|公告|公示"
+    r")$"
+)
+
+
+def _strip_notice_suffix(name: str) -> str:
+    """Project name without 关于…的 and the notice-type suffix, so a tender and its award match."""
+    name = re.sub(r"^关于", "", name.strip())
+    for _ in range(3):
+        name = re.sub(r"\s*\((?:第?[一二三四五六七八九十\d]+次|二次|重新招标|重招|[^()]{0,4}编号[^()]*)\)$", "", name)
+        stripped = _NOTICE_SUFFIX.sub("", name).strip()
+        if stripped == name:
+            break
+        name = stripped
+    return name
+
+
+# --------------------------------------------------------------------------- buyer classification
+
+_DETENTION = ("看守所", "拘留所", "戒毒所", "强制隔离戒毒", "戒毒管理", "监狱", "監獄", "收容教育所", "收容所")
+_POLICE = (
+    "公安", "派出所", "警察", "警务", "交警", "巡警", "特警", "刑警", "国保", "国内安全保卫", "网安",
+    "网络安全保卫", "刑侦", "刑事侦查", "技侦", "技术侦察", "反恐", "禁毒", "出入境管理", "公安检查站",
+    "情报中心", "警察学院", "边境管理",
+)
+_PARTY_SECURITY = ("政法委", "政法委员会", "综治", "綜治", "社会治安综合治理", "维稳", "維穩",
+                   "维护稳定", "610办", "防范和处理邪教")
+_PARTY_OTHER = ("信访", "信訪", "网信办", "网络安全和信息化委员会", "宣传部", "民族宗教事务", "民宗委",
+                "民族和宗教", "统战部")
+_JUSTICE = ("司法局", "司法厅", "社区矫正")
+
+
+def classify_buyer(name: str | None) -> tuple[bool, str | None]:
+    """``(buyer_is_police, buyer_type)`` for a buyer name (primer 4.1).
+
+    ``buyer_type`` is public_security, party_governance, detention or other (None for no
+    name). ``buyer_is_police`` means the security apparatus: police units, places of detention
+    and the party organs that direct them (政法委, 综治, 维稳, 610). Petition, propaganda and
+    cyberspace offices are party_governance but not police. 公安县 is a county in Hubei, not a
+    police unit, so it is removed before matching.
+    """
+    if not name or not name.strip():
+        return False, None
+    n = re.sub(r"\s+", "", _nfkc(name)).replace("公安县", "")
+    if any(k in n for k in _DETENTION):
+        return True, "public_security"
+    if any(k in n for k in _POLICE):
+        return True, "public_security"
+    if any(k in n for k in _PARTY_SECURITY):
+        return True, "party_governance"
+    if any(k in n for k in _PARTY_OTHER):
+        return False, "party_governance"
+    if any(k in n for k in _JUSTICE):
+        return False, "detention"
+    return False, "other"
+
+
+_REGION_SEG = re.compile(
+    r"(?:(?!公安[局厅分处]|公司)[^局所厅部委办队站处院校司会心团\s]){1,10}?"
+    r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|新区|省|市|州|盟|区|县|旗)"
+)
+_NOT_REGION_END = ("社区", "小区", "校区", "景区", "园区", "营区", "库区", "辖区", "片区")
+
+
+def _region_from_name(name: str) -> str | None:
+    """Administrative prefix of an organisation name: 上海市云间区公安分局 → 上海市云间区."""
+    pos = 0
+    while pos < len(name):
+        m = _REGION_SEG.match(name, pos)
+        if not m or m.group(0).endswith(_NOT_REGION_END) or m.end() >= len(name):
+            break
+        pos = m.end()
+    return name[:pos] or None
+
+
+# --------------------------------------------------------------------------- labels
+
+# field -> tiers of labels, best first. Keys are compared after _clean_key: spaces, numbering,
+# "原公告的" and every parenthetical ("中标（成交）金额（元）" -> 中标金额, unit 元) removed.
+_LABEL_TIERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "project_number": (
+        ("项目编号", "采购项目编号", "采购编号", "招标编号", "招标项目编号", "磋商编号", "谈判编号", "询价编号",
+         "招标文件编号", "采购文件编号", "项目号", "采购项目编码", "项目编码", "交易编号"),
+        ("采购计划编号", "政府采购计划备案号", "计划编号", "计划备案号", "文件编号"),
+        ("包号", "包组编号", "标段编号", "标项编号"),
+    ),
+    "project_name": (
+        ("项目名称", "采购项目名称", "招标项目名称", "工程名称", "项目名"),
+        ("标项名称", "包名称", "标段名称", "包组名称", "采购包名称"),
+    ),
+    "buyer": (
+        ("采购人", "采购单位", "采购人名称", "采购单位名称", "招标人", "招标人名称", "招标单位", "采购方",
+         "采购机关"),
+        ("建设单位", "业主单位", "需求单位", "使用单位", "业主"),
+        ("甲方", "买方", "甲方名称"),
+    ),
+    "agency": (
+        ("采购代理机构", "代理机构", "招标代理机构", "采购代理机构名称", "代理机构名称", "招标代理机构名称",
+         "招标代理", "采购代理", "集中采购机构", "集中采购机构名称", "采购代理单位", "招标代理单位"),
+    ),
+    "winner": (
+        ("中标供应商", "中标人", "中标单位", "成交供应商", "成交人", "成交单位", "中标供应商名称",
+         "成交供应商名称", "中标人名称", "中标单位名称", "第一中标候选人", "拟定供应商", "拟定供应商名称",
+         "拟定的唯一供应商名称", "拟定的供应商名称"),
+        ("供应商名称", "供应商"),
+        ("乙方", "卖方", "乙方名称"),
+    ),
+    "budget": (
+        ("预算金额", "采购预算", "项目预算", "采购预算金额", "项目预算金额", "预算", "采购资金预算",
+         "预算资金", "最高限价", "最高投标限价", "控制价", "招标控制价", "拦标价", "上限价", "最高限额",
+         "采购预算价", "预算价", "项目总预算", "预算总额"),
+        ("总投资", "项目总投资", "投资额"),
+    ),
+    "award": (
+        ("中标金额", "成交金额", "中标价", "成交价", "中标价格", "成交价格", "中标总价", "成交总价",
+         "中标总金额", "成交总金额", "中标报价", "成交报价"),
+        ("合同金额", "合同总价", "合同价", "合同总金额", "签约金额", "合同价款"),
+        ("投标报价", "最终报价", "报价"),
+    ),
+    "credit_code": (("统一社会信用代码", "社会信用代码", "信用代码", "统一信用代码"),),
+    "region": (
+        ("行政区划", "行政区域", "所属地区", "地区", "项目所在地", "所属区域", "所在地区", "区域",
+         "项目所在地区", "所属行政区划"),
+    ),
+    "published": (
+        ("公告日期", "发布日期", "发布时间", "公告时间", "公示日期", "公示时间", "公告发布时间", "公告发布日期",
+         "信息发布时间", "发布日", "更正日期", "发文日期"),
+        ("日期",),
+    ),
+    "award_date": (("中标日期", "定标日期", "成交日期", "确定中标日期", "中标时间", "定标时间", "成交时间"),),
+}
+_LABELS: dict[str, list[tuple[str, int]]] = {}
+for _field, _tiers in _LABEL_TIERS.items():
+    for _tier, _names in enumerate(_tiers):
+        for _name in _names:
+            _LABELS.setdefault(_name, []).append((_field, _tier))
+
+# Section headings that say whose "名称：…" follows (2020 template, section 七).
+_CONTEXT = {
+    "采购人信息": "buyer", "采购单位信息": "buyer", "招标人信息": "buyer", "采购人联系方式": "buyer",
+    "采购代理机构信息": "agency", "代理机构信息": "agency", "招标代理机构信息": "agency",
+    "集中采购机构信息": "agency", "采购代理机构联系方式": "agency",
+    "中标信息": "winner", "成交信息": "winner", "中标人信息": "winner", "拟定的唯一供应商名称、地址": "winner",
+    "拟定供应商信息": "winner", "拟定的唯一供应商": "winner", "供应商信息": "winner",
+    "项目联系方式": None, "主要标的信息": None, "评审专家名单": None,
+}
+_CONTEXT_KEYS = {"名称", "单位名称", "机构名称"}
+_HEADER_WORDS = {
+    "序号", "地址", "供应商地址", "品牌", "规格型号", "数量", "单价", "单位", "备注", "是否中小企业", "中小企业",
+    "服务期限", "联系人", "联系电话", "合同履行期限", "采购方式", "名称", "采购需求", "分包", "标段", "排名",
+    "评审得分", "得分", "标项", "包组", "币种", "采购品目", "品目", "交货期", "项目概况",
+}
+_DATE_EXCLUDE = ("获取", "质疑", "答疑", "澄清", "报名", "保证金", "异议", "提问", "疑问", "购买", "下载", "领取",
+                 "发售", "售", "踏勘", "现场", "公示期", "期限", "原")
+_LEADING_NUMBERING = re.compile(
+    r"^(?:第[一二三四五六七八九十百\d]+[章节条部分篇]\s*)?"
+    r"(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)[、.]?|\(?\d{1,2}\)[、.]?|"
+    r"\d{1,2}(?:\.\d{1,2})*[、.]?(?!\d)|[★▲*#※△●◆■□•·>\-]\s*)+"
+)
+_PAREN = re.compile(r"\(([^()]*)\)")
+_L1_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+[、.]")
+_KEY_OK = re.compile(r"[，。；;,!！?？《》“”\"'=]")
+_NEXT_LABEL = re.compile(
+    rf"(?:\s+|[;；,，。])\s*(?=[{_CJK}(][^\s:;；,，。()\d]{{0,16}}(?:\([^()]{{0,6}}\))?[^\s:;；,，。()\d]{{0,6}}:)"
+)
+_LEADING_LABEL = re.compile(rf"\s*[{_CJK}][^\s:;；,，。]{{0,20}}:")
+
+
+@lru_cache(maxsize=8192)
+def _clean_key(raw: str) -> tuple[str, str | None]:
+    """Canonical label and any unit it carries: "七、预算金额（万元）" → ("预算金额", "万元")."""
+    key = re.sub(r"\s+", "", raw).rstrip(":")
+    key = _LEADING_NUMBERING.sub("", key)
+    unit = None
+    for m in _PAREN.finditer(key):
+        if "元" in m.group(1) or "亿" in m.group(1):
+            unit = m.group(1)
+    key = _PAREN.sub("", key)
+    key = re.sub(r"^原公告的?", "", key) if key.startswith("原公告") else key
+    key = key.replace("/成交", "").removesuffix("为")
+    return key, unit
+
+
+def _date_fields(key: str) -> list[tuple[str, int]]:
+    """Date labels vary too much to list (投标(响应)文件递交截止时间 …), so match by parts."""
+    if len(key) > 24 or key.startswith(("同", "详见", "见")) or any(x in key for x in _DATE_EXCLUDE):
+        return []
+    out = []
+    if "截止" in key and ("时间" in key or "日期" in key or key.endswith("截止")):
+        out.append(("deadline", 0))
+    if "开标" in key or "开启" in key or (("磋商" in key or "谈判" in key) and "截止" not in key
+                                         and ("时间" in key or "日期" in key)):
+        out.append(("opening", 0))
+    if any(x in key for x in ("签订", "签署", "签约")) and ("日期" in key or "时间" in key):
+        out.append(("contract", 0))
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _fields(key: str) -> tuple[tuple[str, int], ...]:
+    return tuple(_LABELS.get(key, [])) + tuple(_date_fields(key))
+
+
+def _is_key(key: str) -> bool:
+    # No digits: "2023年6月10日 下午2:30" has a colon but is a value, not a label.
+    return 0 < len(key) <= 24 and bool(_HAS_CJK.search(key)) and not _KEY_OK.search(key) \
+        and not any(c.isdigit() for c in key)
+
+
+# --------------------------------------------------------------------------- value checks
+
+_ORG_END = re.compile(
+    r"(?:局|厅|所|处|院|校|学|委|会|办|中心|部|室|站|队|司|团|府|馆|社|行|署|组|厂|场|台|店|园|狱|道|村|镇|乡|科|"
+    r"军|区|伙|地|县|市|省|营|庭|宫|館|處|廳|辦|隊)$"
+)
+_ORG_BAD_START = re.compile(r"^(?:是指|系指|指|即|有权|应|须|必须|可|将|不|是|按|根据|对|在|与|和|为|的|已|提供|负责|承担|如|若)")
+_NAME_BAD = re.compile(r"_{2,}|盖章|签字|签章|填写|详见|见附件|以下简称|\.{3}|…")
+_ORG_BAD = re.compile(_NAME_BAD.pattern + "|/|:")
+_NUMBER_OK = re.compile(r"[0-9A-Za-z]")
+_CREDIT = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
+
+
+def _org(value: str, weak: bool) -> str | None:
+    """A plausible organisation name, or None for boilerplate, blanks and sentences."""
+    v = re.split(r"[，,。；;]|\(以下|\(简称|\(盖章|\(签章|\s{2,}", value, maxsplit=1)[0]
+    v = _tidy(v).strip(" :-")
+    if not (2 <= len(v) <= 60) or len(_HAS_CJK.findall(v)) < 2:
+        return None
+    if _ORG_BAD_START.match(v) or _ORG_BAD.search(v):
+        return None
+    if weak and not _ORG_END.search(re.sub(r"\([^()]*\)$", "", v)):
+        return None
+    return v
+
+
+def _region(value: str) -> str | None:
+    v = _tidy(re.split(r"[，,。；;]", value, maxsplit=1)[0])
+    if not (2 <= len(v) <= 40) or _ORG_BAD.search(v):
+        return None
+    if re.search(r"\d", v) and not re.fullmatch(r".*?\d{6}.*", v):
+        return None
+    return v
+
+
+_GENERIC_NAMES = {"政府采购", "采购", "招标", "项目", "政府采购合同", "采购合同", "合同", "中标", "成交", "公开招标"}
+
+
+def _name(value: str) -> str | None:
+    v = _strip_notice_suffix(_tidy(value))
+    if v in _GENERIC_NAMES or not (2 <= len(v) <= 150) or _NAME_BAD.search(v) or v.startswith(("详见", "见")):
+        return None
+    return v
+
+
+# --------------------------------------------------------------------------- pair extraction
+
+
+@dataclass
+class _Pair:
+    key: str
+    start: int  # value span in the folded text
+    end: int
+    unit: str | None
+    line: int
+    weak: bool
+    fields: tuple[tuple[str, int], ...]
+
+
+class _Scanner:
+    """Turns the folded text into label/value pairs; one instance per document."""
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        self.lines: list[tuple[int, int]] = []
+        pos = 0
+        for line in norm.split("\n"):
+            self.lines.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        self.pairs: list[_Pair] = []
+        self.consumed: set[int] = set()
+
+    # -- helpers
+    def text(self, s: int, e: int) -> str:
+        return self.norm[s:e]
+
+    def strip_span(self, s: int, e: int) -> tuple[int, int]:
+        while s < e and self.norm[s].isspace():
+            s += 1
+        while e > s and self.norm[e - 1].isspace():
+            e -= 1
+        return s, e
+
+    def cells(self, s: int, e: int) -> list[tuple[int, int]]:
+        out, pos = [], s
+        for m in re.finditer(r"\t+|\s*\|\s*", self.norm[s:e]):
+            out.append((pos, s + m.start()))
+            pos = s + m.end()
+        out.append((pos, e))
+        return [self.strip_span(a, b) for a, b in out if self.norm[a:b].strip()]
+
+    def add(self, key: str, unit: str | None, s: int, e: int, line: int, weak: bool, ctx: str | None) -> None:
+        fields = _fields(key)
+        if not fields and ctx and key in _CONTEXT_KEYS:
+            fields = ((ctx, 0),)
+        if fields:
+            s, e = self.strip_span(s, e)
+            self.pairs.append(_Pair(key, s, e, unit, line, weak, fields))
+
+    def first_key(self, s: int, e: int) -> tuple[str, str | None, int] | None:
+        """Key before the first colon of a segment, if it looks like a label."""
+        i = self.norm.find(":", s, e)
+        if i < 0:
+            return None
+        key, unit = _clean_key(self.norm[s:i])
+        if not _is_key(key):
+            # "某某项目 项目编号：X": the label is the last chunk before the colon.
+            tail = re.split(r"[\s;；,，。]+", self.norm[s:i].rstrip())[-1]
+            key, unit = _clean_key(tail)
+            if not _fields(key):
+                return None
+        return key, unit, i
+
+    def known(self, s: int, e: int) -> str | None:
+        key = _clean_key(self.norm[s:e])[0]
+        return key if (_fields(key) or key in _CONTEXT) else None
+
+    # -- segment "key: value key: value"
+    def segment(self, s: int, e: int, line: int, ctx: str | None) -> str | None:
+        """Parse pairs from a segment; returns the context a bare heading-with-colon sets."""
+        hit = self.first_key(s, e)
+        if not hit:
+            return ctx
+        key, unit, colon = hit
+        vs = colon + 1
+        if key in _CONTEXT and not self.norm[vs:e].strip():
+            return _CONTEXT[key]
+        if _LEADING_LABEL.match(self.norm, vs, e):
+            # "采购人：名称：X 地址：Y" or "中标金额：最终报价：315万元": keep the whole value
+            # for amounts, and read the inner pairs with the outer label as context.
+            self.add(key, unit, vs, e, line, False, ctx)
+            inner = _CONTEXT.get(key) or next((f for f, _ in _fields(key) if f in ("buyer", "agency", "winner")),
+                                              ctx)
+            self.segment(vs, e, line, inner)
+            return ctx
+        m = _NEXT_LABEL.search(self.norm, vs, e)
+        ve = m.start() if m else e
+        if self.norm[vs:ve].strip():
+            self.add(key, unit, vs, ve, line, False, ctx)
+        elif _fields(key) or key in _CONTEXT_KEYS:
+            self.next_line_value(key, unit, line, ctx)
+        if m:
+            self.segment(m.end(), e, line, ctx)
+        # "(招标编号：X)" inside a value: the inner pair is a candidate too.
+        for pm in _PAREN.finditer(self.norm, vs, ve):
+            if self.first_key(pm.start(1), pm.end(1)):
+                self.segment(pm.start(1), pm.end(1), line, ctx)
+        return ctx
+
+    def next_line_value(self, key: str, unit: str | None, line: int, ctx: str | None) -> bool:
+        """Value of a label that sits alone on its line (tables flattened by PDF extraction)."""
+        for j in range(line + 1, min(line + 4, len(self.lines))):
+            s, e = self.lines[j]
+            if not self.norm[s:e].strip():
+                continue
+            if self.first_key(s, e) or self.known(s, e) or _L1_HEADING.match(self.norm, s, e):
+                return False
+            self.add(key, unit, s, e, j, True, ctx)
+            self.consumed.add(j)
+            return True
+        return False
+
+    # -- table rows
+    def header_row(self, line: int, cells: list[tuple[int, int]]) -> bool:
+        """Header of labels with values in the next row (award tables); reads the first data row."""
+        keys = [_clean_key(self.text(a, b)) for a, b in cells]
+        if any(":" in self.text(a, b) for a, b in cells):
+            return False
+        n_labels = sum(1 for k, _ in keys if _fields(k))
+        if n_labels < 2 or any(not _fields(k) and k not in _HEADER_WORDS for k, _ in keys):
+            return False
+        for j in range(line + 1, min(line + 3, len(self.lines))):
+            s, e = self.lines[j]
+            if not self.norm[s:e].strip():
+                continue
+            row = self.cells(s, e)
+            if len(row) == len(cells):
+                for (key, unit), (a, b) in zip(keys, row, strict=True):
+                    self.add(key, unit, a, b, j, False, None)
+                self.consumed.add(j)
+            break
+        return True
+
+    def cell_row(self, line: int, cells: list[tuple[int, int]], ctx: str | None) -> str | None:
+        i = 0
+        while i < len(cells):
+            a, b = cells[i]
+            if ":" in self.text(a, b):
+                ctx = self.segment(a, b, line, ctx)
+                i += 1
+                continue
+            key, unit = _clean_key(self.text(a, b))
+            if key in _CONTEXT and i + 1 == len(cells):
+                ctx = _CONTEXT[key]
+            if (_fields(key) or key in _CONTEXT or (ctx and key in _CONTEXT_KEYS)) and i + 1 < len(cells):
+                na, nb = cells[i + 1]
+                if self.known(na, nb):
+                    i += 1
+                    continue
+                if _LEADING_LABEL.match(self.norm, na, nb):
+                    self.add(key, unit, na, nb, line, False, ctx)
+                    inner = _CONTEXT.get(key) or next(
+                        (f for f, _ in _fields(key) if f in ("buyer", "agency", "winner")), ctx)
+                    self.segment(na, nb, line, inner)
+                else:
+                    self.add(key, unit, na, nb, line, False, ctx)
+                i += 2
+                continue
+            i += 1
+        return ctx
+
+    # -- whole document
+    def scan(self) -> None:
+        ctx: str | None = None
+        for li, (ls, le) in enumerate(self.lines):
+            if li in self.consumed or not self.norm[ls:le].strip():
+                continue
+            s, e = self.strip_span(ls, le)
+            if e - s > 80 and not re.search(r"[:|\t]", self.norm[s:e]):
+                continue  # prose: no label/value pair starts a line this long
+            if _L1_HEADING.match(self.norm, s, e):
+                ctx = None
+            cells = self.cells(s, e)
+            if len(cells) >= 2:
+                if not self.header_row(li, cells):
+                    ctx = self.cell_row(li, cells, ctx)
+                continue
+            head = _clean_key(self.text(s, e))[0]
+            if head in _CONTEXT:
+                ctx = _CONTEXT[head]
+                continue
+            if self.first_key(s, e):
+                ctx = self.segment(s, e, li, ctx)
+                continue
+            key, unit = _clean_key(self.text(s, e))
+            if _fields(key) and len(key) <= 20:
+                self.next_line_value(key, unit, li, ctx)
+                continue
+            self.space_pair(s, e, li, ctx)
+
+    def space_pair(self, s: int, e: int, line: int, ctx: str | None) -> None:
+        """"预算金额（万元） 315.00": PDF tables often come out separated by spaces only."""
+        tokens = list(re.finditer(r"\S+", self.norm[s:e]))
+        for k in range(1, min(4, len(tokens))):
+            key, unit = _clean_key("".join(t.group(0) for t in tokens[:k]))
+            if _fields(key):
+                self.add(key, unit, s + tokens[k].start(), e, line, True, ctx)
+                return
+
+
+# --------------------------------------------------------------------------- notice type
+
+_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("correction", re.compile(r"(?:更正|变更|澄清|补充|延期|修改)[^公]{0,6}(?:公告|公示|通知)$")),
+    ("failed", re.compile(r"(?:废标|流标|终止|失败|中止|取消)[^公]{0,4}(?:公告|公示)$")),
+    ("acceptance", re.compile(r"验收[^公]{0,6}(?:公告|公示)$")),
+    ("contract", re.compile(r"合同[^公]{0,4}(?:公告|公示)$")),
+    ("award", re.compile(r"(?:中标|成交)[^公]{0,10}(?:公告|公示)$|结果(?:公告|公示)$")),
+    ("intention", re.compile(r"采购意向")),
+    ("consultation", re.compile(r"征求意见|需求公示|意见征集|需求征求")),
+    ("prequalification", re.compile(r"资格预审(?:公告|文件)$")),
+    ("single_source", re.compile(r"单一来源[^公]{0,8}(?:公示|公告|文件)$")),
+    ("consultation_competitive", re.compile(r"磋商(?:公告|文件|邀请函?|邀请书)$")),
+    ("negotiation", re.compile(r"谈判(?:公告|文件|邀请函?|邀请书)$")),
+    ("rfq", re.compile(r"询价(?:公告|文件|通知书?|单|采购公告)$")),
+    ("tender", re.compile(r"(?:招标公告|招标文件|投标邀请书?|投标邀请函|招标邀请书?)$")),
+]
+_METHOD_TYPES = [("单一来源", "single_source"), ("竞争性磋商", "consultation_competitive"),
+                 ("竞争性谈判", "negotiation"), ("询价", "rfq"), ("招标", "tender")]
+_CHAPTER = re.compile(r"^\s*第[一二三四五六七八九十\d]+(?:章|部分|篇|册)\s*(.*)$")
+
+
+def _title_type(line: str) -> str | None:
+    t = re.sub(r"\s+", "", line)
+    t = re.sub(r"[.…·]{3,}\d*$", "", t)
+    for _ in range(2):
+        t = re.sub(r"\([^()]*\)$|【[^】]*】$", "", t)
+    if not t or len(t) > 80:
+        return None
+    for name, pat in _TYPE_PATTERNS:
+        if pat.search(t):
+            return name
+    return None
+
+
+def _notice_type(sc: _Scanner, top: list[int]) -> tuple[str | None, int | None]:
+    """Type from the title lines, then the chapter structure of a 招标文件; also the title line index."""
+    for li in top:
+        s, e = sc.lines[li]
+        line = sc.norm[s:e]
+        if ":" in line and not line.strip().startswith(("标题", "公告标题")):
+            continue
+        kind = _title_type(line.split(":", 1)[-1])
+        if kind:
+            return kind, li
+    chapters = " ".join(m.group(1) for s, e in sc.lines if (m := _CHAPTER.match(sc.norm[s:e])))
+    if "磋商须知" in chapters:
+        return "consultation_competitive", None
+    if "谈判须知" in chapters:
+        return "negotiation", None
+    if "询价须知" in chapters:
+        return "rfq", None
+    parts = ("投标人须知", "评标办法|评审办法|评分", "采购需求|技术要求|用户需求|项目需求", "合同", "投标文件格式")
+    if sum(1 for p in parts if re.search(p, chapters)) >= 2:
+        return "tender", None
+    if any(f == "winner" and t == 0 for p in sc.pairs for f, t in p.fields):
+        return "award", None
+    return None, None
+
+
+# --------------------------------------------------------------------------- assembling the record
+
+_AWARD_TYPES = {"award", "single_source", "contract", "acceptance", None}
+_DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前(?:递交|提交|上传)")
+_BUDGET_PROSE = re.compile(
+    r"(?:预算金额|采购预算|项目预算|最高限价|控制价)\s*(?:为|是|约)\s*((?:人民币)?\s*[¥\d][\d,.]*\s*(?:亿元|万元|元)?)"
+)
+
+
+_T = TypeVar("_T")
+
+
+def _pick(sc: _Scanner, name: str, check: Callable[[_Pair], _T | None]) -> tuple[_T | None, _Pair | None]:
+    """First value for field ``name`` by (label tier, position) that ``check`` accepts."""
+    cands = sorted(
+        ((tier, p.start, p) for p in sc.pairs for f, tier in p.fields if f == name), key=lambda c: (c[0], c[1])
+    )
+    for _, _, p in cands:
+        value = check(p)
+        if value is not None:
+            return value, p
+    return None, None
+
+
+def extract_metadata(text: str) -> TenderMetadata:
+    """Metadata of one document (a notice page, a tender, a contract) from its extracted text.
+
+    Works on cover pages and the 投标人须知前附表, 2020-template notices (tender, award,
+    correction), award tables and contracts. See the module docstring for how labels are read.
+    """
+    meta = TenderMetadata()
+    if not text or not text.strip():
+        return meta
+    norm, offs = _fold(text)
+    sc = _Scanner(norm)
+    sc.scan()
+    top = [i for i, (s, e) in enumerate(sc.lines) if norm[s:e].strip()][:15]
+    meta.notice_type, title_line = _notice_type(sc, top)
+
+    def number(p: _Pair) -> tuple[int, int] | None:
+        s, e = p.start, p.end
+        v = norm[s:e]
+        cut = re.search(rf"\s*\([^()]*[{_CJK}][^()]*\)|[;；,，。]|\s{{2,}}|\s+[{_CJK}]", v)
+        if cut:
+            e = s + cut.start()
+        s, e = sc.strip_span(s, e)
+        v = norm[s:e]
+        if not (3 <= len(v) <= 60) or not _NUMBER_OK.search(v) or not re.search(r"\d", v):
+            return None
+        if len(_HAS_CJK.findall(v)) * 2 > len(v) or _NAME_BAD.search(v):
+            return None
+        return s, e
+
+    span, _ = _pick(sc, "project_number", number)
+    if span:
+        meta.project_number = text[offs[span[0]]: offs[span[1]]].strip()
+        meta.project_number_norm = normalize_project_number(meta.project_number)
+
+    meta.project_name, _ = _pick(sc, "project_name", lambda p: _name(norm[p.start:p.end]))
+    if meta.project_name is None and title_line is not None:
+        meta.project_name = _title_name(sc, title_line)
+
+    def org(p: _Pair) -> str | None:
+        return _org(norm[p.start:p.end], p.weak)
+
+    meta.buyer, _ = _pick(sc, "buyer", org)
+    meta.buyer_is_police, meta.buyer_type = classify_buyer(meta.buyer)
+    meta.agency, _ = _pick(sc, "agency", org)
+
+    def money(p: _Pair) -> float | None:
+        v = parse_amount(norm[p.start:p.end], p.unit)
+        return v if v is not None and v > 0 else None
+
+    meta.budget_yuan, _ = _pick(sc, "budget", money)
+    if meta.budget_yuan is None and (m := _BUDGET_PROSE.search(norm)):
+        meta.budget_yuan = parse_amount(m.group(1))
+
+    if meta.notice_type in _AWARD_TYPES:
+        meta.award_yuan, _ = _pick(sc, "award", money)
+        meta.winner, winner_pair = _pick(sc, "winner", org)
+        meta.winner_credit_code = _credit_code(sc, winner_pair)
+
+    region, _ = _pick(sc, "region", lambda p: _region(norm[p.start:p.end]))
+    meta.region = region or (_region_from_name(meta.buyer) if meta.buyer else None)
+
+    meta.dates = _dates(sc, top)
+    return meta
+
+
+def _title_name(sc: _Scanner, li: int) -> str | None:
+    """Project name from the title line, or from the line above a bare "招标文件" cover title."""
+    s, e = sc.lines[li]
+    name = _name(sc.norm[s:e])
+    if name and len(re.sub(r"\s", "", name)) >= 4:
+        return name
+    for j in range(li - 1, max(li - 4, -1), -1):
+        ps, pe = sc.lines[j]
+        prev = _tidy(sc.norm[ps:pe])
+        if prev and ":" not in prev and re.search("项目|工程|采购|系统|平台|建设|服务|设备", prev):
+            return _name(prev)
+    return None
+
+
+def _credit_code(sc: _Scanner, winner: _Pair | None) -> str | None:
+    """The winner's 统一社会信用代码: the labelled code nearest after the winner, else one on its line."""
+    codes = []
+    for p in sc.pairs:
+        if any(f == "credit_code" for f, _ in p.fields):
+            m = _CREDIT.search(re.sub(r"\s+", "", sc.norm[p.start:p.end]).upper())
+            if m:
+                codes.append((p.start, m.group(0)))
+    if winner is not None:
+        after = [c for c in codes if c[0] >= winner.start - 200]
+        if after:
+            return min(after, key=lambda c: abs(c[0] - winner.start))[1]
+        ls = sc.lines[winner.line][0]
+        le = sc.lines[min(winner.line + 3, len(sc.lines) - 1)][1]
+        m = _CREDIT.search(sc.norm, ls, le)
+        if m:
+            return m.group(0)
+    return codes[0][1] if codes and winner is not None else None
+
+
+def _dates(sc: _Scanner, top: list[int]) -> dict[str, str]:
+    """published / deadline / opening / award / contract, each the first labelled date that parses."""
+    out: dict[str, str] = {}
+    for key, name in (("published", "published"), ("deadline", "deadline"), ("opening", "opening"),
+                      ("award", "award_date"), ("contract", "contract")):
+        value, _ = _pick(sc, name, lambda p: parse_chinese_date(sc.norm[p.start:p.end]))
+        if value:
+            out[key] = value
+    if "deadline" not in out and (m := _DEADLINE_PROSE.search(sc.norm)):
+        value = parse_chinese_date(m.group(1))
+        if value:
+            out["deadline"] = value
+    if "opening" not in out and "deadline" in out:
+        # "开标时间：同投标截止时间" is the usual wording; the opening is the deadline.
+        for p in sc.pairs:
+            if any(f == "opening" for f, _ in p.fields) and "截止" in sc.norm[p.start:p.end]:
+                out["opening"] = out["deadline"]
+                break
+    if "published" not in out:
+        out_pub = _standalone_date(sc, top) or _standalone_date(sc, _last_lines(sc, 8))
+        if out_pub:
+            out["published"] = out_pub
+    return out
+
+
+def _last_lines(sc: _Scanner, n: int) -> list[int]:
+    return [i for i, (s, e) in enumerate(sc.lines) if sc.norm[s:e].strip()][-n:]
+
+
+def _standalone_date(sc: _Scanner, lines: list[int]) -> str | None:
+    """A line that is only a date: the cover-page date of a tender, or the signature date of a notice."""
+    for li in lines:
+        if li in sc.consumed:
+            continue
+        s, e = sc.lines[li]
+        t = re.sub(r"\s+", "", sc.norm[s:e])
+        t = re.sub(r"^(?:日期|发布日期):?", "", t)
+        if 6 <= len(t) <= 16 and "时" not in t and ":" not in t and "点" not in t:
+            d = parse_chinese_date(t)
+            if d and re.fullmatch(r"[\d年月日号/.\-" + _CN_DATE_DIGIT + "十]+", t):
+                return d
+    return None

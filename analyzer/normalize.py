@@ -1,0 +1,116 @@
+"""Normalisation for matching, with a map back to the raw text for quoting.
+
+Raw text is what we quote; matching runs on a normalised copy (NFKC, Kangxi and CJK radical
+forms folded to unified ideographs, whitespace collapsed, spaces between CJK characters
+dropped because PDF extraction inserts them). Every normalised character remembers the raw
+offset it came from, so a match in the normalised text becomes a quotable raw span.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# CJK Radicals Supplement forms that NFKC leaves alone but PDFs emit in place of ideographs.
+_RADICALS = {
+    "⺁": "厂", "⺇": "几", "⺌": "小", "⺎": "兀", "⺏": "尣", "⺐": "尢", "⺑": "𡯂", "⺒": "巳",
+    "⺓": "幺", "⺔": "彑", "⺖": "忄", "⺗": "心", "⺘": "扌", "⺙": "攵", "⺛": "旡", "⺝": "月",
+    "⺞": "歺", "⺟": "母", "⺠": "民", "⺡": "氵", "⺢": "氺", "⺣": "灬", "⺤": "爫", "⺥": "爫",
+    "⺦": "丬", "⺧": "牛", "⺨": "犭", "⺩": "王", "⺪": "疋", "⺫": "目", "⺬": "示", "⺭": "礻",
+    "⺮": "竹", "⺯": "糸", "⺰": "纟", "⺱": "罓", "⺲": "罒", "⺳": "网", "⺴": "网", "⺵": "网",
+    "⺶": "羊", "⺷": "羊", "⺸": "羊", "⺹": "耂", "⺺": "肀", "⺻": "聿", "⺼": "月", "⺽": "臼",
+    "⺾": "艹", "⺿": "艹", "⻀": "艹", "⻁": "虎", "⻂": "衤", "⻃": "西", "⻄": "西", "⻅": "见",
+    "⻆": "角", "⻇": "角", "⻈": "讠", "⻉": "贝", "⻊": "足", "⻋": "车", "⻌": "辶", "⻍": "辶",
+    "⻎": "辶", "⻏": "阝", "⻐": "金", "⻑": "長", "⻒": "镸", "⻓": "长", "⻔": "门", "⻕": "阝",
+    "⻖": "阝", "⻗": "雨", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食",
+    "⻞": "食", "⻟": "食", "⻠": "饣", "⻡": "首", "⻢": "马", "⻣": "骨", "⻤": "鬼", "⻥": "鱼",
+    "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻫": "齐", "⻬": "齐", "⻭": "齿",
+    "⻮": "齿", "⻯": "龙", "⻰": "龙", "⻱": "龟", "⻲": "亀", "⻳": "龟",
+}
+# Zero-width and other invisible characters that break substring matches.
+_DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+# 〇 and a Latin O between Chinese numerals both mean zero in dates; leave that to metadata.
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+CID_RE = re.compile(r"\(cid:\d+\)")
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and bool(_CJK.match(ch))
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A normalised string plus, for each of its characters, the raw offset it came from."""
+
+    text: str
+    offsets: tuple[int, ...]  # len(text) + 1 entries; the last is len(raw)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the normalised text back to the raw text."""
+        if end <= start:
+            return self.offsets[start], self.offsets[start]
+        # Each normalised character comes from exactly one raw character, so the span ends
+        # just past the raw character that produced the last normalised one.
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def fold_char(ch: str) -> str:
+    """Fold one raw character to its matching form (may be empty or several characters)."""
+    if ch in _DROP:
+        return ""
+    if ch in _RADICALS:
+        return _RADICALS[ch]
+    if ch.isascii():
+        return ch
+    return unicodedata.normalize("NFKC", ch)
+
+
+def normalize(raw: str) -> Normalized:
+    """Normalise text for matching and keep the offset map back to ``raw``.
+
+    Whitespace runs become one space; a space between two CJK characters is removed,
+    because PDF text layers often separate every ideograph.
+    """
+    out: list[str] = []
+    offs: list[int] = []
+    pending_space = -1  # raw offset of a whitespace run not yet emitted
+    for i, ch in enumerate(raw):
+        if ch.isspace():
+            if pending_space < 0:
+                pending_space = i
+            continue
+        folded = fold_char(ch)
+        if not folded:
+            continue
+        if pending_space >= 0:
+            if out and not (_is_cjk(out[-1]) and _is_cjk(folded[0])):
+                out.append(" ")
+                offs.append(pending_space)
+            pending_space = -1
+        for f in folded:
+            if f.isspace():
+                continue
+            out.append(f)
+            offs.append(i)
+    offs.append(len(raw))
+    return Normalized("".join(out), tuple(offs))
+
+
+def norm_text(raw: str) -> str:
+    """Just the normalised string, for storage and search."""
+    return normalize(raw).text
+
+
+def garbage_ratio(text: str) -> float:
+    """Share of a page's characters that are (cid:N) glyph codes or U+FFFD replacement marks."""
+    if not text:
+        return 0.0
+    bad = sum(len(m.group(0)) for m in CID_RE.finditer(text)) + text.count("\ufffd")
+    return bad / max(1, len(text.strip()))
+
+
+def cjk_count(text: str) -> int:
+    """Number of CJK ideographs, a cheap measure of whether a Chinese page has a real text layer."""
+    return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")

@@ -1,0 +1,289 @@
+"""analyze(paths): the only place that loops over files.
+
+Per document: sha256 → skip if unchanged → ingest → segment → metadata → classify → boxes
+→ one transactional write. Failure is recorded first and success last (ingest-file's
+habit): any exception in a stage becomes the document's status and error, and the batch
+goes on. Worker processes do the per-document work; only this process writes SQLite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analyzer import __version__
+from analyzer.errors import AnalyzerError, IngestError, LimitExceeded
+from analyzer.limits import DEFAULT, Limits
+from analyzer.records import Clause, Document, Finding
+from analyzer.store import DocumentRecord, Store
+
+SKIP_DIRS = {".git", "__MACOSX", ".svn", ".hg", "__pycache__", ".venv", "node_modules"}
+OK_STATUSES = {"ok", "needs_ocr", "partial"}
+
+
+@dataclass
+class Options:
+    method: str = "rules"  # rules | model | auto
+    ocr_mode: str = "auto"  # auto | force | off
+    limits: Limits = DEFAULT
+    force: bool = False  # re-analyse even unchanged files
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    analyzed: int = 0
+    skipped: int = 0
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (path, status, error)
+    needs_ocr: list[str] = field(default_factory=list)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1024 * 1024):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files under the given paths, recursively, in a stable order; hidden and VCS dirs skipped."""
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith(".") and name not in ("Thumbs.db",):
+                        yield Path(root) / name
+        else:
+            yield p
+
+
+# -- per-document work (runs in worker processes) ---------------------------------------------
+
+
+def _classifier(method: str):
+    from analyzer.classify import combine
+
+    return combine.get(method)
+
+
+def classify_clauses(clauses: list[Clause], method: str, metadata: dict | None = None) -> list[tuple[int, Finding]]:
+    return _classifier(method).classify_clauses(clauses, metadata or {})
+
+
+def _attach_boxes(path: Path, doc: Document, clauses: list[Clause], flagged: set[int]) -> None:
+    """Bounding boxes for flagged clauses only: layout work where someone will look."""
+    pages = {p.number: p for p in doc.pages}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for c in clauses:
+        if c.ordinal not in flagged or c.bbox is not None or c.page_start is None:
+            continue
+        end = c.page_end if c.page_end is not None else c.page_start + len(c.text)
+        page = pages.get(c.page)
+        if page is None:
+            continue
+        if page.method == "ocr":
+            boxes = [w.bbox for w in page.words if w.end > c.page_start and w.start < end]
+            if boxes:
+                c.bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                          max(b[2] for b in boxes), max(b[3] for b in boxes))
+        elif page.method == "text":
+            spans.setdefault(c.page, []).append((c.page_start, end))
+    if spans:
+        from analyzer.ingest import pdf
+
+        boxes = pdf.char_boxes(path, spans)
+        for c in clauses:
+            if c.ordinal in flagged and c.bbox is None and c.page_start is not None:
+                end = c.page_end if c.page_end is not None else c.page_start + len(c.text)
+                c.bbox = boxes.get((c.page, c.page_start, end))
+
+
+def _metadata(doc: Document) -> dict:
+    try:
+        from analyzer.metadata import extract_metadata
+    except ImportError:  # pragma: no cover - metadata module is part of the package
+        return {}
+    text = "\n".join(p.text for p in doc.pages[:60])
+    if doc.title:
+        text = doc.title + "\n" + text
+    return extract_metadata(text).to_dict()
+
+
+def process_document(path: Path, display: str, sha: str, size: int, opts: Options,
+                     fmt: str | None = None, parent: str | None = None) -> DocumentRecord:
+    """Ingest, segment, classify one non-archive file. Never raises for a bad file."""
+    from analyzer import ingest
+    from analyzer.segment import segment
+    from analyzer.taxonomy import load
+
+    rec = DocumentRecord(sha256=sha, name=Path(display.split("!")[-1]).name, path=display, size=size,
+                         format=fmt, status="failed", error="analysis did not finish",
+                         parent_sha256=parent, method=opts.method, taxonomy_version=load().version)
+    try:
+        if size > opts.limits.max_file_bytes:
+            raise LimitExceeded(f"{rec.name}: {size:,} bytes, over the {opts.limits.max_file_bytes:,}-byte limit")
+        fmt = fmt or ingest.detect(path)
+        rec.format = fmt
+        doc = ingest.read(path, fmt, ocr_mode=opts.ocr_mode)
+        rec.pages, rec.encoding, rec.title = doc.pages, doc.encoding, doc.title
+        clauses = segment(doc)
+        rec.metadata = _metadata(doc)
+        findings = classify_clauses(clauses, opts.method, rec.metadata)
+        flagged = {o for o, _ in findings}
+        if fmt == "pdf" and flagged:
+            _attach_boxes(path, doc, clauses, flagged)
+        rec.clauses, rec.findings = clauses, findings
+        unread = [p.number for p in doc.pages if p.needs_ocr]
+        rec.status, rec.error = ("needs_ocr", f"pages {_ranges(unread)} have no usable text and could not be "
+                                 f"OCRed: {doc.pages[unread[0] - 1].note}") if unread else ("ok", None)
+    except AnalyzerError as ex:
+        rec.status = getattr(ex, "status", "failed")
+        rec.error = str(ex)
+    except MemoryError:
+        rec.status, rec.error = "too_large", f"{rec.name}: ran out of memory"
+    except Exception as ex:  # a bug or a library crash on a hostile file: record it, keep going
+        rec.status, rec.error = "failed", f"{rec.name}: {type(ex).__name__}: {ex}"
+    return rec
+
+
+def _ranges(nums: list[int]) -> str:
+    out: list[str] = []
+    for n in nums:
+        if out and "-" not in out[-1] and int(out[-1]) == n - 1:
+            out[-1] = f"{out[-1]}-{n}"
+        elif out and "-" in out[-1] and int(out[-1].split("-")[1]) == n - 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+    return ",".join(out)
+
+
+def process_file(path: str, display: str, sha: str, size: int, opts: Options, depth: int = 0,
+                 parent: str | None = None) -> list[DocumentRecord]:
+    """One input file: a document, or an archive record plus one record per member."""
+    from analyzer import ingest
+    from analyzer.ingest import archive
+
+    p = Path(path)
+    try:
+        fmt = ingest.detect(p)
+    except AnalyzerError as ex:
+        return [DocumentRecord(sha, Path(display).name, display, size, None, getattr(ex, "status", "failed"),
+                               str(ex), parent_sha256=parent)]
+    except OSError as ex:
+        return [DocumentRecord(sha, Path(display).name, display, size, None, "unreadable",
+                               f"{Path(display).name}: cannot read ({ex.strerror or ex})", parent_sha256=parent)]
+    if fmt != "zip":
+        return [process_document(p, display, sha, size, opts, fmt, parent)]
+    name = Path(display.split("!")[-1]).name
+    zrec = DocumentRecord(sha, name, display, size, "zip", "failed", "archive did not finish", parent_sha256=parent)
+    out: list[DocumentRecord] = []
+    if depth >= opts.limits.max_zip_depth:
+        zrec.status, zrec.error = "too_large", f"{name}: archives nested deeper than {opts.limits.max_zip_depth}"
+        return [zrec]
+    work = Path(tempfile.mkdtemp(prefix="analyzer-zip-"))
+    try:
+        problems: list[str] = []
+        count = 0
+        for m in archive.members(p, work, opts.limits):
+            count += 1
+            mdisplay = f"{display}!{m.name}"
+            if m.path is None:
+                problems.append(f"{m.name}: {m.error}")
+                msha = hashlib.sha256(mdisplay.encode()).hexdigest()  # no content: id from its place
+                out.append(DocumentRecord(msha, Path(m.name).name or m.name, mdisplay, 0, None,
+                                          m.status or "failed", f"{m.name}: {m.error}", parent_sha256=sha))
+                continue
+            msize = m.path.stat().st_size
+            out.extend(process_file(str(m.path), mdisplay, sha256_file(m.path), msize, opts, depth + 1, sha))
+            m.path.unlink(missing_ok=True)
+        zrec.status = "partial" if problems else "ok"
+        zrec.error = "; ".join(problems) or None
+        zrec.title = f"{count} members"
+    except IngestError as ex:
+        zrec.status, zrec.error = getattr(ex, "status", "failed"), str(ex)
+    finally:
+        archive.cleanup(work)
+    return [zrec, *out]
+
+
+def _task(args: tuple) -> list[DocumentRecord]:
+    return process_file(*args)
+
+
+# -- the batch (main process) -------------------------------------------------------------------
+
+
+def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = None,
+            options: Options | None = None,
+            progress: Callable[[str, DocumentRecord | None], None] | None = None) -> Summary:
+    """Analyse files, folders and ZIPs into ``store``. Idempotent: unchanged files are skipped."""
+    opts = options or Options()
+    summary = Summary()
+    from analyzer.taxonomy import load
+
+    tax_version = load().version
+    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+
+    def tasks() -> Iterator[tuple]:
+        for f in iter_files(paths):
+            summary.files += 1
+            display = str(f)
+            try:
+                if f.is_symlink() and not f.exists():
+                    raise OSError("broken symbolic link")
+                size = f.stat().st_size
+                sha = sha256_file(f)
+            except OSError as ex:
+                sha = hashlib.sha256(display.encode()).hexdigest()
+                rec = DocumentRecord(sha, f.name, display, 0, None, "unreadable",
+                                     f"{f.name}: cannot read ({getattr(ex, 'strerror', None) or ex})")
+                _record(rec)
+                continue
+            old = store.known(sha)
+            if (not opts.force and old and old["status"] in OK_STATUSES and old["analyzer_version"] == __version__
+                    and old["taxonomy_version"] == tax_version and (old["method"] or "rules") == opts.method):
+                store.add_path(sha, display)
+                summary.skipped += 1
+                if progress:
+                    progress(display, None)
+                continue
+            yield (str(f), display, sha, size, opts)
+
+    def _record(rec: DocumentRecord) -> None:
+        store.write(rec, __version__)
+        if rec.format != "zip" or rec.status not in OK_STATUSES:
+            summary.analyzed += 1
+        if rec.status == "needs_ocr":
+            summary.needs_ocr.append(rec.path)
+        elif rec.status not in OK_STATUSES:
+            summary.failed.append((rec.path, rec.status, rec.error or rec.status))
+        if progress:
+            progress(rec.path, rec)
+
+    if workers == 1:
+        for t in tasks():
+            for rec in _task(t):
+                _record(rec)
+        return summary
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: set[Future] = set()
+        for t in tasks():
+            pending.add(pool.submit(_task, t))
+            if len(pending) >= workers * 4:  # bounded queue: stream, never hold the corpus in memory
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    for rec in fut.result():
+                        _record(rec)
+        for fut in pending:
+            for rec in fut.result():
+                _record(rec)
+    return summary

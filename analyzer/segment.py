@@ -1,0 +1,231 @@
+"""Split a document into clauses by the numbering Chinese tenders use (primer 1.5, 1.6).
+
+Levels are not fixed: the hierarchy is inferred from the order in which numbering styles
+first appear in each document (a stack of styles), because tenders mix 一、/（一）/1./（1）/①
+with decimal 1.1.1 in any order. Table rows are clauses of their own, with their header.
+Running headers/footers and table-of-contents lines are skipped; headings become the
+section path that later stages use as context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from analyzer.records import Clause, Document, Page, TableRow
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+MARKERS = "★▲#*※△●◆☆"
+
+# (style key, pattern). The match must be at the start of a line, after an optional marker.
+_STYLES: list[tuple[str, re.Pattern[str]]] = [
+    ("chapter", re.compile(rf"第[{CN_NUM}\d]{{1,4}}\s*(?:章|部分|篇|册|卷)")),
+    ("section", re.compile(rf"第[{CN_NUM}\d]{{1,4}}\s*节")),
+    ("article", re.compile(rf"第[{CN_NUM}\d]{{1,4}}\s*条(?=\s|[\u4e00-\u9fff])")),
+    ("cn", re.compile(rf"[{CN_NUM}]{{1,3}}\s*[、，.．](?!\d)")),
+    ("pcn", re.compile(rf"[（(]\s*[{CN_NUM}]{{1,3}}\s*[）)]\s*[、.．]?")),
+    ("dec", re.compile(r"\d{1,2}(?:[.．]\d{1,2}){1,4}(?![\d.．%])[.．、]?(?!\s*(?:米|倍|版|寸|秒|ms|mm|cm|m\b|G|M|K|T|V|W|元|万|%|英寸|个|台|套|路|天|年|小时|分钟))")),
+    ("num", re.compile(r"\d{1,2}\s*[.．、](?![\d.．])(?!\s*(?:米|倍|版|寸|%))")),
+    ("pnum", re.compile(r"[（(]\s*\d{1,2}\s*[）)]")),
+    ("rnum", re.compile(r"\d{1,2}\s*[）)]")),
+    ("circ", re.compile(r"[①-⑳㉑-㉟]")),
+    ("alpha", re.compile(r"[a-zA-Z][.)）](?=\s|[\u4e00-\u9fff])")),
+]
+_SENT_END = "。；;！？!?：:"
+_PAGE_FOOTER = re.compile(
+    r"^(?:[-—–]?\s*\d{1,4}\s*[-—–]?|第\s*\d+\s*页\s*(?:[,，/／]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
+    r"page\s*\d+(?:\s*of\s*\d+)?|共\s*\d+\s*页\s*第\s*\d+\s*页)$", re.I)
+_TOC = re.compile(r"(?:[.．…·•⋯_\-]{4,}|…{2,})\s*\d{1,4}\s*$")
+_ZONE = re.compile(
+    r"投标人须知|供应商须知|磋商须知|谈判须知|资格要求|资格条件|申请人的资格|政府采购政策|合同通用条款|通用条款|"
+    r"投标文件格式|响应文件格式|文件格式|质疑|投诉|声明函")
+MAX_CLAUSE = 600  # characters; longer paragraphs are split on sentence ends
+
+
+@dataclass
+class _Open:
+    page: int
+    start: int
+    end: int
+    parts: list[str] = field(default_factory=list)
+    number: str | None = None
+    style: str | None = None
+    marker: str | None = None
+    level: int = 0
+    path: list[str] = field(default_factory=list)
+    cross_page: bool = False
+
+
+def numbering(line: str) -> tuple[str | None, str | None, str | None, int]:
+    """Return (style, number token, marker, length of the prefix) for the start of a line."""
+    s = line
+    i = 0
+    marker = None
+    while i < len(s) and (s[i].isspace() or s[i] in MARKERS):
+        if s[i] in MARKERS and marker is None:
+            marker = s[i]
+        i += 1
+    for style, pat in _STYLES:
+        m = pat.match(s, i)
+        if m:
+            token = m.group(0).strip()
+            key = style
+            if style == "dec":
+                key = f"dec{token.rstrip('.．、').count('.') + token.count('．') + 1}"
+            j = m.end()
+            while j < len(s) and (s[j].isspace() or s[j] in MARKERS):
+                if s[j] in MARKERS and marker is None:
+                    marker = s[j]
+                j += 1
+            if j >= len(s) and style not in {"chapter", "section"}:
+                return None, None, marker, 0  # a bare number on its own line: likely a page number
+            return key, token, marker, j
+    return None, None, marker, i if marker else 0
+
+
+def _repeated_lines(pages: list[Page]) -> set[str]:
+    """Lines printed at the top or bottom of most pages: running headers and footers."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for p in pages:
+        lines = [ln.strip() for ln in p.text.split("\n") if ln.strip()]
+        edge = set(lines[:2] + lines[-2:])
+        counts.update(re.sub(r"\d+", "#", ln) for ln in edge)
+    return {ln for ln, c in counts.items() if c >= max(3, len(pages) // 2)}
+
+
+def _is_heading(body: str) -> bool:
+    body = body.strip()
+    return 0 < len(body) <= 30 and body[-1] not in "。；;，,"
+
+
+def _split_long(text: str, limit: int = MAX_CLAUSE) -> list[tuple[int, int]]:
+    """Cut an over-long paragraph at sentence ends (or hard, as a last resort)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    while n - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind(c) for c in "。；;!?！？")
+        end = start + (cut + 1 if cut > limit // 4 else limit)
+        spans.append((start, end))
+        start = end
+    spans.append((start, n))
+    return spans
+
+
+def segment(doc: Document) -> list[Clause]:
+    """Clauses in reading order, each with page, number, level, marker, section path and offsets."""
+    clauses: list[Clause] = []
+    stack: list[tuple[str, str]] = []  # (style, heading title)
+    repeated = _repeated_lines(doc.pages)
+    paragraph_lines = doc.format in {"docx", "html"}
+    cur: _Open | None = None
+
+    def path_titles() -> list[str]:
+        return [t for _, t in stack if _is_heading(t)]
+
+    def flush() -> None:
+        nonlocal cur
+        if cur is None:
+            return
+        text = "".join(cur.parts).strip()
+        if text:
+            spans = _split_long(text) if len(text) > MAX_CLAUSE else [(0, len(text))]
+            lead = len("".join(cur.parts)) - len("".join(cur.parts).lstrip())
+            for k, (a, b) in enumerate(spans):
+                piece = text[a:b].strip()
+                if not piece:
+                    continue
+                contiguous = not cur.cross_page
+                body = piece[len(cur.number or ""):] if k == 0 and cur.number else piece
+                clauses.append(Clause(
+                    page=cur.page, ordinal=len(clauses), text=piece,
+                    number=cur.number if k == 0 else None, level=cur.level,
+                    marker=cur.marker if k == 0 else None,
+                    heading=k == 0 and cur.number is not None and len(spans) == 1 and _is_heading(body),
+                    section_path=list(cur.path),
+                    page_start=cur.start + lead + a if contiguous or k == 0 else None,
+                    page_end=(cur.start + lead + b) if contiguous else None,
+                ))
+        cur = None
+
+    def add_row(page: Page, row: TableRow, span: tuple[int, int] | None) -> None:
+        number = row.cells[0] if row.cells and row.cells[0].isdigit() else None
+        marker = next((c for c in row.text[:40] if c in MARKERS), None)
+        clauses.append(Clause(
+            page=page.number, ordinal=len(clauses), text=row.text, number=number, level=len(stack),
+            marker=marker, section_path=path_titles(), kind="table_row", table_header=row.header,
+            page_start=span[0] if span else None, page_end=span[1] if span else None, bbox=row.bbox,
+        ))
+
+    for page in doc.pages:
+        rows_one_to_one = len(page.rows) == len(page.table_spans)
+        rows_done = 0
+        span_iter = 0
+        pos = 0
+        for line in page.text.split("\n"):
+            lstart, lend = pos, pos + len(line)
+            pos = lend + 1
+            stripped = line.strip()
+            if not stripped:
+                if paragraph_lines:
+                    flush()
+                continue
+            # Lines that are table rows: emit the rows instead of the raw lines.
+            if page.table_spans and span_iter < len(page.table_spans) and \
+                    page.table_spans[span_iter][0] <= lstart < page.table_spans[span_iter][1] + 1:
+                flush()
+                if rows_one_to_one:
+                    add_row(page, page.rows[span_iter], page.table_spans[span_iter])
+                    rows_done = span_iter + 1
+                elif rows_done < len(page.rows):
+                    for r in page.rows[rows_done:]:
+                        add_row(page, r, None)
+                    rows_done = len(page.rows)
+                span_iter += 1
+                continue
+            if _PAGE_FOOTER.match(stripped) or _TOC.search(stripped) or re.sub(r"\d+", "#", stripped) in repeated:
+                continue
+            style, token, marker, plen = numbering(line)
+            if style is not None:
+                flush()
+                if style == "chapter":
+                    stack.clear()
+                else:
+                    styles = [s for s, _ in stack]
+                    if style in styles:
+                        del stack[styles.index(style):]
+                level = len(stack)
+                title = stripped[:40]
+                cur = _Open(page.number, lstart, lend, [line], token, style, marker, level, path_titles())
+                stack.append((style, title))
+                continue
+            ends_sentence = cur is not None and (
+                "".join(cur.parts).rstrip()[-1:] in _SENT_END
+                # A short numbered line with no sentence end is a heading: it takes no continuation.
+                or (len(cur.parts) == 1 and cur.number is not None and _is_heading(cur.parts[0].strip())))
+            if cur is None or paragraph_lines or ends_sentence or cur.page != page.number:
+                if cur is not None and cur.page != page.number and not ends_sentence and not paragraph_lines:
+                    # A sentence wrapped onto the next page: keep it in the clause it belongs to.
+                    cur.parts.append(line)
+                    cur.cross_page = True
+                    continue
+                flush()
+                cur = _Open(page.number, lstart, lend, [line], None, None, marker, len(stack), path_titles())
+            else:
+                cur.parts.append("\n" + line)
+                cur.end = lend
+        if rows_done < len(page.rows):
+            flush()
+            for r in page.rows[rows_done:]:
+                add_row(page, r, None)
+    flush()
+    for c in clauses:
+        if any(_ZONE.search(t) for t in c.section_path[:2]):
+            c.zone = "boilerplate"
+        elif _TOC.search(c.text):
+            c.zone = "toc"
+    return clauses

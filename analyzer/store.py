@@ -1,0 +1,240 @@
+"""The one module that talks to SQLite: schema, migrations on open, upserts, queries.
+
+Ids are deterministic (the file's sha256, then page and clause numbers), so re-running on
+the same files upserts instead of duplicating. Each document is written in one transaction:
+a crash leaves either the old version of a document or the new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from analyzer.records import Clause, Finding, Page
+
+migrations = Migrations("analyzer")
+SCHEMA_VERSION = 3
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["documents"].create({
+        "id": str, "sha256": str, "name": str, "paths": str, "format": str, "size": int,
+        "pages": int, "clauses": int, "findings": int, "status": str, "error": str,
+        "encoding": str, "title": str, "parent_sha256": str, "analyzer_version": str,
+        "taxonomy_version": str, "method": str,
+    }, pk="id")
+    db["pages"].create({
+        "id": str, "document_id": str, "page": int, "method": str, "text": str, "chars": int,
+        "width": float, "height": float, "ocr_confidence": float, "needs_ocr": int, "note": str,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id")])
+    db["clauses"].create({
+        "id": str, "document_id": str, "page": int, "ordinal": int, "number": str, "level": int,
+        "marker": str, "heading": int, "section_path": str, "kind": str, "table_header": str,
+        "text": str, "norm": str, "page_start": int, "page_end": int, "bbox": str, "zone": str,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id")])
+    db["findings"].create({
+        "id": str, "document_id": str, "clause_id": str, "page": int, "kind": str, "label": str,
+        "score": float, "method": str, "evidence": str, "evidence_start": int, "evidence_end": int,
+        "reason": str, "tier": str, "bbox": str,
+    }, pk="id", foreign_keys=[("document_id", "documents", "id"), ("clause_id", "clauses", "id")])
+    db["pages"].create_index(["document_id", "page"])
+    db["clauses"].create_index(["document_id", "ordinal"])
+    db["findings"].create_index(["label"])
+    db["findings"].create_index(["document_id"])
+
+
+@migrations()
+def m002_tender_metadata(db: Database) -> None:
+    """Tender metadata (primer 1.8): who buys, what, for how much, who won."""
+    for col, typ in [("notice_type", str), ("project_number", str), ("project_number_norm", str),
+                     ("project_name", str), ("buyer", str), ("buyer_is_police", int), ("buyer_type", str),
+                     ("agency", str), ("budget_yuan", float), ("award_yuan", float), ("winner", str),
+                     ("winner_credit_code", str), ("region", str), ("dates", str), ("markers", str)]:
+        db["documents"].add_column(col, typ)
+    db["documents"].create_index(["project_number_norm"])
+
+
+@migrations()
+def m003_embeddings(db: Database) -> None:
+    """Clause embeddings keyed by a hash of model + text, so re-runs cost nothing."""
+    db["embeddings"].create({"key": str, "vector": bytes, "dim": int}, pk="key")
+
+
+def clause_id(sha256: str, ordinal: int) -> str:
+    return f"{sha256[:16]}-c{ordinal:05d}"
+
+
+def finding_id(cid: str, kind: str, label: str) -> str:
+    return hashlib.sha256(json.dumps([cid, kind, label], separators=(",", ":")).encode()).hexdigest()[:24]
+
+
+@dataclass
+class DocumentRecord:
+    """Everything one document contributes to the database, written in one transaction."""
+
+    sha256: str
+    name: str
+    path: str
+    size: int
+    format: str | None
+    status: str
+    error: str | None = None
+    encoding: str | None = None
+    title: str | None = None
+    parent_sha256: str | None = None
+    pages: list[Page] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+    findings: list[tuple[int, Finding]] = field(default_factory=list)  # (clause ordinal, finding)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    method: str | None = None
+    taxonomy_version: str | None = None
+
+
+def _json(v: Any) -> str | None:
+    return None if v is None else json.dumps(v, ensure_ascii=False)
+
+
+class Store:
+    """An analyzer database: opening it applies any pending migrations (fresh or old alike)."""
+
+    def __init__(self, path: str | Path | None = None, *, memory: bool = False):
+        self.path = path
+        self.db = Database(memory=True) if memory or path is None else Database(str(path))
+        if not memory and path is not None:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def known(self, sha256: str) -> dict | None:
+        rows = list(self.db.query("select * from documents where id = ?", [sha256]))
+        return rows[0] if rows else None
+
+    def add_path(self, sha256: str, path: str) -> None:
+        """Remember another path for a document already stored (identical files are stored once)."""
+        row = self.known(sha256)
+        if row is None:
+            return
+        paths = json.loads(row["paths"] or "[]")
+        if path not in paths:
+            paths.append(path)
+            with self.db.atomic():
+                self.db["documents"].update(sha256, {"paths": _json(paths)})
+
+    def write(self, rec: DocumentRecord, analyzer_version: str) -> None:
+        """Replace everything stored for this document with ``rec``, atomically."""
+        from analyzer.normalize import norm_text
+
+        old = self.known(rec.sha256)
+        paths = json.loads(old["paths"]) if old and old["paths"] else []
+        if rec.path not in paths:
+            paths.append(rec.path)
+        doc = {
+            "id": rec.sha256, "sha256": rec.sha256, "name": rec.name, "paths": _json(paths),
+            "format": rec.format, "size": rec.size, "pages": len(rec.pages), "clauses": len(rec.clauses),
+            "findings": len(rec.findings), "status": rec.status, "error": rec.error,
+            "encoding": rec.encoding, "title": rec.title, "parent_sha256": rec.parent_sha256,
+            "analyzer_version": analyzer_version, "taxonomy_version": rec.taxonomy_version,
+            "method": rec.method,
+        }
+        md = dict(rec.metadata)
+        for k in ("dates", "markers"):
+            if k in md:
+                md[k] = _json(md[k])
+        doc.update({k: v for k, v in md.items() if k in self._doc_columns()})
+        with self.db.atomic():
+            for table in ("findings", "clauses", "pages"):
+                self.db.execute(f"delete from {table} where document_id = ?", [rec.sha256])
+            self.db["documents"].upsert(doc, pk="id")
+            self.db["pages"].insert_all(({
+                "id": f"{rec.sha256[:16]}-p{p.number:05d}", "document_id": rec.sha256, "page": p.number,
+                "method": p.method, "text": p.text, "chars": len(p.text), "width": p.width,
+                "height": p.height, "ocr_confidence": p.ocr_confidence, "needs_ocr": int(p.needs_ocr),
+                "note": p.note,
+            } for p in rec.pages), pk="id", batch_size=200)
+            self.db["clauses"].insert_all(({
+                "id": clause_id(rec.sha256, c.ordinal), "document_id": rec.sha256, "page": c.page,
+                "ordinal": c.ordinal, "number": c.number, "level": c.level, "marker": c.marker,
+                "heading": int(c.heading), "section_path": _json(c.section_path), "kind": c.kind,
+                "table_header": _json(c.table_header) if c.table_header else None, "text": c.text,
+                "norm": norm_text(c.text), "page_start": c.page_start, "page_end": c.page_end,
+                "bbox": _json(list(c.bbox)) if c.bbox else None, "zone": c.zone,
+            } for c in rec.clauses), pk="id", batch_size=500)
+            by_ord = {c.ordinal: c for c in rec.clauses}
+            self.db["findings"].insert_all(({
+                "id": finding_id(clause_id(rec.sha256, o), f.kind, f.label), "document_id": rec.sha256,
+                "clause_id": clause_id(rec.sha256, o), "page": by_ord[o].page, "kind": f.kind,
+                "label": f.label, "score": round(f.score, 3), "method": f.method, "evidence": f.evidence,
+                "evidence_start": f.start, "evidence_end": f.end, "reason": f.reason, "tier": f.tier,
+                "bbox": _json(list(by_ord[o].bbox)) if by_ord[o].bbox else None,
+            } for o, f in rec.findings), pk="id", batch_size=500, replace=True)
+
+    def _doc_columns(self) -> set[str]:
+        if not hasattr(self, "_cols"):
+            self._cols = {c.name for c in self.db["documents"].columns}
+        return self._cols
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def documents(self, status: str | None = None) -> Iterator[dict]:
+        where, params = ("where status = ?", [status]) if status else ("", [])
+        if status == "failed":
+            where, params = "where status not in ('ok', 'needs_ocr', 'partial')", []
+        yield from self.db.query(f"select * from documents {where} order by name, id", params)
+
+    def findings(self, label: str | None = None, document: str | None = None,
+                 kind: str | None = None) -> Iterator[dict]:
+        """Findings joined with their clause and document: the fields of the CLI contract."""
+        from analyzer.taxonomy import load
+
+        tax = load()
+        clauses_sql = ["1=1"]
+        params: list[Any] = []
+        if label:
+            labels = tax.descendants(label)
+            clauses_sql.append(f"f.label in ({','.join('?' * len(labels))})")
+            params.extend(labels)
+        if document:
+            clauses_sql.append("(d.name = ? or d.sha256 = ? or d.paths like ?)")
+            params.extend([document, document, f"%{document}%"])
+        if kind:
+            clauses_sql.append("f.kind = ?")
+            params.append(kind)
+        sql = f"""
+            select d.name as document, d.sha256, f.page, f.kind, f.label, f.score, f.method,
+                   c.text, f.evidence, f.evidence_start, f.evidence_end, f.bbox, f.reason, f.tier,
+                   c.number as clause_number, c.marker, c.section_path, c.id as clause_id,
+                   d.buyer, d.project_number
+            from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id
+            where {' and '.join(clauses_sql)}
+            order by d.name, c.ordinal, f.kind, f.label"""
+        for r in self.db.query(sql, params):
+            r["bbox"] = json.loads(r["bbox"]) if r["bbox"] else None
+            r["section_path"] = json.loads(r["section_path"]) if r["section_path"] else []
+            r["gloss"] = tax.gloss(r["label"])
+            yield r
+
+    def summary(self) -> dict[str, Any]:
+        q = self.db.execute
+        out: dict[str, Any] = {
+            "documents": q("select count(*) from documents where format != 'zip' or format is null").fetchone()[0],
+            "pages": q("select count(*) from pages").fetchone()[0],
+            "clauses": q("select count(*) from clauses").fetchone()[0],
+            "flagged_clauses": q("select count(distinct clause_id) from findings where kind = 'group'").fetchone()[0],
+            "by_status": dict(q("select status, count(*) from documents group by status").fetchall()),
+            "by_group": dict(q("select label, count(distinct clause_id) from findings where kind = 'group' "
+                               "group by label order by 2 desc, 1").fetchall()),
+        }
+        return out

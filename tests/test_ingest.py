@@ -1,0 +1,149 @@
+"""Ingestion of each format on the real sample files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from analyzer import ingest
+from analyzer.errors import EmptyFile, EncryptedFile, IngestError, UnsupportedFormat
+from analyzer.ingest import archive
+from analyzer.ingest.text import decode
+from conftest import CORPUS, EXPECTED
+
+
+def test_detect_formats_by_content():
+    assert ingest.detect(CORPUS / "songjiang_style_tender.pdf") == "pdf"
+    assert ingest.detect(CORPUS / "tech_requirements.docx") == "docx"  # a ZIP, but a Word file
+    assert ingest.detect(CORPUS / "bundle.zip") == "zip"
+    assert ingest.detect(CORPUS / "notice_gbk.html") == "html"
+    assert ingest.detect(CORPUS / "english_excerpt.txt") == "txt"
+
+
+def test_text_pdf_pages_and_chinese_text_layer():
+    doc = ingest.read(CORPUS / "songjiang_style_tender.pdf")
+    assert len(doc.pages) == EXPECTED["files"]["songjiang_style_tender.pdf"]["pages"]
+    assert [p.number for p in doc.pages] == list(range(1, len(doc.pages) + 1))
+    assert all(p.method == "text" for p in doc.pages)
+    from analyzer.normalize import norm_text
+
+    for exp in EXPECTED["files"]["songjiang_style_tender.pdf"]["expected"]:
+        assert norm_text(exp["contains"]) in norm_text(doc.pages[exp["page"] - 1].text), exp
+    assert "(cid:" not in "".join(p.text for p in doc.pages)
+
+
+def test_pdf_parameter_table_rows_keep_header():
+    doc = ingest.read(CORPUS / "songjiang_style_tender.pdf")
+    rows = [r for p in doc.pages for r in p.rows]
+    assert rows, "the parameter table should come out row by row"
+    assert rows[0].header[:3] == ["序号", "名称", "技术参数"]
+    assert all(r.bbox is not None for r in rows)
+    # the repeated header on the next page is not a row
+    assert not any(r.cells[:2] == ["序号", "名称"] for r in rows)
+
+
+def test_scanned_pdf_is_ocred_with_confidence():
+    doc = ingest.read(CORPUS / "scanned_tender_excerpt.pdf")
+    assert [p.method for p in doc.pages] == ["ocr", "ocr"]
+    assert all(p.ocr_confidence and p.ocr_confidence > 60 for p in doc.pages)
+    text = "".join(doc.pages[1].text.split())
+    assert "涉疆人员" in text and "预警" in text
+    assert doc.pages[1].words and all(len(w.bbox) == 4 for w in doc.pages[1].words)
+
+
+def test_scanned_pdf_without_ocr_is_flagged_not_lost():
+    doc = ingest.read(CORPUS / "scanned_tender_excerpt.pdf", ocr_mode="off")
+    assert all(p.needs_ocr and p.method == "none" for p in doc.pages)
+    assert "no text layer" in doc.pages[0].note
+
+
+def test_docx_paragraphs_and_table_rows_in_order():
+    doc = ingest.read(CORPUS / "tech_requirements.docx")
+    page = doc.pages[0]
+    assert page.rows and page.rows[0].header[0] == "序号"
+    assert len(page.rows) == len(page.table_spans)
+    for row, (a, b) in zip(page.rows, page.table_spans, strict=True):
+        assert page.text[a:b] == row.text
+
+
+def test_gbk_html_declared_encoding():
+    doc = ingest.read(CORPUS / "notice_gbk.html")
+    assert doc.encoding == "gb18030"
+    assert "SHSJ-GA-2023-017" in doc.pages[0].text
+    assert "公开招标" in doc.pages[0].text
+    assert "<script" not in doc.pages[0].text and "function(" not in doc.pages[0].text
+
+
+def test_gb18030_and_utf16_text():
+    doc = ingest.read(CORPUS / "petition_notice_gb18030.txt")
+    assert doc.encoding == "gb18030" and "上访" in doc.pages[0].text
+    assert decode("境外记者".encode("utf-16"))[0] == "境外记者"
+    assert decode("境外记者 abc".encode("utf-16-le"))[0] == "境外记者 abc"
+    assert decode("\ufeff涉疆".encode())[0] == "涉疆"
+
+
+def test_zip_members_extracted_inside_workdir(tmp_path):
+    out = list(archive.members(CORPUS / "bundle.zip", tmp_path))
+    names = sorted(m.name for m in out)
+    assert any(n.endswith("技术要求.docx") for n in names)
+    assert all(m.path is not None and m.path.parent == tmp_path for m in out)
+
+
+def test_zip_refuses_escaping_paths(tmp_path):
+    z = tmp_path / "evil.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("../../escape.txt", "系统应对涉疆人员预警。")
+        zf.writestr("/abs/path.txt", "x")
+        zf.writestr("ok/good.txt", "系统应对涉疆人员进行实时预警。")
+    work = tmp_path / "work"
+    work.mkdir()
+    out = {m.name: m for m in archive.members(z, work)}
+    assert out["../../escape.txt"].path is None and out["../../escape.txt"].status == "unsafe_path"
+    assert out["/abs/path.txt"].path is None
+    assert out["ok/good.txt"].path is not None
+    assert not (tmp_path / "escape.txt").exists() and not Path("/abs/path.txt").exists()
+
+
+def test_gbk_member_names_decoded(tmp_path):
+    z = tmp_path / "gbk.zip"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        info = zipfile.ZipInfo("x.txt")
+        zf.writestr(info, "内容")
+    raw = buf.getvalue().replace(b"x.txt", "附件.txt".encode("gbk")[:5], 2)  # same length: 5 bytes
+    z.write_bytes(raw)
+    names = [m.name for m in archive.members(z, tmp_path)]
+    assert names == ["附件.t"] or names[0].startswith("附件")
+
+
+def test_errors_are_specific(tmp_path):
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(EmptyFile):
+        ingest.detect(empty)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    with pytest.raises(IngestError):
+        ingest.read(broken)
+    legacy = tmp_path / "old.doc"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    with pytest.raises(UnsupportedFormat, match="convert"):
+        ingest.detect(legacy)
+
+
+def test_encrypted_pdf_is_recorded_as_encrypted(tmp_path):
+    pypdf = pytest.importorskip("pypdfium2")
+    del pypdf
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    p = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(p), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    c.drawString(72, 720, "locked")
+    c.showPage()
+    c.save()
+    with pytest.raises(EncryptedFile, match="password"):
+        ingest.read(p)

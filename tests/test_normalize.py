@@ -1,0 +1,45 @@
+"""Normalisation keeps a map back to the raw text, whatever the input."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analyzer.normalize import cjk_count, garbage_ratio, normalize
+
+
+def test_folds_fullwidth_radicals_and_cjk_spaces():
+    n = normalize("系 统 应 支 持 ⺠族 识别\u3000ＡＢＣ１２３  test")
+    assert n.text == "系统应支持民族识别 ABC123 test"
+
+
+def test_compatibility_ideographs_and_kangxi_radicals():
+    assert normalize("\u2f08\u2f2f").text == "人工"  # Kangxi radicals ⼈⼯
+    assert normalize("\uf900").text == "豈"  # CJK compatibility ideograph
+
+
+def test_raw_span_of_a_match_quotes_the_raw_text():
+    raw = "对 涉 疆 人 员\n进行预警"
+    n = normalize(raw)
+    i = n.text.index("涉疆人员")
+    a, b = n.raw_span(i, i + 4)
+    assert raw[a:b] == "涉 疆 人 员"
+
+
+def test_garbage_detection():
+    assert garbage_ratio("(cid:12)(cid:13)(cid:14)") > 0.9
+    assert garbage_ratio("正常的中文文本") == 0
+    assert cjk_count("abc中文") == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_offsets_always_map_back(raw):
+    n = normalize(raw)
+    assert len(n.offsets) == len(n.text) + 1
+    for i in range(len(n.text)):
+        a, b = n.raw_span(i, i + 1)
+        assert 0 <= a < b <= len(raw)
+    if n.text:
+        a, b = n.raw_span(0, len(n.text))
+        assert not raw[a].isspace() and not raw[b - 1].isspace()
