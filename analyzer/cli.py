@@ -266,6 +266,94 @@ def eval_cmd(
         write(report["rows"], fmt.value, sys.stdout)
 
 
+class ReportFmt(str, Enum):
+    html = "html"
+    md = "md"
+
+
+@app.command()
+@handle_errors
+def report(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the report into (created if missing).")],
+    db: DbOpt = Path("analyzer.db"),
+    fmt: Annotated[ReportFmt, typer.Option("--format", "-f", help="html (with page images) or md (for drafts).")]
+    = ReportFmt.html,
+    source: Annotated[list[Path] | None, typer.Option(
+        "--source", help="Folder holding the original files, if they moved since analysis (repeatable).")] = None,
+) -> None:
+    """Write an evidence report: documents, groups × capabilities, one card per flagged clause with a page image."""
+    from analyzer.report import write_report
+
+    store = _open_store(db)
+    res = write_report(store, out, fmt.value, sources=source or [])
+    store.close()
+    if res.missing_sources:
+        _err(f"warning: original file not found for {len(res.missing_sources)} document(s) "
+             f"({', '.join(res.missing_sources[:3])}{', …' if len(res.missing_sources) > 3 else ''}): "
+             "no page images for them; pass --source DIR")
+    _err(f"{res.cards} evidence cards, {res.crops} page images")
+    sys.stdout.write(f"{res.path}\n")
+
+
+@app.command(name="export")
+@handle_errors
+def export_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the CSV and JSON files (created if missing).")],
+    db: DbOpt = Path("analyzer.db"),
+    bom: Annotated[bool, typer.Option("--bom", help="Start CSV files with a UTF-8 BOM, so Excel reads Chinese.")]
+    = False,
+) -> None:
+    """Write documents, clauses and findings as CSV and JSON (columns: docs/export-columns.md)."""
+    from analyzer.export import export_tables
+
+    store = _open_store(db)
+    for path in export_tables(store, out, bom=bom):
+        sys.stdout.write(f"{path}\n")
+    store.close()
+
+
+@app.command()
+@handle_errors
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (all must match), Chinese or English, any length.")],
+    db: DbOpt = Path("analyzer.db"),
+    fmt: FmtOpt = Fmt.table,
+    label: Annotated[str | None, typer.Option(help="Only clauses with a finding on this taxonomy id "
+                                                   "(or a child).")] = None,
+    buyer: Annotated[str | None, typer.Option(help="Only documents whose buyer contains this text.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only documents dated on or after YYYY-MM-DD.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many clauses (0: no limit).")] = 50,
+) -> None:
+    """Search clause text; hits are marked 【】 in the snippet."""
+    from analyzer.export import write
+    from analyzer.search import SEARCH_COLUMNS
+    from analyzer.search import search as run
+
+    store = _open_store(db)
+    rows = run(store, query, label=label, buyer=buyer, since=since, limit=limit)
+    if fmt == Fmt.table:
+        write(rows, fmt.value, sys.stdout, ["document", "page", "clause_number", "labels", "snippet"], width=72)
+    else:
+        write(rows, fmt.value, sys.stdout, [*SEARCH_COLUMNS, "hits"])
+
+
+@app.command()
+@handle_errors
+def serve(
+    db: DbOpt = Path("analyzer.db"),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+    host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 shares it on your network.")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="Open a browser at the page.")] = False,
+) -> None:
+    """Browse the database in Datasette, with facets and canned queries (pip install 'analyzer[serve]')."""
+    from analyzer import serve as srv
+
+    if not srv.available():
+        raise srv.MissingExtra(srv.INSTALL_HINT)
+    _open_store(db).close()  # applies pending migrations (search index, evidence view) first
+    srv.serve(db, port=port, host=host, open_browser=open_browser)
+
+
 def main() -> None:
     app()
 

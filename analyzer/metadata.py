@@ -396,7 +396,7 @@ def classify_buyer(name: str | None) -> tuple[bool, str | None]:
         return False, None
     n = re.sub(r"\s+", "", _nfkc(name)).replace("公安县", "")
     if any(k in n for k in _DETENTION):
-        return True, "public_security"
+        return True, "detention"
     if any(k in n for k in _POLICE):
         return True, "public_security"
     if any(k in n for k in _PARTY_SECURITY):
@@ -482,11 +482,19 @@ _LABEL_TIERS: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "award_date": (("中标日期", "定标日期", "成交日期", "确定中标日期", "中标时间", "定标时间", "成交时间"),),
 }
-_LABELS: dict[str, list[tuple[str, int]]] = {}
-for _field, _tiers in _LABEL_TIERS.items():
-    for _tier, _names in enumerate(_tiers):
-        for _name in _names:
-            _LABELS.setdefault(_name, []).append((_field, _tier))
+
+
+def _invert(tiers: dict[str, tuple[tuple[str, ...], ...]]) -> dict[str, list[tuple[str, int]]]:
+    """label -> [(field, tier)]; a label may feed two fields."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for name, groups in tiers.items():
+        for tier, labels in enumerate(groups):
+            for label in labels:
+                out.setdefault(label, []).append((name, tier))
+    return out
+
+
+_LABELS = _invert(_LABEL_TIERS)
 
 # Section headings that say whose "名称：…" follows (2020 template, section 七).
 _CONTEXT = {
@@ -512,7 +520,7 @@ _LEADING_NUMBERING = re.compile(
 )
 _PAREN = re.compile(r"\(([^()]*)\)")
 _L1_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+[、.]")
-_KEY_OK = re.compile(r"[，。；;,!！?？《》“”\"'=]")
+_KEY_BAD = re.compile(r"[，。；;,!！?？《》“”\"'=]")
 _NEXT_LABEL = re.compile(
     rf"(?:\s+|[;；,，。])\s*(?=[{_CJK}(][^\s:;；,，。()\d]{{0,16}}(?:\([^()]{{0,6}}\))?[^\s:;；,，。()\d]{{0,6}}:)"
 )
@@ -551,12 +559,13 @@ def _date_fields(key: str) -> list[tuple[str, int]]:
 
 @lru_cache(maxsize=8192)
 def _fields(key: str) -> tuple[tuple[str, int], ...]:
+    """(field, tier) pairs a cleaned label feeds; empty for anything that is not a label."""
     return tuple(_LABELS.get(key, [])) + tuple(_date_fields(key))
 
 
 def _is_key(key: str) -> bool:
     # No digits: "2023年6月10日 下午2:30" has a colon but is a value, not a label.
-    return 0 < len(key) <= 24 and bool(_HAS_CJK.search(key)) and not _KEY_OK.search(key) \
+    return 0 < len(key) <= 24 and bool(_HAS_CJK.search(key)) and not _KEY_BAD.search(key) \
         and not any(c.isdigit() for c in key)
 
 
@@ -577,6 +586,7 @@ def _org(value: str, weak: bool) -> str | None:
     """A plausible organisation name, or None for boilerplate, blanks and sentences."""
     v = re.split(r"[，,。；;]|\(以下|\(简称|\(盖章|\(签章|\s{2,}", value, maxsplit=1)[0]
     v = _tidy(v).strip(" :-")
+    v = re.sub(r"\((?:[^()]*(?:联合体|牵头|成员|主体|盖章|签章)[^()]*)\)$", "", v).strip()
     if not (2 <= len(v) <= 60) or len(_HAS_CJK.findall(v)) < 2:
         return None
     if _ORG_BAD_START.match(v) or _ORG_BAD.search(v):
@@ -587,6 +597,7 @@ def _org(value: str, weak: bool) -> str | None:
 
 
 def _region(value: str) -> str | None:
+    """A place name or a 6-digit 行政区划代码, not an address line or a sentence."""
     v = _tidy(re.split(r"[，,。；;]", value, maxsplit=1)[0])
     if not (2 <= len(v) <= 40) or _ORG_BAD.search(v):
         return None
@@ -599,6 +610,7 @@ _GENERIC_NAMES = {"政府采购", "采购", "招标", "项目", "政府采购合
 
 
 def _name(value: str) -> str | None:
+    """Project name with the notice suffix stripped; None for blanks, templates and bare "政府采购"."""
     v = _strip_notice_suffix(_tidy(value))
     if v in _GENERIC_NAMES or not (2 <= len(v) <= 150) or _NAME_BAD.search(v) or v.startswith(("详见", "见")):
         return None
@@ -665,13 +677,12 @@ class _Scanner:
         if i < 0:
             return None
         key, unit = _clean_key(self.norm[s:i])
-        if not _is_key(key):
+        if not _fields(key) and key not in _CONTEXT and key not in _CONTEXT_KEYS:
             # "某某项目 项目编号：X": the label is the last chunk before the colon.
-            tail = re.split(r"[\s;；,，。]+", self.norm[s:i].rstrip())[-1]
-            key, unit = _clean_key(tail)
-            if not _fields(key):
-                return None
-        return key, unit, i
+            tail_key, tail_unit = _clean_key(re.split(r"[\s;；,，。]+", self.norm[s:i].rstrip())[-1])
+            if _fields(tail_key):
+                return tail_key, tail_unit, i
+        return (key, unit, i) if _is_key(key) else None
 
     def known(self, s: int, e: int) -> str | None:
         key = _clean_key(self.norm[s:e])[0]
@@ -744,6 +755,7 @@ class _Scanner:
         return True
 
     def cell_row(self, line: int, cells: list[tuple[int, int]], ctx: str | None) -> str | None:
+        """"条款号 | 采购人 | 名称：X": a label cell takes the next cell as its value."""
         i = 0
         while i < len(cells):
             a, b = cells[i]
@@ -852,6 +864,8 @@ def _notice_type(sc: _Scanner, top: list[int]) -> tuple[str | None, int | None]:
         line = sc.norm[s:e]
         if ":" in line and not line.strip().startswith(("标题", "公告标题")):
             continue
+        if re.search(r"[>»›]|当前位置|首页", line):
+            continue  # breadcrumbs name a listing, not this notice
         kind = _title_type(line.split(":", 1)[-1])
         if kind:
             return kind, li
@@ -962,7 +976,7 @@ def extract_metadata(text: str) -> TenderMetadata:
 def _title_name(sc: _Scanner, li: int) -> str | None:
     """Project name from the title line, or from the line above a bare "招标文件" cover title."""
     s, e = sc.lines[li]
-    name = _name(sc.norm[s:e])
+    name = _name(re.sub(r"^\s*(?:公告)?标题\s*:", "", sc.norm[s:e]))
     if name and len(re.sub(r"\s", "", name)) >= 4:
         return name
     for j in range(li - 1, max(li - 4, -1), -1):

@@ -68,6 +68,38 @@ def m003_embeddings(db: Database) -> None:
     db["embeddings"].create({"key": str, "vector": bytes, "dim": int}, pk="key")
 
 
+@migrations()
+def m010_fts(db: Database) -> None:
+    """Full-text index over clauses.norm (trigram: Chinese has no spaces to tokenise on).
+
+    External content, so the text is stored once; triggers keep it in step with the
+    delete-and-reinsert that Store.write does on re-analysis. Backfilled for existing rows.
+    """
+    db.execute("create virtual table if not exists clauses_fts using fts5("
+               "norm, content='clauses', content_rowid='rowid', tokenize='trigram')")
+    db.execute("create trigger if not exists clauses_fts_ai after insert on clauses begin "
+               "insert into clauses_fts(rowid, norm) values (new.rowid, new.norm); end")
+    db.execute("create trigger if not exists clauses_fts_ad after delete on clauses begin "
+               "insert into clauses_fts(clauses_fts, rowid, norm) values ('delete', old.rowid, old.norm); end")
+    db.execute("create trigger if not exists clauses_fts_au after update on clauses begin "
+               "insert into clauses_fts(clauses_fts, rowid, norm) values ('delete', old.rowid, old.norm); "
+               "insert into clauses_fts(rowid, norm) values (new.rowid, new.norm); end")
+    db.execute("insert into clauses_fts(clauses_fts) values ('rebuild')")
+
+
+@migrations()
+def m011_evidence_view(db: Database) -> None:
+    """One row per finding with its clause and document: what Datasette facets on (label, buyer, region)."""
+    db.execute("""create view if not exists evidence as
+        select f.id as finding_id, d.name as document, f.page, f.kind, f.label, f.score, f.method, f.tier,
+               f.evidence, f.reason, c.number as clause_number, c.marker, c.section_path, c.text,
+               d.buyer, d.region, d.buyer_type, d.project_number, d.project_name, d.notice_type, d.budget_yuan,
+               d.award_yuan, d.winner,
+               case when json_valid(d.dates) then json_extract(d.dates, '$.published') end as published, d.sha256,
+               f.bbox, f.clause_id, f.document_id
+        from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id""")
+
+
 def clause_id(sha256: str, ordinal: int) -> str:
     return f"{sha256[:16]}-c{ordinal:05d}"
 

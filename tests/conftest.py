@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "samples" / "corpus"
-EXPECTED = json.loads((CORPUS / "expected.json" if (CORPUS / "expected.json").exists() else ROOT / "samples" / "expected.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads((ROOT / "samples" / "expected.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, EXPECTED
 
 from analyzer import ingest
 from analyzer.errors import EmptyFile, EncryptedFile, IngestError, UnsupportedFormat
 from analyzer.ingest import archive
 from analyzer.ingest.text import decode
-from conftest import CORPUS, EXPECTED
 
 
 def test_detect_formats_by_content():

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from conftest import CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer import ingest
 from analyzer.records import Document, Page
 from analyzer.segment import numbering, segment
-from conftest import CORPUS
 
 SPEC = """第三章 采购需求
 说明：标注“★”的条款为实质性条款。

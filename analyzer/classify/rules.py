@@ -39,6 +39,53 @@ DEFAULT_CONTEXT = {
     "person_nouns_zh": ["人员", "人口", "人员库", "对象", "群体", "人群", "人士", "分子", "人"],
     "attribute_zh": ["属性", "类别", "类型", "字段", "标签", "身份", "籍贯", "户籍地", "身份证号段", "号段"],
 }
+# Cues and refuters added on top of the taxonomy's context lists.
+EXTRA = {
+    "operational_zh": ["纳入", "列入", "列为", "台账", "提示", "提醒", "跟踪", "盯防", "见面核查", "身份落地", "查控",
+                       "处置", "属性", "类别", "人员类型", "标签", "检索条件", "筛选条件", "专题库", "重点关注",
+                       "位置", "专班", "活动情况", "行踪", "去向", "入库", "动态"],
+    "operational_en": ["attributes?", "fields?", "person (?:types?|categor(?:y|ies))", "lists?", "listed",
+                       "register(?:s|ed)?", "placed under", "under watch", "triggers?", "verif(?:y|ied|ication)",
+                       "checked", "keep (?:a )?record", "records? of", "whereabouts", "scored", "tiers?",
+                       "collect(?:ed|ion)? (?:from|of)"],
+    "service_zh": ["支付", "消费", "考勤", "门禁", "入学", "申请", "社保", "展板", "展览", "讲座", "消防", "灭火",
+                   "招生", "学籍", "就业服务", "申报", "秩序维护", "保安巡逻", "补助", "资助", "营养餐", "关爱",
+                   "救助", "帮扶", "走访慰问"],
+    "service_en": ["case[- ]handling", "hotline", "complaint handling", "exhibitions?", "display boards?", "fire safety",
+                   "extinguishers?", "admissions?", "enrol(?:l?ment)?", "payment", "attendance", "canteen"],
+    "attribute_zh": ["类", "类型人员", "类人员"],
+    "epidemic_zh": ["艾滋病", "防艾", "检测试剂", "疫苗", "HIV"],
+    "epidemic_en": ["HIV", "AIDS prevention", "vaccin\\w*"],
+}
+# Phrases whose alarm word is not about people: environmental, fire and equipment alarms.
+NON_PEOPLE_ALARMS = re.compile(r"(?:烟感|烟雾|火灾|消防|气象|地质灾害|山洪|水位|设备|故障|离线|断电|温湿度)(?:报警|告警|预警)|"
+                               r"(?:smoke|fire|flood|weather|equipment|device|fault|power) (?:alarms?|alerts?|warnings?)",
+                               re.I)
+# Places whose cameras watch a group by proxy (primer 3.3, pattern 6).
+SITES = {
+    "清真寺": "muslim_religious", "礼拜寺": "muslim_religious", "mosque": "muslim_religious",
+    "教堂": "religious_other", "天主教堂": "religious_other", "基督教堂": "religious_other",
+    "宗教场所": "religious_other", "宗教活动场所": "religious_other", "聚会点": "religious_other",
+    "church": "religious_other", "寺庙": "religious_other", "寺院": "religious_other",
+    "信访局": "petitioner", "信访办": "petitioner", "信访接待": "petitioner", "接访大厅": "petitioner",
+    "信访大厅": "petitioner", "petition(?:s|ing)? (?:office|bureau)": "petitioner",
+}
+SITE_RE = re.compile("|".join(sorted(SITES, key=len, reverse=True)), re.I)
+# A place name right after a motion verb is where people go, not who they are (赴疆航班, 目的地为新疆).
+DESTINATION = re.compile(r"(?:赴|去|往|到|至|飞往|前往|目的地为?|抵达|进入)$")
+# English taxonomy patterns that are generic nouns: they need a frame like the Chinese weak terms.
+WEAK_EN = {
+    "religious_other": r"churche?s?|temples?|monaster(?:y|ies)|believers?|Christians?|Catholics?",
+    "students_minors": r"students?|children|youths?|minors|kindergartens?|juveniles?",
+    "ethnic_minority": r"ethnicity|ethnic groups?|race",
+    "women": r"women|females?",
+}
+WEAK_EN_RE = {k: re.compile(f"(?:{v})", re.I) for k, v in WEAK_EN.items()}
+# Evidence that names a foreign nationality also makes the clause about foreigners (外籍女性 → women + foreigner).
+FOREIGN_NATIONALITY = re.compile(r"外籍|境外|外国|外國|越南|缅甸|緬甸|老挝|老撾|柬埔寨|朝鲜|菲律宾|foreign|Vietnamese|Burmese|"
+                                 r"Myanmar|Lao|Cambodian|neighbo(?:u)?ring countr", re.I)
+SITE_CAPS = {"video_surveillance", "face_recognition", "phone_wifi_imsi", "vehicle_plate", "iris_gait_other_biometrics",
+             "voiceprint", "checkpoint"}
 # A weak term immediately followed by one of these is part of a name, not a category of people.
 NAME_SUFFIX = re.compile(r"^(?:路|街|大街|大道|巷|广场|公园|中学|小学|学校|幼儿园|大学|学院|医院|宾馆|酒店|饭店|"
                          r"委员会|局|委|办|厅|处|科|协会|学会|研究|事务|团结|复兴|特色|风情|文化|服饰|歌舞|乐器|"
@@ -72,6 +119,7 @@ class RulesClassifier:
     def __init__(self, taxonomy: Taxonomy | None = None):
         self.tax = taxonomy or load()
         ctx = {**DEFAULT_CONTEXT, **{k: v for k, v in self.tax.context.items() if v}}
+        ctx = {k: list(dict.fromkeys(list(v) + EXTRA.get(k, []))) for k, v in ctx.items()}
         self.ctx = ctx
         # term -> [(label, strong)]
         self.terms: dict[str, list[tuple[str, bool]]] = {}
@@ -97,16 +145,18 @@ class RulesClassifier:
         for lab in self.tax.labels.values():
             for x in lab.exclude:
                 self.excludes.setdefault(x, set()).add(lab.id)
-        self.exclude_re = _overlapping(self.excludes) if self.excludes else None
+        self.exclude_re = _overlapping(self.excludes, re.I) if self.excludes else None
         self.op_zh = _overlapping({t: True for t in ctx["operational_zh"]})
         self.op_en = re.compile(r"(?<![A-Za-z])(?:" + "|".join(ctx["operational_en"]) + r")(?![A-Za-z])", re.I)
         self.service_zh = _overlapping({t: True for t in ctx["service_zh"]})
         self.service_en = re.compile(r"(?<![A-Za-z])(?:" + "|".join(ctx["service_en"]) + r")(?![A-Za-z])", re.I)
         self.epidemic_zh = _overlapping({t: True for t in ctx["epidemic_zh"]})
         self.epidemic_en = re.compile(r"(?<![A-Za-z])(?:" + "|".join(ctx["epidemic_en"]) + r")(?![A-Za-z])", re.I)
+        nouns = sorted(ctx["person_nouns_zh"] + ctx["attribute_zh"], key=len, reverse=True)
+        # 人 alone must not be the start of 人脸/人像/人证 (faces, IDs): those are capabilities.
         self.frame_after = re.compile(
-            "^(?:" + "|".join(map(re.escape, sorted(ctx["person_nouns_zh"] + ctx["attribute_zh"], key=len,
-                                                    reverse=True))) + ")")
+            "^(?:的[\u4e00-\u9fff]{0,3}?)?(?:" + "|".join(
+                re.escape(n) + ("(?![脸像证工体行车])" if n == "人" else "") for n in nouns) + ")")
 
     # -- matching -----------------------------------------------------------------------------
 
@@ -122,11 +172,13 @@ class RulesClassifier:
                 out.append(Hit(label, m.start(), m.end(), m.group(0), True))
         if re.search(r"[A-Za-z]{3}", text):
             for label, rx in self.en_regex.items():
+                weak = WEAK_EN_RE.get(label)
                 for m in rx.finditer(text):
-                    out.append(Hit(label, m.start(), m.end(), m.group(0), True))
+                    out.append(Hit(label, m.start(), m.end(), m.group(0),
+                                   not (weak is not None and weak.fullmatch(m.group(0)))))
         # drop hits that sit inside an exclusion phrase of the same label
         if self.exclude_re is not None and out:
-            spans = [(m.start(), m.start() + len(m.group(1)), self.excludes[m.group(1)])
+            spans = [(m.start(), m.start() + len(m.group(1)), self._excl(m.group(1)))
                      for m in self.exclude_re.finditer(text)]
             if spans:
                 out = [h for h in out if not any(s <= h.start and h.end <= e and h.label in labs
@@ -138,7 +190,19 @@ class RulesClassifier:
             if (h.label, h.start) not in seen:
                 seen.add((h.label, h.start))
                 uniq.append(h)
-        return uniq
+        # A group term inside a longer group term of another label is part of that phrase:
+        # 学生 in 留学生, 外籍 in 外籍记者, 关系 in 有境外关系人员.
+        kinds = {h.label: self.tax.kind_of(h.label) for h in uniq}
+        groups = [h for h in uniq if kinds[h.label] == "group"]
+        return [h for h in uniq if kinds[h.label] != "group" or not any(
+            g is not h and g.label != h.label and g.start <= h.start and h.end <= g.end and
+            (g.end - g.start) > (h.end - h.start) for g in groups)]
+
+    def _excl(self, phrase: str) -> set[str]:
+        if phrase in self.excludes:
+            return self.excludes[phrase]
+        low = phrase.lower()
+        return set().union(*(v for k, v in self.excludes.items() if k.lower() == low))
 
     # -- targeting test -----------------------------------------------------------------------
 
@@ -156,13 +220,22 @@ class RulesClassifier:
         ctx_text = normalize(" ".join(context or [])).text
         op_spans = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in self.op_zh.finditer(t)]
         op_spans += [(m.start(), m.end(), m.group(0)) for m in self.op_en.finditer(t)]
+        noise = [(m.start(), m.end()) for m in NON_PEOPLE_ALARMS.finditer(t)]
+        if noise:
+            op_spans = [o for o in op_spans if not any(a <= o[0] and o[1] <= b for a, b in noise)]
         cap_hits = [h for h in hits if tax.kind_of(h.label) in ("capability", "data_source")]
         heading_ops = bool(self.op_zh.search(ctx_text) or self.op_en.search(ctx_text)) or any(
             tax.kind_of(h.label) == "capability" for h in self.hits(normalize(ctx_text))) if ctx_text else False
         clause_ops = bool(op_spans) or any(h.strong for h in cap_hits)
         epidemic = bool(self.epidemic_zh.search(t) or self.epidemic_en.search(t))
-        service = [m.group(1) for m in self.service_zh.finditer(t)] + [m.group(0) for m in self.service_en.finditer(t)]
-        group_hits = [h for h in hits if tax.kind_of(h.label) == "group"]
+        # Service words inside a matched term (training in "education and training centre") don't count.
+        inside = [(h.start, h.end) for h in hits]
+        service = [m.group(1) for m in self.service_zh.finditer(t)
+                   if not any(a <= m.start() < b for a, b in inside)]
+        service += [m.group(0) for m in self.service_en.finditer(t) if not any(a <= m.start() < b for a, b in inside)]
+        ds_spans = {(h.start, h.end) for h in hits if tax.kind_of(h.label) == "data_source" and h.strong}
+        group_hits = [h for h in hits if tax.kind_of(h.label) == "group"
+                      and (h.strong or (h.start, h.end) not in ds_spans)]
         strong_groups = [h for h in group_hits if h.strong and self._not_name(t, h)]
         findings: list[Finding] = []
         mandatory = " (marked ★: mandatory)" if marker == "★" else (" (marked ▲: important)" if marker == "▲" else "")
@@ -177,6 +250,9 @@ class RulesClassifier:
             if label not in best or score > best[label][0]:
                 best[label] = (score, hit, reason, tier)
 
+        # An enumeration of three or more watched categories is itself a list of person types
+        # (primer 3.3, pattern 3), even without a verb: 重点人员包括：涉恐人员、涉稳人员、在逃人员…
+        enumeration = len({h.label for h in strong_groups}) >= 3
         for h in group_hits:
             if zone == "boilerplate":
                 refute(h.label, "boilerplate zone")
@@ -191,13 +267,15 @@ class RulesClassifier:
             near_service = any(s for s in service)
             if h.strong:
                 if clause_ops:
-                    if near_service and not near:
-                        refute(h.label, f"service wording ({service[0]})")
+                    if service and not near:
+                        refute(h.label, f"service wording ({service[0]}) and no operational cue beside the group")
                         continue
                     cue = near[2] if near else (op_spans[0][2] if op_spans else cap_hits[0].term)
                     offer(h.label, 0.9 if marker in ("★", "▲") else 0.88, h,
                           f"names the group ('{h.term}') with an operational cue ('{cue}') in the same clause"
                           + mandatory, "A")
+                elif enumeration:
+                    offer(h.label, 0.8, h, f"'{h.term}' is one of several watched categories listed together", "A")
                 elif heading_ops:
                     offer(h.label, 0.75, h, f"names the group ('{h.term}') under a heading about surveillance "
                           f"('{ctx_text[:30]}')", "A")
@@ -206,6 +284,9 @@ class RulesClassifier:
                 else:
                     refute(h.label, "mentioned without an operational cue")
             else:
+                if DESTINATION.search(t[max(0, h.start - 4):h.start]):
+                    refute(h.label, f"'{h.term}' is a destination, not who the people are")
+                    continue
                 frame = self._frame(t, h)
                 enum = any(abs(s.start - h.end) <= 12 or abs(h.start - s.end) <= 12 for s in strong_groups
                            if s.label != h.label) and clause_ops
@@ -218,6 +299,32 @@ class RulesClassifier:
                     offer(h.label, 0.7, h, f"'{h.term}' listed beside other watched groups", "B")
                 else:
                     refute(h.label, f"weak term '{h.term}' without a targeting frame")
+        # A weak term beside a clearly targeted group is usually a place or activity (学校, 聚集,
+        # 进京): keep it only when it is itself framed as people or listed with the group.
+        strong_found = [best[k][1] for k in best if best[k][1].strong]
+        for label in list(best):
+            h = best[label][1]
+            if h.strong or not strong_found or self._frame(t, h):
+                continue
+            if not any(_listed(t, h, s) for s in strong_found):
+                refute(label, f"weak term '{h.term}' beside a stronger group")
+                del best[label]
+        # Proxies: a camera, probe or checkpoint sited at a mosque, church or petition office.
+        site_caps = {h.label for h in cap_hits} & SITE_CAPS
+        if site_caps and zone != "boilerplate" and not epidemic:
+            for m in SITE_RE.finditer(t):
+                key = next((k for k in SITES if re.fullmatch(k, m.group(0), re.I)), None)
+                label = SITES.get(key or "", None)
+                if label and label not in best and not any(label in tax.ancestors(o) for o in best):
+                    offer(label, 0.7, Hit(label, m.start(), m.end(), m.group(0), False),
+                          f"surveillance sited at '{m.group(0)}' ({', '.join(sorted(site_caps))})", "B")
+        if "women" in best and "foreigner" not in best and FOREIGN_NATIONALITY.search(best["women"][1].term):
+            score, h, _, tier = best["women"]
+            offer("foreigner", score, h, f"'{h.term}' names foreign nationals", tier)
+        # A parent matched inside its child's phrase (reporters in foreign reporters) adds nothing.
+        for label in list(best):
+            if any(label != other and label in tax.ancestors(other) for other in best):
+                del best[label]
         for label, (score, h, reason, tier) in best.items():
             a, b = n.raw_span(h.start, h.end)
             findings.append(Finding("group", label, score, "rules", text[a:b], a, b, reason, tier))
@@ -246,7 +353,7 @@ class RulesClassifier:
         return not (h.start >= 2 and t[h.start - 2:h.start] in ("中华", "各族"))
 
     def _frame(self, t: str, h: Hit) -> str | None:
-        m = self.frame_after.match(t[h.end:h.end + 6])
+        m = self.frame_after.match(t[h.end:h.end + 8])
         if m:
             return h.term + m.group(0)
         before = t[max(0, h.start - 4):h.start]
@@ -262,10 +369,16 @@ class RulesClassifier:
         return None
 
 
-def _overlapping(terms: dict) -> re.Pattern[str]:
+def _listed(t: str, a: Hit, b: Hit) -> bool:
+    """Whether two hits are neighbours in an enumeration (记者、上访人员 / journalists and petitioners)."""
+    gap = t[a.end:b.start] if a.end <= b.start else t[b.end:a.start]
+    return bool(gap) and len(gap) <= 6 and re.fullmatch(r"\s*(?:[、，,/和及与或]|and|or|以及)\s*", gap) is not None
+
+
+def _overlapping(terms: dict, flags: int = 0) -> re.Pattern[str]:
     """One regex that reports the longest term starting at every position (overlaps kept)."""
     alts = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True) if t)
-    return re.compile(f"(?=({alts}))")
+    return re.compile(f"(?=({alts}))", flags)
 
 
 @functools.lru_cache(maxsize=2)

@@ -68,7 +68,8 @@ class Taxonomy:
 def load(path: str | Path = PATH) -> Taxonomy:
     import yaml
 
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
+    data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
     labels: dict[str, Label] = {}
     for section, kind in KINDS.items():
         for id_, spec in (data.get(section) or {}).items():

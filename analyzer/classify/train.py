@@ -1,0 +1,425 @@
+"""Train the multi-label head over e5 embeddings: dev (+ augmentations) to fit and calibrate, test to report.
+
+Why a linear head: e5 cosines are squeezed into about 0.75-0.95, so no fixed similarity cut separates a
+targeting clause from a benign one (models.md), but a logistic regression on the standardised vectors does.
+Labels follow the taxonomy: a child implies its parent, so a uyghur clause is also an ethnic_minority one.
+Thresholds come from out-of-fold dev predictions (repeated k-fold), chosen per label to maximise F1 with
+precision held at or above 0.85. The test split is embedded and scored once, after everything is fixed,
+and only for the record.
+
+Run as `python -m analyzer.classify.train` (see --help) or call `train(...)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analyzer.classify.model import MODEL_NAME, PREFIX, Embedder, Head, read_build_record
+
+if TYPE_CHECKING:
+    import numpy as np
+
+PARENTS = {
+    "uyghur": "ethnic_minority",
+    "tibetan": "ethnic_minority",
+    "kazakh_turkic_other": "ethnic_minority",
+    "foreign_journalist": "journalist",
+    "foreign_student": "foreigner",
+    "illegal_immigrant": "foreigner",
+}
+MIN_POSITIVES = 3
+PRECISION_FLOOR = 0.85
+LAMBDAS = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
+AUGMENT_WEIGHTS = (0.0, 0.5, 1.0)
+HEAD_STEM = Path(__file__).parent / "heads" / "e5_head"
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    """Rows of a labelled-clauses file: {"id", "text", "lang", "groups", "capabilities", ...} per line."""
+    rows = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except ValueError as ex:
+                raise ValueError(f"{path}:{number}: not JSON ({ex})") from ex
+    return rows
+
+
+def with_parents(labels: Sequence[str]) -> set[str]:
+    """The labels plus every ancestor (foreign_journalist -> journalist)."""
+    out = set(labels)
+    for label in labels:
+        parent = PARENTS.get(label)
+        while parent:
+            out.add(parent)
+            parent = PARENTS.get(parent)
+    return out
+
+
+def label_space(dev: list[dict]) -> list[tuple[str, str]]:
+    """(kind, id) for every group and capability with >= MIN_POSITIVES dev positives, then ("targets", ...)."""
+    from collections import Counter
+
+    groups = Counter(g for row in dev for g in with_parents(row.get("groups", [])))
+    caps = Counter(c for row in dev for c in set(row.get("capabilities", [])))
+    space = [("groups", g) for g in sorted(groups) if groups[g] >= MIN_POSITIVES]
+    space += [("capabilities", c) for c in sorted(caps) if caps[c] >= MIN_POSITIVES]
+    return space + [("targets", "targets")]
+
+
+def label_matrix(rows: list[dict], space: list[tuple[str, str]]) -> np.ndarray:
+    """(n_rows, n_labels) 0/1 matrix; targets = the clause names at least one group (the taxonomy's test)."""
+    import numpy as np
+
+    y = np.zeros((len(rows), len(space)), np.float32)
+    for i, row in enumerate(rows):
+        groups = with_parents(row.get("groups", []))
+        caps = set(row.get("capabilities", []))
+        for j, (kind, label) in enumerate(space):
+            if kind == "groups":
+                y[i, j] = label in groups
+            elif kind == "capabilities":
+                y[i, j] = label in caps
+            else:
+                y[i, j] = bool(groups)
+    return y
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray, lam: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """One L2-regularised, class-balanced logistic regression per column of y, fitted jointly with L-BFGS.
+
+    x is standardised. Class weights make positives and negatives count equally per label, since most labels
+    have a handful of positives among hundreds of clauses. The objective is convex and separable per label,
+    so fitting all columns at once gives the same answer as fitting them one by one, faster.
+    """
+    import numpy as np
+    import torch
+
+    xt = torch.from_numpy(np.ascontiguousarray(x, np.float64))
+    yt = torch.from_numpy(np.ascontiguousarray(y, np.float64))
+    sw = torch.from_numpy(np.ascontiguousarray(sample_weight, np.float64))[:, None]
+    pos = (yt * sw).sum(0).clamp(min=1e-6)
+    neg = ((1 - yt) * sw).sum(0).clamp(min=1e-6)
+    total = sw.sum()
+    weights = sw * (yt * (total / (2 * pos)) + (1 - yt) * (total / (2 * neg)))
+    w = torch.zeros(x.shape[1], y.shape[1], dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(y.shape[1], dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([w, b], lr=1, max_iter=500, tolerance_grad=1e-9, line_search_fn="strong_wolfe")
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        logits = xt @ w + b
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(
+            logits, yt, weight=weights, reduction="sum"
+        )
+        loss = loss / total + lam * (w * w).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return w.detach().numpy().T.copy(), b.detach().numpy().copy()
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
+
+
+def out_of_fold(
+    x_dev: np.ndarray,
+    y_dev: np.ndarray,
+    x_aug: np.ndarray,
+    y_aug: np.ndarray,
+    lam: float,
+    aug_weight: float,
+    folds: int = 5,
+    repeats: int = 3,
+    seed: int = 0,
+) -> np.ndarray:
+    """Dev probabilities from models that never saw the clause, averaged over `repeats` shuffles.
+
+    Augmented clauses are always on the training side: they are our own sentences, written from the primer
+    rather than from dev clauses, so they can't leak a held-out clause's wording.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    total = np.zeros_like(y_dev)
+    for _ in range(repeats):
+        fold_of = rng.permutation(len(x_dev)) % folds
+        for k in range(folds):
+            held = fold_of == k
+            xs = np.concatenate([x_dev[~held], x_aug])
+            ys = np.concatenate([y_dev[~held], y_aug])
+            sw = np.concatenate([np.ones((~held).sum()), np.full(len(x_aug), aug_weight)])
+            w, b = fit_logistic(xs, ys, sw, lam)
+            total[held] += _sigmoid(x_dev[held] @ w.T + b)
+    return total / repeats
+
+
+def average_precision(y: np.ndarray, p: np.ndarray) -> float:
+    """Area under the precision-recall steps, the threshold-free score used to pick the regularisation."""
+    import numpy as np
+
+    if y.sum() == 0:
+        return float("nan")
+    order = np.argsort(-p, kind="stable")
+    hits = y[order]
+    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+    return float((precision * hits).sum() / hits.sum())
+
+
+def pick_threshold(y: np.ndarray, p: np.ndarray, floor: float = PRECISION_FLOOR) -> dict[str, Any]:
+    """The cut with the best F1 among those whose precision is >= floor, else the most precise cut.
+
+    The threshold sits halfway between the lowest accepted score and the next one down, so that a clause
+    scoring like the weakest accepted dev positive is still accepted.
+    """
+    import numpy as np
+
+    order = np.argsort(-p, kind="stable")
+    ps, ys = p[order], y[order]
+    tp = np.cumsum(ys)
+    n_pos = max(float(ys.sum()), 1.0)
+    best: tuple | None = None
+    fallback: tuple | None = None
+    for k in range(len(ps)):
+        if k + 1 < len(ps) and ps[k + 1] == ps[k]:
+            continue  # ties go in together
+        if tp[k] == 0:
+            continue
+        precision, recall = tp[k] / (k + 1), tp[k] / n_pos
+        f1 = 2 * precision * recall / (precision + recall)
+        if precision >= floor and (best is None or f1 > best[0]):
+            best = (f1, k, precision, recall)
+        if fallback is None or (precision, recall) > (fallback[2], fallback[3]):
+            fallback = (f1, k, precision, recall)
+    chosen, met = (best, True) if best else (fallback, False)
+    if chosen is None:
+        return {"threshold": 1.0, "precision": 0.0, "recall": 0.0, "f1": 0.0, "floor_met": False}
+    f1, k, precision, recall = chosen
+    lower = ps[k + 1] if k + 1 < len(ps) else 0.0
+    return {
+        "threshold": float((ps[k] + lower) / 2),
+        "precision": round(float(precision), 4),
+        "recall": round(float(recall), 4),
+        "f1": round(float(f1), 4),
+        "floor_met": met,
+    }
+
+
+def prf(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    """Precision, recall, F1 and support for 0/1 arrays (precision 0 when nothing is predicted)."""
+    tp = float((y * pred).sum())
+    fp = float(((1 - y) * pred).sum())
+    fn = float((y * (1 - pred)).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "support": int(y.sum()),
+        "predicted": int(pred.sum()),
+    }
+
+
+def evaluate(head: Head, vectors: np.ndarray, rows: list[dict]) -> dict[str, Any]:
+    """Per-label and pooled figures of the head on labelled rows, judged the way predictions are used.
+
+    Groups are read through `groups_over_threshold()`, so an implied parent counts as predicted; every label
+    with support in the rows is reported, including ones the head has no column for (recall 0).
+    """
+    import numpy as np
+
+    predictions = head.predict_vectors(vectors, neighbours=0)
+    gold_groups = [with_parents(r.get("groups", [])) for r in rows]
+    gold_caps = [set(r.get("capabilities", [])) for r in rows]
+    got_groups = [set(p.groups_over_threshold()) for p in predictions]
+    got_caps = [set(p.capabilities_over_threshold()) for p in predictions]
+    out: dict[str, Any] = {"rows": len(rows), "groups": {}, "capabilities": {}}
+    for kind, gold, got in (("groups", gold_groups, got_groups), ("capabilities", gold_caps, got_caps)):
+        labels = sorted(set().union(*gold) | set().union(*got))
+        for label in labels:
+            y = np.array([label in g for g in gold], np.float32)
+            pred = np.array([label in g for g in got], np.float32)
+            out[kind][label] = prf(y, pred)
+        y = np.array([[label in g for label in labels] for g in gold], np.float32)
+        pred = np.array([[label in g for label in labels] for g in got], np.float32)
+        out[f"{kind}_micro"] = prf(y, pred) if labels else None
+    targets_y = np.array([bool(g) for g in gold_groups], np.float32)
+    targets_p = np.array([p.targets_over_threshold for p in predictions], np.float32)
+    out["targets"] = prf(targets_y, targets_p)
+    any_group = np.array([bool(g) for g in got_groups], np.float32)
+    out["any_group"] = prf(targets_y, any_group)
+    out["by_lang"] = {}
+    for lang in sorted({r.get("lang", "?") for r in rows}):
+        idx = np.array([r.get("lang", "?") == lang for r in rows])
+        out["by_lang"][lang] = {"targets": prf(targets_y[idx], targets_p[idx])}
+    return out
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def train(
+    dev_path: Path | str,
+    test_path: Path | str,
+    out_dir: Path | str,
+    embedder: Embedder,
+    *,
+    augment_path: Path | str | None = None,
+    folds: int = 5,
+    repeats: int = 3,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Fit, calibrate and save the head as out_dir/e5_head.{npz,json}; return the JSON record.
+
+    `augment_path` defaults to augment.jsonl next to the dev file when it exists. Hyperparameters (L2
+    strength, weight of augmented clauses) are chosen by mean out-of-fold average precision on dev.
+    """
+    import numpy as np
+
+    say = progress or (lambda _message: None)
+    dev_path, test_path, out_dir = Path(dev_path), Path(test_path), Path(out_dir)
+    if augment_path is None and (dev_path.parent / "augment.jsonl").is_file():
+        augment_path = dev_path.parent / "augment.jsonl"
+    dev, test = load_jsonl(dev_path), load_jsonl(test_path)
+    aug = load_jsonl(Path(augment_path)) if augment_path else []
+    space = label_space(dev)
+    say(f"{len(dev)} dev, {len(aug)} augmented, {len(test)} test clauses; {len(space)} labels")
+
+    say("embedding dev and augmented clauses")
+    x_dev = embedder.embed([r["text"] for r in dev])
+    x_aug = embedder.embed([r["text"] for r in aug]) if aug else np.zeros((0, embedder.dim), np.float32)
+    y_dev, y_aug = label_matrix(dev, space), label_matrix(aug, space)
+    pool = np.concatenate([x_dev, x_aug])
+    mean, scale = (
+        pool.mean(0),
+        pool.std(0) + 1e-6,
+    )  # standardise so that one L2 strength suits every dimension
+
+    def z(x: np.ndarray) -> np.ndarray:
+        return (x - mean) / scale
+
+    zd, za = z(x_dev), z(x_aug)
+    search = []
+    for aug_weight in AUGMENT_WEIGHTS if aug else (0.0,):
+        for lam in LAMBDAS:
+            oof = out_of_fold(zd, y_dev, za, y_aug, lam, aug_weight, folds, repeats, seed)
+            ap = float(np.nanmean([average_precision(y_dev[:, j], oof[:, j]) for j in range(len(space))]))
+            search.append({"lambda": lam, "augment_weight": aug_weight, "mean_ap": round(ap, 4), "oof": oof})
+            say(f"lambda {lam:g}, augment weight {aug_weight:g}: mean out-of-fold AP {ap:.4f}")
+    best = max(search, key=lambda s: s["mean_ap"])
+    lam, aug_weight, oof = best["lambda"], best["augment_weight"], best["oof"]
+
+    calibration = [pick_threshold(y_dev[:, j], oof[:, j]) for j in range(len(space))]
+    sw = np.concatenate([np.ones(len(zd)), np.full(len(za), aug_weight)])
+    w, b = fit_logistic(np.concatenate([zd, za]), np.concatenate([y_dev, y_aug]), sw, lam)
+    weights = (w / scale).astype(np.float32)  # fold the standardisation into the head: logits = x @ W.T + b
+    bias = (b - (w / scale) @ mean).astype(np.float32)
+
+    record = read_build_record(embedder.path) or {}
+    files = record.get("files", {})
+    meta: dict[str, Any] = {
+        "format": 1,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "model": MODEL_NAME,
+        "model_build_sha256": {name: info.get("sha256") for name, info in files.items()},
+        "model_sources": record.get("sources", []),
+        "prefix": PREFIX,
+        "pooling": "mean over attention mask, L2-normalised",
+        "max_length": embedder.max_length,
+        "embedded_with": "int8" if embedder.quantize else "fp32",
+        "training_data": {
+            "dev": {"file": dev_path.name, "sha256": _sha256(dev_path), "rows": len(dev)},
+            "augment": {
+                "file": Path(augment_path).name,
+                "sha256": _sha256(Path(augment_path)),
+                "rows": len(aug),
+            }
+            if augment_path
+            else None,
+            "test": {"file": test_path.name, "sha256": _sha256(test_path), "rows": len(test)},
+        },
+        "hyperparameters": {
+            "lambda": lam,
+            "augment_weight": aug_weight,
+            "class_weight": "balanced per label",
+            "folds": folds,
+            "repeats": repeats,
+            "seed": seed,
+            "precision_floor": PRECISION_FLOOR,
+            "min_dev_positives": MIN_POSITIVES,
+        },
+        "search": [{k: v for k, v in s.items() if k != "oof"} for s in search],
+        "calibration": {
+            f"{kind}:{label}": {**cal, "dev_positives": int(y_dev[:, j].sum())}
+            for j, ((kind, label), cal) in enumerate(zip(space, calibration, strict=True))
+        },
+    }
+    head = Head(
+        kinds=[kind for kind, _ in space],
+        labels=[label for _, label in space],
+        weights=weights,
+        bias=bias,
+        thresholds=[c["threshold"] for c in calibration],
+        example_vectors=x_dev.astype(np.float16),
+        example_ids=[r["id"] for r in dev],
+        example_texts=[r["text"] for r in dev],
+        parents=dict(PARENTS),
+        meta=meta,
+    )
+    say("embedding the test clauses (evaluation only)")
+    x_test = embedder.embed([r["text"] for r in test])
+    head.meta["test"] = evaluate(head, x_test, test)
+    head.meta["dev_fit"] = {
+        k: v
+        for k, v in evaluate(head, x_dev, dev).items()
+        if k in ("targets", "groups_micro", "capabilities_micro")
+    }
+    npz, js = head.save(out_dir / "e5_head")
+    say(f"wrote {npz} ({npz.stat().st_size / 1e3:.0f} kB) and {js}")
+    return json.loads(js.read_text(encoding="utf-8"))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command-line entry: python -m analyzer.classify.train [--dev ...] [--test ...] [--out ...]."""
+    import argparse
+    import sys
+
+    root = Path.cwd()
+    parser = argparse.ArgumentParser(description="Train the e5 classifier head on the labelled clauses.")
+    parser.add_argument("--dev", type=Path, default=root / "samples/labelled/dev.jsonl")
+    parser.add_argument("--test", type=Path, default=root / "samples/labelled/test.jsonl")
+    parser.add_argument("--augment", type=Path, default=None, help="default: augment.jsonl beside --dev")
+    parser.add_argument("--out", type=Path, default=HEAD_STEM.parent)
+    parser.add_argument("--model", type=Path, default=None, help="model folder (default: the cache)")
+    parser.add_argument("--max-length", type=int, default=128)
+    args = parser.parse_args(argv)
+    embedder = Embedder(args.model, max_length=args.max_length, device="cpu")
+    result = train(
+        args.dev,
+        args.test,
+        args.out,
+        embedder,
+        augment_path=args.augment,
+        progress=lambda m: print(m, file=sys.stderr),
+    )
+    print(json.dumps(result["test"], ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,279 @@
+"""Gather the report's data from the database as plain dicts: documents, matrix, cards.
+
+Cards are per clause rather than per finding: two groups named in one clause are one
+piece of evidence, and the capability and data-source findings on that clause belong on
+the same card. Each finding still gets its own anchor so the matrix can point at it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_MARKERS = {
+    "★": "substantive requirement: a bid that fails it is rejected (实质性条款)",
+    "▲": "important parameter: weighted in scoring (重要技术参数)",
+}
+TIERS = {
+    "A": "explicit targeting: a group named with an operational requirement",
+    "B": "capability to target, or a weaker group cue",
+    "C": "surveillance context only, no group named",
+}
+KIND_ORDER = {"group": 0, "capability": 1, "data_source": 2}
+OK_STATUSES = ("ok", "partial")
+
+
+@dataclass
+class Card:
+    """One flagged clause and everything needed to cite it."""
+
+    n: int
+    clause_id: str
+    document: dict
+    page: int | None
+    number: str | None
+    marker: str | None
+    marker_meaning: str | None
+    section_path: list[str]
+    text: str
+    segments: list[tuple[str, str | None]]  # (raw text, css class of the highlight or None)
+    findings: list[dict]
+    tier: str | None
+    bbox: list[float] | None
+    page_method: str | None = None
+    ocr_confidence: float | None = None
+    crop: str | None = None  # path of the PNG, relative to the report
+    crop_note: str | None = None
+    file_href: str | None = None  # link to the copied original, with #page=N for PDFs
+
+    @property
+    def anchor(self) -> str:
+        return f"E{self.n}"
+
+    @property
+    def groups(self) -> list[dict]:
+        return [f for f in self.findings if f["kind"] == "group"]
+
+    @property
+    def others(self) -> list[dict]:
+        return [f for f in self.findings if f["kind"] != "group"]
+
+    @property
+    def title(self) -> str:
+        return " · ".join(dict.fromkeys(f["name"] for f in self.groups))
+
+
+@dataclass
+class Evidence:
+    """Everything the templates show."""
+
+    summary: dict[str, Any]
+    documents: list[dict]
+    attention: list[dict]
+    groups: list[dict]  # matrix rows
+    columns: list[dict]  # matrix columns (capabilities, then data sources)
+    cells: dict[tuple[str, str], list[Card]]
+    cards: list[Card]
+    by_document: list[tuple[dict, list[Card]]] = field(default_factory=list)
+    taxonomy_version: str | None = None
+
+
+def gather(store) -> Evidence:
+    """Read the database into an ``Evidence``; works for zero findings as for thousands."""
+    from analyzer.taxonomy import load
+
+    tax = load()
+    docs = {d["id"]: _doc(d) for d in store.db.query("select * from documents order by name, id")}
+    pages = {(p["document_id"], p["page"]): p for p in store.db.query(
+        "select document_id, page, method, ocr_confidence, needs_ocr, note from pages")}
+    rows = list(store.db.query("""
+        select f.id, f.document_id, f.clause_id, f.kind, f.label, f.score, f.method, f.evidence,
+               f.evidence_start, f.evidence_end, f.reason, f.tier,
+               c.page, c.number, c.marker, c.section_path, c.text, c.ordinal, c.bbox
+        from findings f join clauses c on c.id = f.clause_id
+        order by f.document_id, c.ordinal"""))
+    by_clause: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_clause[r["clause_id"]].append(r)
+    doc_labels: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for r in rows:
+        doc_labels[r["document_id"]][r["kind"]].add(r["label"])
+
+    cards: list[Card] = []
+    for cid, frs in by_clause.items():
+        if not any(f["kind"] == "group" for f in frs):
+            continue
+        first = frs[0]
+        doc = docs.get(first["document_id"], {"name": "?", "sha256": first["document_id"]})
+        findings = sorted((_finding(f, tax) for f in frs), key=lambda f: (KIND_ORDER.get(f["kind"], 9),
+                                                                            -(f["score"] or 0), f["label"]))
+        tiers = sorted(f["tier"] for f in findings if f["kind"] == "group" and f["tier"])
+        page = pages.get((first["document_id"], first["page"])) or {}
+        markers = doc.get("marker_legend") or DEFAULT_MARKERS
+        cards.append(Card(
+            n=0, clause_id=cid, document=doc, page=first["page"], number=first["number"],
+            marker=first["marker"], marker_meaning=markers.get(first["marker"]) if first["marker"] else None,
+            section_path=json.loads(first["section_path"]) if first["section_path"] else [],
+            text=first["text"] or "", segments=segments(first["text"] or "", findings), findings=findings,
+            tier=tiers[0] if tiers else None, bbox=json.loads(first["bbox"]) if first["bbox"] else None,
+            page_method=page.get("method"), ocr_confidence=page.get("ocr_confidence"),
+        ))
+    # Per procurement, strongest first: tier, then ★ before ▲ before unmarked (primer 5.2).
+    mark_rank = {"★": 0, "▲": 1}
+    ordinal = {r["clause_id"]: r["ordinal"] for r in rows}
+    cards.sort(key=lambda c: (c.document.get("name") or "", c.document.get("sha256") or "", c.tier or "Z",
+                              mark_rank.get(c.marker or "", 2), ordinal.get(c.clause_id, 0)))
+    for i, c in enumerate(cards, 1):
+        c.n = i
+
+    by_document: list[tuple[dict, list[Card]]] = []
+    for c in cards:
+        if by_document and by_document[-1][0] is c.document:
+            by_document[-1][1].append(c)
+        else:
+            by_document.append((c.document, [c]))
+
+    cells: dict[tuple[str, str], list[Card]] = defaultdict(list)
+    group_ids: dict[str, set[str]] = defaultdict(set)  # group -> document ids
+    col_cards: dict[str, int] = defaultdict(int)  # column -> number of cards carrying it
+    for c in cards:
+        cols = list(dict.fromkeys(f["label"] for f in c.others))
+        for col in cols:
+            col_cards[col] += 1
+        for g in dict.fromkeys(f["label"] for f in c.groups):
+            cells[(g, "*")].append(c)
+            group_ids[g].add(c.document.get("id", ""))
+            for col in cols:
+                cells[(g, col)].append(c)
+    groups = [{"id": g, "name": _name(tax, g), "parents": tax.ancestors(g)[1:], "clauses": len(cells[(g, "*")]),
+               "documents": len(group_ids[g])} for g in group_ids]
+    groups.sort(key=lambda g: (-g["clauses"], g["id"]))
+    columns = [{"id": col, "name": _name(tax, col), "kind": tax.kind_of(col) or "capability", "cards": n}
+               for col, n in col_cards.items()]
+    columns.sort(key=lambda col: (KIND_ORDER.get(col["kind"], 9), -col["cards"], col["id"]))
+
+    for d in docs.values():
+        labels = doc_labels.get(d["id"], {})
+        d["groups"] = [{"id": g, "name": _name(tax, g)} for g in sorted(labels.get("group", ()))]
+        d["capabilities"] = [{"id": g, "name": _name(tax, g)} for g in sorted(labels.get("capability", ()))]
+        d["cards"] = [c for c in cards if c.document is d]
+    documents = [d for d in docs.values() if d.get("format") != "zip"]
+    attention = _attention(store, docs)
+    summary = {
+        "documents": len(documents),
+        "pages": store.db.execute("select count(*) from pages").fetchone()[0],
+        "clauses": store.db.execute("select count(*) from clauses").fetchone()[0],
+        "cards": len(cards),
+        "group_findings": sum(1 for r in rows if r["kind"] == "group"),
+        "findings": len(rows),
+        "attention": len(attention),
+    }
+    return Evidence(summary=summary, documents=documents, attention=attention, groups=groups, columns=columns,
+                    cells=dict(cells), cards=cards, by_document=by_document, taxonomy_version=tax.version)
+
+
+def _name(tax, label: str) -> str:
+    lab = tax.labels.get(label)
+    return lab.name if lab and lab.name else label
+
+
+def _finding(f: dict, tax) -> dict:
+    lab = tax.labels.get(f["label"])
+    return {
+        "id": f["id"], "anchor": f"f-{f['id']}", "kind": f["kind"], "label": f["label"],
+        "name": lab.name if lab else f["label"], "gloss": lab.gloss if lab else "",
+        "parents": [{"id": p, "name": _name(tax, p)} for p in tax.ancestors(f["label"])[1:]],
+        "sources": list(lab.sources) if lab else [],
+        "score": f["score"], "method": f["method"], "evidence": f["evidence"] or "",
+        "start": f["evidence_start"], "end": f["evidence_end"], "reason": f["reason"] or "", "tier": f["tier"],
+    }
+
+
+def segments(text: str, findings: list[dict]) -> list[tuple[str, str | None]]:
+    """Split ``text`` into runs, each highlighted by the kind of the findings covering it.
+
+    Offsets come from the classifier; when they are missing or do not match the evidence,
+    the evidence string is looked up in the text instead, so a highlight never lands on the
+    wrong words.
+    """
+    marks = [None] * len(text)
+    rank = {"group": 0, "capability": 1, "data_source": 2}
+    for f in sorted(findings, key=lambda f: -rank.get(f["kind"], 3)):  # groups painted last, so they win
+        s, e = f.get("start"), f.get("end")
+        ev = f.get("evidence") or ""
+        if s is None or e is None or not (0 <= s < e <= len(text)) or (ev and text[s:e] != ev):
+            pos = text.find(ev) if ev else -1
+            if pos < 0:
+                continue
+            s, e = pos, pos + len(ev)
+        for i in range(s, e):
+            marks[i] = "hit-" + f["kind"].replace("_", "-")
+    out: list[tuple[str, str | None]] = []
+    for ch, m in zip(text, marks, strict=True):
+        if out and out[-1][1] == m:
+            out[-1] = (out[-1][0] + ch, m)
+        else:
+            out.append((ch, m))
+    return out
+
+
+def _doc(d: dict) -> dict:
+    d = dict(d)
+    for key in ("dates", "paths", "markers"):
+        try:
+            d[key] = json.loads(d[key]) if d.get(key) else None
+        except (TypeError, ValueError):
+            pass
+    d["dates"] = d["dates"] if isinstance(d.get("dates"), dict) else {}
+    d["paths"] = d["paths"] if isinstance(d.get("paths"), list) else []
+    d["marker_legend"] = d["markers"] if isinstance(d.get("markers"), dict) and d["markers"] else None
+    d["published"] = (d["dates"].get("published") or d["dates"].get("award") or d["dates"].get("deadline")
+                      or d["dates"].get("contract"))
+    d["budget"] = yuan(d.get("budget_yuan"))
+    d["award"] = yuan(d.get("award_yuan"))
+    return d
+
+
+def confidence(v: float | None) -> str:
+    """OCR confidence as a percentage, whether stored as 0–1 or 0–100."""
+    if v is None:
+        return ""
+    return f"{v * 100:.0f}%" if v <= 1 else f"{v:.0f}%"
+
+
+def yuan(v: float | None) -> str | None:
+    """¥1,234,567 (and 万 for readers used to it), or None."""
+    if v is None:
+        return None
+    s = f"¥{v:,.2f}".removesuffix(".00")
+    return f"{s} ({v / 10000:,.2f} 万元)" if v >= 10000 else s
+
+
+def _attention(store, docs: dict[str, dict]) -> list[dict]:
+    """Documents that failed or need OCR, and pages read by OCR or not read at all, with reasons."""
+    out: list[dict] = []
+    for d in docs.values():
+        if d.get("status") not in OK_STATUSES:
+            out.append({"document": d, "what": d.get("status") or "unknown", "reason": d.get("error") or ""})
+        elif d.get("status") == "partial" and d.get("error"):
+            out.append({"document": d, "what": "partial", "reason": d["error"]})
+    rows = store.db.query("""
+        select document_id, method, needs_ocr, note, count(*) as n, min(page) as first, max(page) as last,
+               round(avg(ocr_confidence), 2) as conf
+        from pages where needs_ocr = 1 or method = 'ocr'
+        group by document_id, method, needs_ocr, note order by document_id, first""")
+    for r in rows:
+        d = docs.get(r["document_id"])
+        if d is None:
+            continue
+        pages = f"page {r['first']}" if r["n"] == 1 else f"pages {r['first']}–{r['last']} ({r['n']})"
+        if r["needs_ocr"]:
+            out.append({"document": d, "what": "needs OCR", "reason": f"{pages}: {r['note'] or 'no usable text'}"})
+        else:
+            conf = f", mean confidence {confidence(r['conf'])}" if r["conf"] is not None else ""
+            out.append({"document": d, "what": "OCR text",
+                        "reason": f"{pages} read by OCR{conf}; check quotes against the page image"
+                                  + (f" ({r['note']})" if r["note"] else "")})
+    return out

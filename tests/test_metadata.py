@@ -1,0 +1,406 @@
+"""Metadata extraction on hand-made notice variants (primer 1.2, 1.3, 1.8, 4.1).
+
+Every document below is invented; the layouts follow the 2020 MOF templates, a tender cover
+with its 投标人须知前附表, award tables and contracts as they come out of text extraction.
+"""
+
+import pytest
+
+from analyzer.metadata import (
+    NOTICE_TYPES,
+    TenderMetadata,
+    classify_buyer,
+    extract_metadata,
+    normalize_project_number,
+    parse_amount,
+    parse_chinese_date,
+)
+
+TENDER_2020 = """上海市云间区公安分局视频监控扩容项目公开招标公告
+项目概况
+视频监控扩容项目招标项目的潜在投标人应在上海市政府采购网获取招标文件，并于2023年03月15日 09点30分（北京时间）前递交投标文件。
+一、项目基本情况
+项目编号：ＳＨＸＭ－２０２３－００１（招标编号：310117-2023-17）
+项目名称：视频监控扩容项目
+预算金额：315.0000000 万元（人民币）
+最高限价（如有）：300.0000000 万元（人民币）
+采购需求：详见招标文件
+二、申请人的资格要求：
+1.满足《中华人民共和国政府采购法》第二十二条规定；
+采购人有权根据需要调整采购数量。
+三、获取招标文件
+时间：2023年03月01日 至 2023年03月08日，每天上午00:00至12:00（北京时间）
+售价：￥0.0 元（人民币）
+四、提交投标文件截止时间、开标时间和地点
+2023年03月15日 09点30分（北京时间）
+地点：上海市云间区某路1号
+五、公告期限
+自本公告发布之日起5个工作日。
+七、对本次招标提出询问，请按以下方式联系。
+1.采购人信息
+名 称：上海市云间区公安分局
+地址：上海市云间区某路1号
+联系方式：021-12345678
+2.采购代理机构信息
+名　称：上海某某招标代理有限公司
+地　址：上海市某区某路2号
+3.项目联系方式
+项目联系人：张三
+"""
+
+AWARD_2020 = """视频监控扩容项目中标（成交）结果公告
+一、项目编号：SHXM-2023-001
+二、项目名称：视频监控扩容项目
+三、中标（成交）信息
+供应商名称：上海某某智能科技有限公司
+供应商地址：上海市某区某路3号
+统一社会信用代码：91310117MA1J2K3L4X
+中标（成交）金额：人民币贰佰玖拾伍万伍仟玖佰元整
+四、主要标的信息
+名称 | 品牌 | 规格型号 | 数量 | 单价
+人脸识别摄像机 | 某品牌 | DS-2CD | 100 | 1000
+九、凡对本次公告内容提出询问，请按以下方式联系。
+1.采购人信息
+名 称：上海市云间区公安分局
+2.采购代理机构信息
+名 称：上海某某招标代理有限公司
+上海某某招标代理有限公司
+2023年3月20日
+"""
+
+TENDER_COVER = """上 海 市 云 间 区 公 安 分 局
+视频监控扩容项目
+招 标 文 件
+项目编号：ＳＨＸＭ－２０２３－００１
+招标人：上海市云间区公安分局
+招标代理机构：上海某某招标代理有限公司
+二O二二年七月十日
+第一章 招标公告
+第二章 投标人须知
+投标人须知前附表
+条款号 | 条款名称 | 编列内容
+1.1 | 项目名称 | 视频监控扩容项目
+1.2 | 采购人 | 名称：上海市云间区公安分局 地址：上海市云间区
+1.3 | 预算金额（万元） | ３１５．００
+1.4 | 投标截止时间 | 2022年7月28日9:30
+1.5 | 开标时间 | 同投标截止时间
+1.1 采购人：是指依法进行政府采购的国家机关、事业单位、团体组织。
+供应商名称：__________（盖章）
+第三章 采购需求
+"""
+
+CORRECTION = """关于视频监控扩容项目的更正公告
+一、项目基本情况
+原公告的采购项目编号：SHXM-2023-001
+原公告的采购项目名称：视频监控扩容项目
+首次公告日期：2023年03月01日
+二、更正信息
+更正内容：
+原投标截止时间：2023年03月15日 09:30
+更正日期：2023年03月05日
+四、凡对本次公告内容提出询问，请按以下方式联系。
+1.采购人信息
+名 称：上海市云间区公安分局
+"""
+
+AWARD_TABLE = """某市民族中学智慧校园项目成交公告
+项目编号\tMZZX-2023-07\t项目名称\t智慧校园项目
+采购单位\t某市民族中学
+序号 | 成交金额（万元） | 统一社会信用代码 | 供应商名称 | 供应商地址
+1 | 226.8 | 91450100MA5L8RXW3Q | 某某信息技术有限公司 | 某市某路
+2 | 300 | 91450100MA5L8RXW4Q | 另一家信息有限公司 | 某市某路
+发布时间：2023/6/1
+"""
+
+RFQ_LINES = """某市信访局网上信访平台运维服务询价公告
+项目编号
+XF-2023-02
+项目名称
+网上信访平台运维服务
+采购人
+某市信访局
+预算金额（元）
+¥1,200,000.00
+响应文件提交截止时间
+2023年6月10日 下午2:30
+"""
+
+CONTRACT = """政府采购合同公告
+项目编号：ZB2023-9
+合同名称：公安检查站设备采购合同
+甲方：新疆维吾尔自治区某地区公安局公安检查站
+乙方：某某科技股份有限公司
+合同金额：******.61元
+合同签订日期：2023年8月1日
+"""
+
+SINGLE_SOURCE = """警务云平台扩容单一来源采购公示
+一、项目信息
+采购项目编号：DY-2023-1
+采购项目名称：警务云平台扩容
+采购人：某省公安厅
+预算金额：1.5亿元
+二、拟定的唯一供应商名称、地址
+名称：某某云计算有限公司
+地址：某市
+"""
+
+
+def test_tender_notice_2020_template():
+    m = extract_metadata(TENDER_2020)
+    assert m.notice_type == "tender"
+    assert m.project_number == "ＳＨＸＭ－２０２３－００１"  # raw, as found
+    assert m.project_number_norm == "SHXM-2023-001"
+    assert m.project_name == "视频监控扩容项目"
+    assert m.buyer == "上海市云间区公安分局"
+    assert (m.buyer_is_police, m.buyer_type) == (True, "public_security")
+    assert m.agency == "上海某某招标代理有限公司"
+    assert m.budget_yuan == 3150000.0  # 预算金额 comes before 最高限价
+    assert m.region == "上海市云间区"
+    assert m.dates == {"deadline": "2023-03-15T09:30", "opening": "2023-03-15T09:30"}
+    assert m.winner is None and m.award_yuan is None
+
+
+def test_award_notice_with_credit_code_and_capital_amount():
+    m = extract_metadata(AWARD_2020)
+    assert m.notice_type == "award"
+    assert m.project_number == "SHXM-2023-001"
+    assert m.winner == "上海某某智能科技有限公司"
+    assert m.winner_credit_code == "91310117MA1J2K3L4X"
+    assert m.award_yuan == 2955900.0
+    assert m.buyer == "上海市云间区公安分局"
+    assert m.agency == "上海某某招标代理有限公司"
+    assert m.dates == {"published": "2023-03-20"}  # the signature date at the foot
+
+
+def test_tender_cover_and_data_sheet():
+    m = extract_metadata(TENDER_COVER)
+    assert m.notice_type == "tender"
+    assert m.project_number_norm == "SHXM-2023-001"
+    assert m.project_name == "视频监控扩容项目"
+    assert m.buyer == "上海市云间区公安分局"  # 招标人 is the same slot as 采购人
+    assert m.budget_yuan == 3150000.0  # unit from the 预算金额（万元） cell, full-width digits
+    assert m.dates["published"] == "2022-07-10"  # 二O二二 with a Latin O
+    assert m.dates["deadline"] == "2022-07-28T09:30"
+    assert m.dates["opening"] == "2022-07-28T09:30"  # 同投标截止时间
+    assert m.winner is None  # the blank 供应商名称 template line is not a winner
+
+
+def test_correction_notice():
+    m = extract_metadata(CORRECTION)
+    assert m.notice_type == "correction"
+    assert m.project_number == "SHXM-2023-001"
+    assert m.project_name == "视频监控扩容项目"
+    assert m.dates == {"published": "2023-03-05"}  # 原投标截止时间 is the old value, not a deadline
+
+
+def test_award_table_with_header_row_reads_first_lot():
+    m = extract_metadata(AWARD_TABLE)
+    assert m.notice_type == "award"
+    assert m.project_number == "MZZX-2023-07"
+    assert m.award_yuan == 2268000.0
+    assert m.winner == "某某信息技术有限公司"
+    assert m.winner_credit_code == "91450100MA5L8RXW3Q"
+    assert (m.buyer, m.buyer_is_police, m.buyer_type) == ("某市民族中学", False, "other")
+    assert m.dates["published"] == "2023-06-01"
+
+
+def test_labels_and_values_on_consecutive_lines():
+    m = extract_metadata(RFQ_LINES)
+    assert m.notice_type == "rfq"
+    assert m.project_number == "XF-2023-02"
+    assert m.project_name == "网上信访平台运维服务"
+    assert (m.buyer, m.buyer_is_police, m.buyer_type) == ("某市信访局", False, "party_governance")
+    assert m.budget_yuan == 1200000.0
+    assert m.dates == {"deadline": "2023-06-10T14:30"}
+
+
+def test_contract_notice_masked_amount_is_missing():
+    m = extract_metadata(CONTRACT)
+    assert m.notice_type == "contract"
+    assert m.buyer == "新疆维吾尔自治区某地区公安局公安检查站"  # 甲方
+    assert m.buyer_is_police is True
+    assert m.winner == "某某科技股份有限公司"  # 乙方 is the supplier, never the agency
+    assert m.agency is None
+    assert m.award_yuan is None  # ******.61元
+    assert m.dates == {"contract": "2023-08-01"}
+    assert m.project_name is None  # "政府采购" alone is not a project name
+
+
+def test_single_source_names_the_supplier():
+    m = extract_metadata(SINGLE_SOURCE)
+    assert m.notice_type == "single_source"
+    assert m.winner == "某某云计算有限公司"
+    assert m.budget_yuan == 150000000.0
+    assert m.region == "某省"
+
+
+def test_boilerplate_is_not_a_buyer():
+    text = """第二章 投标人须知
+1.1 采购人：是指依法进行政府采购的国家机关、事业单位、团体组织。
+采购人有权拒绝任何投标。
+采购人 有权对投标文件进行审查
+采购人：（盖章）
+第三章 采购需求
+第四章 评标办法
+"""
+    m = extract_metadata(text)
+    assert m.buyer is None
+    assert m.buyer_type is None and m.buyer_is_police is False
+    assert m.notice_type == "tender"  # from the chapter structure
+
+
+def test_two_pairs_on_one_line_and_short_name_clause():
+    text = """XX项目招标公告
+项目编号：A-2023-1 项目名称：某区公安分局网安支队取证设备项目
+采购人：上海市云间区公安分局（以下简称“采购人”）
+预算金额：人民币叁佰壹拾伍万元整（¥3,150,000.00）
+"""
+    m = extract_metadata(text)
+    assert m.project_number == "A-2023-1"
+    assert m.project_name == "某区公安分局网安支队取证设备项目"
+    assert m.buyer == "上海市云间区公安分局"
+    assert m.budget_yuan == 3150000.0
+
+
+def test_space_separated_table_line_from_pdf():
+    m = extract_metadata("采购单位 某县看守所\n预算金额（万元） 48.5\n")
+    assert m.buyer == "某县看守所"
+    assert (m.buyer_is_police, m.buyer_type) == (True, "detention")
+    assert m.budget_yuan == 485000.0
+
+
+def test_award_fields_not_read_from_a_tender():
+    text = "某项目公开招标公告\n中标供应商：某某示例有限公司\n中标金额：100万元\n"
+    m = extract_metadata(text)
+    assert m.notice_type == "tender"
+    assert m.winner is None and m.award_yuan is None
+
+
+@pytest.mark.parametrize(
+    ("s", "hint", "expected"),
+    [
+        ("315.00", None, 315.0),
+        ("315.00", "万元", 3150000.0),
+        ("人民币叁佰壹拾伍万元整", None, 3150000.0),
+        ("人民币贰佰玖拾伍万伍仟玖佰元整", None, 2955900.0),
+        ("¥3,150,000.00", None, 3150000.0),
+        ("226.8万元", None, 2268000.0),
+        ("３１５万元", None, 3150000.0),
+        ("３１５．００", "万元", 3150000.0),
+        ("1.5亿元", None, 150000000.0),
+        ("壹佰元伍角陆分", None, 100.56),
+        ("第1包：100万元", None, 1000000.0),
+        ("******.61", None, None),
+        ("******.61元", None, None),
+        ("下浮率5%", None, None),
+        ("详见招标文件", None, None),
+        ("", None, None),
+    ],
+)
+def test_parse_amount(s, hint, expected):
+    assert parse_amount(s, hint) == expected
+
+
+@pytest.mark.parametrize(
+    ("s", "expected"),
+    [
+        ("2023年03月15日 09时30分（北京时间）", "2023-03-15T09:30"),
+        ("2023-03-15 09:30", "2023-03-15T09:30"),
+        ("2023/3/15", "2023-03-15"),
+        ("二〇二三年二月", "2023-02"),
+        ("二O二二年七月十日", "2022-07-10"),
+        ("二〇二三年十二月三十一日", "2023-12-31"),
+        ("2023年6月10日 下午2:30", "2023-06-10T14:30"),
+        ("2023年03月01日 至 2023年03月08日", "2023-03-01"),
+        ("2023年02月30日", None),
+        ("年 月 日", None),
+    ],
+)
+def test_parse_chinese_date(s, expected):
+    assert parse_chinese_date(s) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("上海市云间区公安分局", (True, "public_security")),
+        ("某省公安厅", (True, "public_security")),
+        ("某某派出所", (True, "public_security")),
+        ("某县看守所", (True, "detention")),
+        ("某市监狱", (True, "detention")),
+        ("某县委政法委", (True, "party_governance")),
+        ("某区综治中心", (True, "party_governance")),
+        ("某市信访局", (False, "party_governance")),
+        ("某市民族中学", (False, "other")),
+        ("湖北省公安县人民医院", (False, "other")),  # 公安县 is a county
+        ("", (False, None)),
+    ],
+)
+def test_classify_buyer(name, expected):
+    assert classify_buyer(name) == expected
+
+
+def test_normalize_project_number():
+    assert normalize_project_number(" ｔｃｚｘ－ＺＦＣＧ（Ｆ）－２０２２００７ ") == "TCZX-ZFCG(F)-2022007"
+    assert normalize_project_number("jh23 - 210000 - 49804") == "JH23-210000-49804"
+    assert normalize_project_number("沪财采〔2023〕12号") == "沪财采[2023]12号"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("某某项目公开招标公告", "tender"),
+        ("某某项目竞争性磋商公告", "consultation_competitive"),
+        ("某某项目竞争性谈判公告", "negotiation"),
+        ("某某项目询价公告", "rfq"),
+        ("某某项目单一来源采购公示", "single_source"),
+        ("某某项目更正公告", "correction"),
+        ("某某项目中标公告", "award"),
+        ("某某项目成交结果公告", "award"),
+        ("某某项目中标结果更正公告", "correction"),
+        ("某某项目终止公告", "failed"),
+        ("某某项目合同公告", "contract"),
+        ("某某单位2023年1至6月政府采购意向", "intention"),
+        ("某某项目采购需求征求意见公告", "consultation"),
+        ("某某项目验收结果公告", "acceptance"),
+        ("某某项目资格预审公告", "prequalification"),
+        ("某某项目招标公告（第二次）", "tender"),
+    ],
+)
+def test_notice_type_from_title(title, kind):
+    assert extract_metadata(title + "\n项目编号：X-1\n").notice_type == kind
+    assert kind in NOTICE_TYPES
+
+
+def test_breadcrumbs_are_not_the_title():
+    text = """首页 > 政府采购公告 > 地方公告 > 中标公告
+标题：某市公安局大数据平台项目中标公告
+发布时间：2023-03-01 10:15
+某市公安局大数据平台项目 项目编号：DSJ-2023-5
+中标人：某某网络科技有限公司（联合体牵头人）
+"""
+    m = extract_metadata(text)
+    assert m.notice_type == "award"
+    assert m.project_name == "某市公安局大数据平台项目"
+    assert m.project_number == "DSJ-2023-5"  # label found after a leading title chunk
+    assert m.winner == "某某网络科技有限公司"  # consortium note dropped
+    assert m.dates == {"published": "2023-03-01T10:15"}
+
+
+def test_project_name_falls_back_to_title_without_suffix():
+    m = extract_metadata("关于某区雪亮工程二期项目的中标（成交）结果公告\n中标人：某某有限公司\n")
+    assert m.project_name == "某区雪亮工程二期项目"
+    assert m.winner == "某某有限公司"
+
+
+def test_region_label_beats_inference_and_empty_text():
+    m = extract_metadata("采购人：上海市云间区公安分局\n行政区划：松江区\n")
+    assert m.region == "松江区"
+    empty = extract_metadata("")
+    assert isinstance(empty, TenderMetadata)
+    assert empty.to_dict()["dates"] == {} and empty.notice_type is None
+    assert set(extract_metadata(AWARD_2020).to_dict()) == {
+        "notice_type", "project_number", "project_number_norm", "project_name", "buyer", "buyer_is_police",
+        "buyer_type", "agency", "budget_yuan", "award_yuan", "winner", "winner_credit_code", "region", "dates",
+    }
