@@ -507,7 +507,7 @@ _CONTEXT = {
 }
 _CONTEXT_KEYS = {"名称", "单位名称", "机构名称"}
 _HEADER_WORDS = {
-    "序号", "地址", "供应商地址", "品牌", "规格型号", "数量", "单价", "单位", "备注", "是否中小企业", "中小企业",
+    "序号", "地址", "供应商地址", "中标供应商地址", "成交供应商地址", "中标人地址", "品牌", "规格型号", "数量", "单价", "单位", "备注", "是否中小企业", "中小企业",
     "服务期限", "联系人", "联系电话", "合同履行期限", "采购方式", "名称", "采购需求", "分包", "标段", "排名",
     "评审得分", "得分", "标项", "包组", "币种", "采购品目", "品目", "交货期", "项目概况",
 }
@@ -917,6 +917,8 @@ def extract_metadata(text: str) -> TenderMetadata:
     meta = TenderMetadata()
     if not text or not text.strip():
         return meta
+    # "1.采购人信息 名称：X 地址：Y" on one line (HTML notices): put the pair under its heading.
+    text = re.sub(r"(信息)[ \t]+(?=名\s*称\s*[：:])", "\\1\n", text)
     norm, offs = _fold(text)
     sc = _Scanner(norm)
     sc.scan()

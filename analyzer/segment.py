@@ -154,7 +154,8 @@ def segment(doc: Document) -> list[Clause]:
 
     def add_row(page: Page, row: TableRow, span: tuple[int, int] | None) -> None:
         number = row.cells[0] if row.cells and row.cells[0].isdigit() else None
-        marker = next((c for c in row.text[:40] if c in MARKERS), None)
+        # Cells often hold numbered sub-items with their own marks: the strongest mark wins.
+        marker = next((m for m in "★▲" if m in row.text), None) or next((c for c in row.text if c in MARKERS), None)
         clauses.append(Clause(
             page=page.number, ordinal=len(clauses), text=row.text, number=number, level=len(stack),
             marker=marker, section_path=path_titles(), kind="table_row", table_header=row.header,

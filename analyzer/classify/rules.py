@@ -73,6 +73,8 @@ SITES = {
 SITE_RE = re.compile("|".join(sorted(SITES, key=len, reverse=True)), re.I)
 # A place name right after a motion verb is where people go, not who they are (赴疆航班, 目的地为新疆).
 DESTINATION = re.compile(r"(?:赴|去|往|到|至|飞往|前往|目的地为?|抵达|进入)$")
+# Weak terms that name places or movements rather than people: never a category by framing alone.
+PLACE_LIKE = re.compile(r"(?:校|园|院|寺|庙|堂|场所|路|区|京|疆|省|点|所|馆)$")
 # English taxonomy patterns that are generic nouns: they need a frame like the Chinese weak terms.
 WEAK_EN = {
     "religious_other": r"churche?s?|temples?|monaster(?:y|ies)|believers?|Christians?|Catholics?",
@@ -357,7 +359,7 @@ class RulesClassifier:
         if m:
             return h.term + m.group(0)
         before = t[max(0, h.start - 4):h.start]
-        if re.search(r"按|根据|依据|区分|识别|筛选|检索", before):
+        if not PLACE_LIKE.search(h.term) and re.search(r"按|根据|依据|区分|识别|筛选|检索", before):
             return before + h.term
         return None
 

@@ -64,9 +64,14 @@ def read(path: Path) -> Document:
         if not line:
             continue
         m = re.fullmatch("\x00TABLE(\\d+)\x00", line)
-        items = [r.text for r in tables[int(m.group(1))]] if m else [line]
-        if m:
-            page_rows.extend(tables[int(m.group(1))])
+        rows = tables[int(m.group(1))] if m else []
+        if rows and rows[0].header:
+            # The header line stays in the text (metadata reads label rows), but is no clause row.
+            header = " | ".join(rows[0].header)
+            lines.append(header)
+            pos += len(header) + 1
+        items = [r.text for r in rows] if m else [line]
+        page_rows.extend(rows)
         for item in items:
             if m:
                 spans.append((pos, pos + len(item)))
