@@ -15,7 +15,7 @@ $(VENV)/.base: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.ml: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test,ml]'
+	$(BIN)/pip install -q -e '.[test,ml,dask]'
 	touch $@
 
 system:

@@ -93,6 +93,11 @@ def analyze(
     = Ocr.auto,
     force: Annotated[bool, typer.Option("--force", help="Re-analyse files even when unchanged.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    executor: Annotated[str, typer.Option(help="local (worker processes) or dask (dask.distributed).")]
+    = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786 "
+                                                       "(default: a LocalCluster).")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Per-file time limit in seconds (default 600).")] = None,
 ) -> None:
     """Ingest documents into the database, segment them into clauses and flag targeting."""
     from analyzer.pipeline import Options
@@ -103,8 +108,16 @@ def analyze(
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
     store = _open_store(db, must_exist=False)
     progress_cb, finish = _progress(quiet)
-    summary = run(paths, store, workers=workers, options=Options(method=method.value, ocr_mode=ocr.value,
-                                                                   force=force), progress=progress_cb)
+    if executor not in ("local", "dask"):
+        raise ValueError(f"unknown executor {executor!r}; use local or dask")
+    import dataclasses
+
+    from analyzer.limits import DEFAULT
+
+    limits = dataclasses.replace(DEFAULT, per_file_timeout_s=timeout) if timeout else DEFAULT
+    opts = Options(method=method.value, ocr_mode=ocr.value, force=force, executor=executor, scheduler=scheduler,
+                   limits=limits)
+    summary = run(paths, store, workers=workers, options=opts, progress=progress_cb)
     finish()
     for path, status, error in summary.failed:
         _err(f"{status}: {error if path in error else f'{path}: {error}'}")

@@ -12,7 +12,6 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +31,9 @@ class Options:
     ocr_mode: str = "auto"  # auto | force | off
     limits: Limits = DEFAULT
     force: bool = False  # re-analyse even unchanged files
+    executor: str = "local"  # local | dask
+    scheduler: str | None = None  # dask scheduler address; None starts a LocalCluster
+    isolate: bool = True  # run files in watched worker processes even with one worker
 
 
 @dataclass
@@ -269,21 +271,31 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
         if progress:
             progress(rec.path, rec)
 
-    if workers == 1:
+    if opts.executor == "dask":
+        from analyzer.distributed import run_dask
+
+        for t, status, value in run_dask(_task, tasks(), scheduler=opts.scheduler, workers=workers):
+            for rec in _results(t, status, value):
+                _record(rec)
+        return summary
+    if workers == 1 and opts.isolate is False:
         for t in tasks():
             for rec in _task(t):
                 _record(rec)
         return summary
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: set[Future] = set()
-        for t in tasks():
-            pending.add(pool.submit(_task, t))
-            if len(pending) >= workers * 4:  # bounded queue: stream, never hold the corpus in memory
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    for rec in fut.result():
-                        _record(rec)
-        for fut in pending:
-            for rec in fut.result():
-                _record(rec)
+    from analyzer.workers import run_pool
+
+    for t, status, value in run_pool(_task, tasks(), workers=workers, timeout_s=opts.limits.per_file_timeout_s,
+                                     memory_mb=opts.limits.per_file_memory_mb):
+        for rec in _results(t, status, value):
+            _record(rec)
     return summary
+
+
+def _results(task: tuple, status: str, value) -> list[DocumentRecord]:
+    """Records from a finished task; a killed or crashed worker becomes a failed record."""
+    if status == "ok":
+        return value
+    display, sha, size = task[1], task[2], task[3]
+    st = {"timeout": "timeout", "crashed": "crashed"}.get(status, "failed")
+    return [DocumentRecord(sha, Path(display).name, display, size, None, st, f"{Path(display).name}: {value}")]

@@ -130,6 +130,13 @@ class DocumentRecord:
     taxonomy_version: str | None = None
 
 
+def display_name(paths: list[str]) -> str:
+    """One stable name for a file stored under several paths: a plain file beats an archive
+    member, then the lexically first path wins, whatever order the workers finished in."""
+    best = min(paths, key=lambda p: ("!" in p, p))
+    return Path(best.split("!")[-1]).name
+
+
 def _json(v: Any) -> str | None:
     return None if v is None else json.dumps(v, ensure_ascii=False)
 
@@ -163,7 +170,7 @@ class Store:
         if path not in paths:
             paths.append(path)
             with self.db.atomic():
-                self.db["documents"].update(sha256, {"paths": _json(paths)})
+                self.db["documents"].update(sha256, {"paths": _json(paths), "name": display_name(paths)})
 
     def write(self, rec: DocumentRecord, analyzer_version: str) -> None:
         """Replace everything stored for this document with ``rec``, atomically."""
@@ -174,7 +181,7 @@ class Store:
         if rec.path not in paths:
             paths.append(rec.path)
         doc = {
-            "id": rec.sha256, "sha256": rec.sha256, "name": rec.name, "paths": _json(paths),
+            "id": rec.sha256, "sha256": rec.sha256, "name": display_name(paths), "paths": _json(paths),
             "format": rec.format, "size": rec.size, "pages": len(rec.pages), "clauses": len(rec.clauses),
             "findings": len(rec.findings), "status": rec.status, "error": rec.error,
             "encoding": rec.encoding, "title": rec.title, "parent_sha256": rec.parent_sha256,

@@ -1,0 +1,143 @@
+"""Worker processes with a watchdog: per-file time and memory limits.
+
+concurrent.futures cannot kill one hung task, so each worker here is a plain process fed
+through its own pipe. The parent hands a file to an idle worker, waits on all pipes at once,
+and kills (then replaces) any worker that runs past the per-file time limit or dies, e.g.
+when the address-space cap set in the worker makes a hostile file blow up. The file is then
+recorded as failed with the reason, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+
+def _worker_main(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None) -> None:
+    if memory_mb:
+        try:
+            import resource
+
+            limit = memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        except (ImportError, ValueError, OSError):
+            pass
+    # Tesseract and BLAS threads would fight the other workers for the same cores.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        try:
+            conn.send(("ok", fn(task)))
+        except MemoryError:
+            conn.send(("error", "ran out of memory (per-file memory limit)"))
+        except BaseException as ex:  # report, never die silently
+            conn.send(("error", f"{type(ex).__name__}: {ex}"))
+
+
+@dataclass
+class _Slot:
+    proc: mp.process.BaseProcess
+    conn: Connection
+    task: Any = None
+    started: float = 0.0
+
+
+def run_pool(fn: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int, timeout_s: float,
+             memory_mb: int | None = None) -> Iterator[tuple[Any, str, Any]]:
+    """Yield (task, "ok" | "error" | "timeout" | "crashed", result or message) as tasks finish.
+
+    Tasks are pulled lazily from ``tasks`` so a corpus is never held in memory.
+    """
+    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+
+    def spawn() -> _Slot:
+        parent, child = ctx.Pipe()
+        p = ctx.Process(target=_worker_main, args=(child, fn, memory_mb), daemon=True)
+        p.start()
+        child.close()
+        return _Slot(p, parent)
+
+    slots = [spawn() for _ in range(max(1, workers))]
+    it = iter(tasks)
+    exhausted = False
+    try:
+        while True:
+            for i, s in enumerate(slots):
+                if s.task is None and not exhausted:
+                    try:
+                        s.task = next(it)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    s.started = time.monotonic()
+                    try:
+                        s.conn.send(s.task)
+                    except (BrokenPipeError, OSError):
+                        task = s.task
+                        s.proc.kill()
+                        slots[i] = spawn()
+                        yield task, "crashed", "worker process died before the file was sent"
+            busy = [s for s in slots if s.task is not None]
+            if not busy:
+                return
+            now = time.monotonic()
+            wait_for = max(0.05, min(s.started + timeout_s - now for s in busy))
+            ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=wait_for)
+            now = time.monotonic()
+            for i, s in enumerate(slots):
+                if s.task is None:
+                    continue
+                if s.conn in ready:
+                    try:
+                        status, value = s.conn.recv()
+                    except (EOFError, OSError):
+                        status, value = "crashed", _death(s.proc)
+                        s.proc.kill()
+                        slots[i] = spawn()
+                    task, s.task = s.task, None
+                    yield task, status, value
+                elif s.proc.sentinel in ready or not s.proc.is_alive():
+                    task = s.task
+                    msg = _death(s.proc)
+                    slots[i] = spawn()
+                    yield task, "crashed", msg
+                elif now - s.started > timeout_s:
+                    task = s.task
+                    s.proc.kill()
+                    s.proc.join(5)
+                    slots[i] = spawn()
+                    yield task, "timeout", f"took longer than the per-file limit of {timeout_s:.0f}s; killed"
+    finally:
+        for s in slots:
+            try:
+                s.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        for s in slots:
+            s.proc.join(2)
+            if s.proc.is_alive():
+                s.proc.kill()
+
+
+def _death(proc: mp.process.BaseProcess) -> str:
+    proc.join(1)
+    code = proc.exitcode
+    if code is not None and code < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        return f"worker was killed by {name} (memory limit or crash)"
+    return f"worker exited unexpectedly (code {code})"
