@@ -8,8 +8,9 @@ import subprocess
 import sys
 import time
 
-from analyzer.normalize import norm_text
 from conftest import CORPUS, EXPECTED, ROOT, run_cli
+
+from analyzer.normalize import norm_text
 
 REQUIRED = ["document", "sha256", "page", "kind", "label", "score", "method", "text", "evidence", "bbox"]
 

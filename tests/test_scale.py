@@ -6,9 +6,9 @@ import json
 import time
 
 import pytest
+from conftest import CORPUS, run_cli
 
 from analyzer.workers import run_pool
-from conftest import CORPUS, run_cli
 
 
 def _job(x):

@@ -198,9 +198,10 @@ def segments(text: str, findings: list[dict]) -> list[tuple[str, str | None]]:
     the evidence string is looked up in the text instead, so a highlight never lands on the
     wrong words.
     """
-    marks = [None] * len(text)
+    marks: list[tuple[int, str] | None] = [None] * len(text)
     rank = {"group": 0, "capability": 1, "data_source": 2}
-    for f in sorted(findings, key=lambda f: -rank.get(f["kind"], 3)):  # groups painted last, so they win
+    order = sorted(enumerate(findings), key=lambda p: -rank.get(p[1]["kind"], 3))  # groups painted last: they win
+    for n, f in order:
         s, e = f.get("start"), f.get("end")
         ev = f.get("evidence") or ""
         if s is None or e is None or not (0 <= s < e <= len(text)) or (ev and text[s:e] != ev):
@@ -209,13 +210,15 @@ def segments(text: str, findings: list[dict]) -> list[tuple[str, str | None]]:
                 continue
             s, e = pos, pos + len(ev)
         for i in range(s, e):
-            marks[i] = "hit-" + f["kind"].replace("_", "-")
+            marks[i] = (n, "hit-" + f["kind"].replace("_", "-"))
     out: list[tuple[str, str | None]] = []
-    for ch, m in zip(text, marks, strict=True):
-        if out and out[-1][1] == m:
-            out[-1] = (out[-1][0] + ch, m)
+    last: tuple[int, str] | None = None
+    for i, (ch, m) in enumerate(zip(text, marks, strict=True)):
+        if i and m == last:  # one run per finding, so two adjacent hits stay two highlights
+            out[-1] = (out[-1][0] + ch, out[-1][1])
         else:
-            out.append((ch, m))
+            out.append((ch, m[1] if m else None))
+        last = m
     return out
 
 
@@ -232,6 +235,7 @@ def _doc(d: dict) -> dict:
     d["published"] = (d["dates"].get("published") or d["dates"].get("award") or d["dates"].get("deadline")
                       or d["dates"].get("contract"))
     d["budget"] = yuan(d.get("budget_yuan"))
+    d["budget_parts"] = yuan_parts(d.get("budget_yuan"))
     d["award"] = yuan(d.get("award_yuan"))
     return d
 
@@ -245,10 +249,15 @@ def confidence(v: float | None) -> str:
 
 def yuan(v: float | None) -> str | None:
     """¥1,234,567 (and 万 for readers used to it), or None."""
+    main, wan = yuan_parts(v)
+    return f"{main} ({wan})" if wan else main
+
+
+def yuan_parts(v: float | None) -> tuple[str | None, str | None]:
+    """The amount in yuan and, from ten thousand up, in 万元: two lines in the HTML table."""
     if v is None:
-        return None
-    s = f"¥{v:,.2f}".removesuffix(".00")
-    return f"{s} ({v / 10000:,.2f} 万元)" if v >= 10000 else s
+        return None, None
+    return f"¥{v:,.2f}".removesuffix(".00"), (f"{v / 10000:,.2f} 万元" if v >= 10000 else None)
 
 
 def _attention(store, docs: dict[str, dict]) -> list[dict]:

@@ -139,7 +139,15 @@ class MdSafe(str):
 # Backslash escapes (CommonMark) rather than entities, so the raw Markdown still reads well
 # when pasted into notes; ``&`` is escaped so that "&lt;" in a tender stays literal.
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
-MD_LINE_START = re.compile(r"^(\s*)(>|(?:[#+-]|\d+[.)])(?=\s|$))")
+MD_LINE_START = re.compile(r"^(\s*)(\d*)(>|[#+\-.)](?=\s|$))")  # blockquote, heading, list item
+
+
+def _escape_line_start(s: str) -> str:
+    """Backslash the character that would make a line a heading, list item or quote ("1." -> "1\\.")."""
+    m = MD_LINE_START.match(s)
+    if not m or (m.group(3) in ".)" and not m.group(2)) or (m.group(2) and m.group(3) not in ".)"):
+        return s
+    return s[:m.start(3)] + "\\" + s[m.start(3):]
 
 
 def md_escape(value: object) -> str:
@@ -151,7 +159,7 @@ def md_escape(value: object) -> str:
 
 def md_start(value: object) -> MdSafe:
     """Escaped text that begins a line, where "1." or "# " would otherwise start a list or heading."""
-    return MdSafe(MD_LINE_START.sub(r"\1\\\2", md_escape(value)))
+    return MdSafe(_escape_line_start(md_escape(value)))
 
 
 def _md_finalize(value: object) -> str:
@@ -171,8 +179,7 @@ def md_quote(segments: list[tuple[str, str | None]]) -> MdSafe:
                 lead, trail = esc[:len(esc) - len(esc.lstrip())], esc[len(esc.rstrip()):]
                 esc = f"{lead}**{core}**{trail}"
             lines[-1] += esc
-    return MdSafe("\n".join("> " + MD_LINE_START.sub(r"\1\\\2", ln.strip()) if ln.strip() else ">"
-                             for ln in lines))
+    return MdSafe("\n".join("> " + _escape_line_start(ln.strip()) if ln.strip() else ">" for ln in lines))
 
 
 def md_code(value: object) -> MdSafe:
