@@ -54,7 +54,7 @@ EXTRA = {
     "service_en": ["case[- ]handling", "hotline", "complaint handling", "exhibitions?", "display boards?", "fire safety",
                    "extinguishers?", "admissions?", "enrol(?:l?ment)?", "payment", "attendance", "canteen"],
     "attribute_zh": ["类", "类型人员", "类人员"],
-    "epidemic_zh": ["艾滋病", "防艾", "检测试剂", "疫苗", "HIV"],
+    "epidemic_zh": ["艾滋病防治", "防艾", "疫苗接种", "HIV"],
     "epidemic_en": ["HIV", "AIDS prevention", "vaccin\\w*"],
 }
 # Phrases whose alarm word is not about people: environmental, fire and equipment alarms.
@@ -259,7 +259,7 @@ class RulesClassifier:
             if zone == "boilerplate":
                 refute(h.label, "boilerplate zone")
                 continue
-            if epidemic:
+            if epidemic and not enumeration:
                 refute(h.label, "epidemic-control context")
                 continue
             if not self._not_name(t, h):
