@@ -15,7 +15,7 @@ $(VENV)/.base: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.ml: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test,ml,dask]'
+	$(BIN)/pip install -q -e '.[test,ml,dask,serve]'
 	touch $@
 
 system:
@@ -34,6 +34,7 @@ demo: setup
 	$(BIN)/analyzer analyze samples/corpus --db $(DB); test $$? -le 3
 	$(BIN)/analyzer findings --db $(DB) --kind group --format table
 
+test: WITH_CHROMIUM = 1
 test: model
 	$(BIN)/ruff check analyzer tests bench
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -154,11 +154,12 @@ def gather(store) -> Evidence:
                for col, n in col_cards.items()]
     columns.sort(key=lambda col: (KIND_ORDER.get(col["kind"], 9), -col["cards"], col["id"]))
 
+    doc_cards = {id(doc): cs for doc, cs in by_document}
     for d in docs.values():
         labels = doc_labels.get(d["id"], {})
         d["groups"] = [{"id": g, "name": _name(tax, g)} for g in sorted(labels.get("group", ()))]
         d["capabilities"] = [{"id": g, "name": _name(tax, g)} for g in sorted(labels.get("capability", ()))]
-        d["cards"] = [c for c in cards if c.document is d]
+        d["cards"] = doc_cards.get(id(d), [])
     documents = [d for d in docs.values() if d.get("format") != "zip"]
     attention = _attention(store, docs)
     summary = {

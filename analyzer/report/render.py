@@ -51,6 +51,10 @@ def write_report(store, out_dir: Path, fmt: str = "html", *, sources: list[Path]
     roots += [Path(s) for s in sources or []]
     result = ReportResult(path=out_dir / FORMATS[fmt][1], cards=len(ev.cards))
     _attach_sources(ev, out_dir, roots, copy_files, result)
+    current = {c.crop for c in ev.cards if c.crop}
+    for old in (out_dir / "crops").glob("*.png"):  # a crop left from an earlier run would mislead
+        if f"crops/{old.name}" not in current:
+            old.unlink()
     text = _env(fmt).get_template(FORMATS[fmt][0]).render(
         ev=ev, tiers=TIERS, generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         database=Path(store.path).name if getattr(store, "path", None) else "(in memory)",
