@@ -587,6 +587,7 @@ def _org(value: str, weak: bool) -> str | None:
     v = re.split(r"[，,。；;]|\(以下|\(简称|\(盖章|\(签章|\s{2,}", value, maxsplit=1)[0]
     v = _tidy(v).strip(" :-")
     v = re.sub(r"\((?:[^()]*(?:联合体|牵头|成员|主体|盖章|签章)[^()]*)\)$", "", v).strip()
+    v = re.sub(r"\((?:地址|电话|联系|住所|邮编)[^()]*\)$", "", v).strip()  # 采购人：X（地址：…）
     if not (2 <= len(v) <= 60) or len(_HAS_CJK.findall(v)) < 2:
         return None
     if _ORG_BAD_START.match(v) or _ORG_BAD.search(v):
@@ -866,6 +867,9 @@ def _notice_type(sc: _Scanner, top: list[int]) -> tuple[str | None, int | None]:
             continue
         if re.search(r"[>»›]|当前位置|首页", line):
             continue  # breadcrumbs name a listing, not this notice
+        line = re.split(r"\s+[-_|–—]\s+", line)[0]  # "Title - 上海市政府采购网": drop the site name
+        if len(line.strip()) < 8:
+            continue  # a bare menu item such as 中标公告 names a listing, not this notice
         kind = _title_type(line.split(":", 1)[-1])
         if kind:
             return kind, li

@@ -238,7 +238,7 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
     def tasks() -> Iterator[tuple]:
         for f in iter_files(paths):
             summary.files += 1
-            display = str(f)
+            display = str(f.absolute())  # reports find the original from anywhere
             try:
                 if f.is_symlink() and not f.exists():
                     raise OSError("broken symbolic link")

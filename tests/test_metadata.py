@@ -404,3 +404,16 @@ def test_region_label_beats_inference_and_empty_text():
         "notice_type", "project_number", "project_number_norm", "project_name", "buyer", "buyer_is_police",
         "buyer_type", "agency", "budget_yuan", "award_yuan", "winner", "winner_credit_code", "region", "dates",
     }
+
+
+def test_site_suffix_and_menu_items_do_not_set_the_notice_type():
+    """A page title ending in '- 上海市政府采购网' and a nav menu listing 中标公告 once made a tender
+    notice read as an award."""
+    text = "X市公安局平台建设项目公开招标公告 - 上海市政府采购网\n首页\n采购公告\n中标公告\n项目编号：AB-1\n"
+    assert extract_metadata(text).notice_type == "tender"
+
+
+def test_buyer_with_address_in_brackets():
+    """采购人：江洲市民族中学（地址：…）: the bracketed address is not part of the name."""
+    meta = extract_metadata("项目编号：JZ-1\n采购人：江洲市民族中学（地址：江洲市民族路18号）\n")
+    assert meta.buyer == "江洲市民族中学" and meta.buyer_is_police is False
