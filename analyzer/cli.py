@@ -87,8 +87,9 @@ def analyze(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders (recursive) and ZIP archives.")],
     db: DbOpt = Path("analyzer.db"),
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: CPU cores).")] = None,
-    method: Annotated[Method, typer.Option(help="Classifier: rules, model, or auto (both when available).")]
-    = Method.rules,
+    method: Annotated[Method | None, typer.Option(help="Classifier: rules, model, or auto (rules + model). "
+                                                       "Default: auto when the model is built, else rules.",
+                                                  envvar="ANALYZER_METHOD")] = None,
     ocr: Annotated[Ocr, typer.Option(help="OCR pages without usable text (auto), every page, or none.")]
     = Ocr.auto,
     force: Annotated[bool, typer.Option("--force", help="Re-analyse files even when unchanged.")] = False,
@@ -115,7 +116,12 @@ def analyze(
     from analyzer.limits import DEFAULT
 
     limits = dataclasses.replace(DEFAULT, per_file_timeout_s=timeout) if timeout else DEFAULT
-    opts = Options(method=method.value, ocr_mode=ocr.value, force=force, executor=executor, scheduler=scheduler,
+    from analyzer.classify.combine import default_method, model_available
+
+    chosen = method.value if method else default_method()
+    if chosen != "rules" and (why := model_available()):
+        raise ValueError(f"--method {chosen}: {why}")
+    opts = Options(method=chosen, ocr_mode=ocr.value, force=force, executor=executor, scheduler=scheduler,
                    limits=limits)
     summary = run(paths, store, workers=workers, options=opts, progress=progress_cb)
     finish()
@@ -240,15 +246,19 @@ def _read_jsonl(path: str):
 @handle_errors
 def classify(
     input: Annotated[str, typer.Option("--input", "-i", help="JSONL file of {\"id\", \"text\"}, or - for stdin.")],
-    method: Annotated[Method, typer.Option(help="rules, model or auto.")] = Method.rules,
+    method: Annotated[Method | None, typer.Option(help="rules, model or auto (default: auto when the model "
+                                                       "is built, else rules).", envvar="ANALYZER_METHOD")] = None,
 ) -> None:
     """Classify clauses given as JSON lines; print one JSON line per input with groups and capabilities."""
     import json
 
     from analyzer.classify.api import classify_texts
 
+    from analyzer.classify.combine import default_method
+
     items = list(_read_jsonl(input))
-    for item, res in zip(items, classify_texts([str(i["text"]) for i in items], method.value), strict=True):
+    chosen = method.value if method else default_method()
+    for item, res in zip(items, classify_texts([str(i["text"]) for i in items], chosen), strict=True):
         res = {"id": item.get("id"), **res}
         sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
 
@@ -257,7 +267,8 @@ def classify(
 @handle_errors
 def eval_cmd(
     input: Annotated[str, typer.Option("--input", "-i", help="Labelled JSONL: {id, text, groups, capabilities}.")],
-    method: Annotated[Method, typer.Option(help="rules, model or auto.")] = Method.rules,
+    method: Annotated[Method | None, typer.Option(help="rules, model or auto (default: auto when the model "
+                                                       "is built, else rules).", envvar="ANALYZER_METHOD")] = None,
     fmt: FmtOpt = Fmt.table,
     errors: Annotated[bool, typer.Option("--errors", help="Also list the misclassified clauses (stderr).")] = False,
 ) -> None:
@@ -265,8 +276,10 @@ def eval_cmd(
     from analyzer.evaluate import evaluate
     from analyzer.export import write
 
+    from analyzer.classify.combine import default_method
+
     items = list(_read_jsonl(input))
-    report = evaluate(items, method.value)
+    report = evaluate(items, method.value if method else default_method())
     if errors:
         for e in report["errors"]:
             _err(f"{e['id']}: gold={e['gold']} pred={e['pred']} :: {e['text'][:100]}")

@@ -34,6 +34,7 @@ class Options:
     executor: str = "local"  # local | dask
     scheduler: str | None = None  # dask scheduler address; None starts a LocalCluster
     isolate: bool = True  # run files in watched worker processes even with one worker
+    db_path: str | None = None  # where workers read cached embeddings from
 
 
 @dataclass
@@ -70,14 +71,11 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 # -- per-document work (runs in worker processes) ---------------------------------------------
 
 
-def _classifier(method: str):
+def classify_clauses(clauses: list[Clause], method: str, metadata: dict | None = None,
+                     db_path: str | None = None) -> list[tuple[int, Finding]]:
     from analyzer.classify import combine
 
-    return combine.get(method)
-
-
-def classify_clauses(clauses: list[Clause], method: str, metadata: dict | None = None) -> list[tuple[int, Finding]]:
-    return _classifier(method).classify_clauses(clauses, metadata or {})
+    return combine.get(method, db_path).classify_clauses(clauses, metadata or {})
 
 
 def _attach_boxes(path: Path, doc: Document, clauses: list[Clause], flagged: set[int]) -> None:
@@ -138,7 +136,11 @@ def process_document(path: Path, display: str, sha: str, size: int, opts: Option
         rec.pages, rec.encoding, rec.title = doc.pages, doc.encoding, doc.title
         clauses = segment(doc)
         rec.metadata = _metadata(doc)
-        findings = classify_clauses(clauses, opts.method, rec.metadata)
+        findings = classify_clauses(clauses, opts.method, rec.metadata, opts.db_path)
+        if opts.method != "rules":
+            from analyzer.classify.combine import new_embeddings
+
+            rec.embeddings = new_embeddings(opts.method, opts.db_path)
         flagged = {o for o, _ in findings}
         if fmt == "pdf" and flagged:
             _attach_boxes(path, doc, clauses, flagged)
@@ -229,6 +231,10 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
             progress: Callable[[str, DocumentRecord | None], None] | None = None) -> Summary:
     """Analyse files, folders and ZIPs into ``store``. Idempotent: unchanged files are skipped."""
     opts = options or Options()
+    if opts.db_path is None and store.path is not None:
+        import dataclasses
+
+        opts = dataclasses.replace(opts, db_path=str(store.path))
     summary = Summary()
     from analyzer.taxonomy import load
 

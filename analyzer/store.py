@@ -128,6 +128,7 @@ class DocumentRecord:
     metadata: dict[str, Any] = field(default_factory=dict)
     method: str | None = None
     taxonomy_version: str | None = None
+    embeddings: dict[str, bytes] = field(default_factory=dict)  # new clause embeddings to cache
 
 
 def display_name(paths: list[str]) -> str:
@@ -139,6 +140,49 @@ def display_name(paths: list[str]) -> str:
 
 def _json(v: Any) -> str | None:
     return None if v is None else json.dumps(v, ensure_ascii=False)
+
+
+class EmbeddingCache:
+    """Clause embeddings keyed by hash (model + settings + text), read from the database.
+
+    Workers only read (WAL lets them while the writer writes); new vectors are kept in
+    ``pending`` and travel back with the document record, so SQLite still has one writer.
+    """
+
+    def __init__(self, path: str | Path | None):
+        import sqlite3
+
+        self.pending: dict[str, bytes] = {}
+        self.con = None
+        if path is not None and Path(path).exists():
+            try:
+                self.con = sqlite3.connect(f"file:{Path(path).absolute()}?mode=ro", uri=True, timeout=30)
+            except sqlite3.Error:
+                self.con = None
+
+    def get_many(self, keys: list[str]) -> dict:
+        import numpy as np
+
+        out = {}
+        if self.con is not None and keys:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                try:
+                    rows = self.con.execute(f"select key, vector from embeddings where key in "
+                                            f"({','.join('?' * len(chunk))})", chunk).fetchall()
+                except Exception:  # an old database without the table, a locked file: just embed
+                    rows = []
+                out.update({k: np.frombuffer(v, dtype=np.float32) for k, v in rows})
+        return out
+
+    def put_many(self, items: dict) -> None:
+        import numpy as np
+
+        self.pending.update({k: np.asarray(v, dtype=np.float32).tobytes() for k, v in items.items()})
+
+    def take(self) -> dict[str, bytes]:
+        out, self.pending = self.pending, {}
+        return out
 
 
 class Store:
@@ -211,6 +255,9 @@ class Store:
                 "norm": norm_text(c.text), "page_start": c.page_start, "page_end": c.page_end,
                 "bbox": _json(list(c.bbox)) if c.bbox else None, "zone": c.zone,
             } for c in rec.clauses), pk="id", batch_size=500)
+            if rec.embeddings:
+                self.db["embeddings"].insert_all(({"key": k, "vector": v, "dim": len(v) // 4}
+                                                  for k, v in rec.embeddings.items()), pk="key", replace=True)
             by_ord = {c.ordinal: c for c in rec.clauses}
             self.db["findings"].insert_all(({
                 "id": finding_id(clause_id(rec.sha256, o), f.kind, f.label), "document_id": rec.sha256,

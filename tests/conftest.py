@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+
+# The suite exercises the rules path unless a test asks for the model: loading the transformer
+# in every worker of every analysis would make the run many minutes longer.
+os.environ.setdefault("ANALYZER_METHOD", "rules")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "samples" / "corpus"
