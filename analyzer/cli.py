@@ -253,7 +253,6 @@ def classify(
     import json
 
     from analyzer.classify.api import classify_texts
-
     from analyzer.classify.combine import default_method
 
     items = list(_read_jsonl(input))
@@ -273,10 +272,9 @@ def eval_cmd(
     errors: Annotated[bool, typer.Option("--errors", help="Also list the misclassified clauses (stderr).")] = False,
 ) -> None:
     """Precision, recall and F1 per label and overall on a labelled set."""
+    from analyzer.classify.combine import default_method
     from analyzer.evaluate import evaluate
     from analyzer.export import write
-
-    from analyzer.classify.combine import default_method
 
     items = list(_read_jsonl(input))
     report = evaluate(items, method.value if method else default_method())

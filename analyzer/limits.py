@@ -13,6 +13,9 @@ from dataclasses import dataclass
 class Limits:
     max_file_bytes: int = 512 * 1024 * 1024  # files larger than this are recorded as too_large
     max_pdf_pages: int = 5000
+    # A page rendered for OCR is scaled down below 300 dpi to stay under this many pixels: a
+    # 14400 pt page (the PDF maximum) at 300 dpi would be a 3.6-gigapixel bitmap.
+    max_render_pixels: int = 40_000_000
     max_zip_members: int = 2000
     max_zip_total_bytes: int = 1024 * 1024 * 1024  # uncompressed bytes across one archive
     max_zip_member_bytes: int = 256 * 1024 * 1024

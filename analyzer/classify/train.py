@@ -33,8 +33,9 @@ PARENTS = {
     "illegal_immigrant": "foreigner",
 }
 MIN_POSITIVES = 3
+OWN_THRESHOLD_POSITIVES = 15
 PRECISION_FLOOR = 0.85
-LAMBDAS = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
+LAMBDAS = (1e-3, 3e-3, 1e-2, 3e-2)
 AUGMENT_WEIGHTS = (0.0, 0.5, 1.0)
 HEAD_STEM = Path(__file__).parent / "heads" / "e5_head"
 
@@ -98,21 +99,24 @@ def fit_logistic(
 
     x is standardised. Class weights make positives and negatives count equally per label, since most labels
     have a handful of positives among hundreds of clauses. The objective is convex and separable per label,
-    so fitting all columns at once gives the same answer as fitting them one by one, faster.
+    so fitting all columns at once gives the same answer as fitting them one by one, faster. float32 with
+    denormals flushed: nearly separable labels push sigmoids towards 1e-310, where float64 crawls (50x).
     """
     import numpy as np
     import torch
 
-    xt = torch.from_numpy(np.ascontiguousarray(x, np.float64))
-    yt = torch.from_numpy(np.ascontiguousarray(y, np.float64))
-    sw = torch.from_numpy(np.ascontiguousarray(sample_weight, np.float64))[:, None]
+    xt = torch.from_numpy(np.ascontiguousarray(x, np.float32))
+    yt = torch.from_numpy(np.ascontiguousarray(y, np.float32))
+    sw = torch.from_numpy(np.ascontiguousarray(sample_weight, np.float32))[:, None]
     pos = (yt * sw).sum(0).clamp(min=1e-6)
     neg = ((1 - yt) * sw).sum(0).clamp(min=1e-6)
     total = sw.sum()
     weights = sw * (yt * (total / (2 * pos)) + (1 - yt) * (total / (2 * neg)))
-    w = torch.zeros(x.shape[1], y.shape[1], dtype=torch.float64, requires_grad=True)
-    b = torch.zeros(y.shape[1], dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.LBFGS([w, b], lr=1, max_iter=500, tolerance_grad=1e-9, line_search_fn="strong_wolfe")
+    w = torch.zeros(x.shape[1], y.shape[1], requires_grad=True)
+    b = torch.zeros(y.shape[1], requires_grad=True)
+    opt = torch.optim.LBFGS(
+        [w, b], lr=1, max_iter=500, tolerance_grad=1e-6, history_size=20, line_search_fn="strong_wolfe"
+    )
 
     def closure() -> torch.Tensor:
         opt.zero_grad()
@@ -124,8 +128,13 @@ def fit_logistic(
         loss.backward()
         return loss
 
-    opt.step(closure)
-    return w.detach().numpy().T.copy(), b.detach().numpy().copy()
+    flushed = torch.set_flush_denormal(True)
+    try:
+        opt.step(closure)
+    finally:
+        if flushed:
+            torch.set_flush_denormal(False)
+    return w.detach().numpy().T.astype(np.float64), b.detach().numpy().astype(np.float64)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -142,7 +151,7 @@ def out_of_fold(
     lam: float,
     aug_weight: float,
     folds: int = 5,
-    repeats: int = 3,
+    repeats: int = 2,
     seed: int = 0,
 ) -> np.ndarray:
     """Dev probabilities from models that never saw the clause, averaged over `repeats` shuffles.
@@ -217,6 +226,55 @@ def pick_threshold(y: np.ndarray, p: np.ndarray, floor: float = PRECISION_FLOOR)
     }
 
 
+def calibrate(y: np.ndarray, oof: np.ndarray, space: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """One threshold per label from out-of-fold dev probabilities.
+
+    A label with at least OWN_THRESHOLD_POSITIVES dev positives gets its own cut (`pick_threshold`). Rarer
+    labels share the cut picked over all labels of their kind pooled together: with 6 positives the best
+    own cut is mostly noise, and a held-out check on dev gave the pooled cut higher precision at equal recall.
+    """
+    import numpy as np
+
+    out = []
+    pooled = {}
+    for kind in dict.fromkeys(k for k, _ in space):
+        idx = [j for j, (k, _) in enumerate(space) if k == kind]
+        pooled[kind] = pick_threshold(y[:, idx].ravel(), oof[:, idx].ravel())["threshold"]
+    for j, (kind, _label) in enumerate(space):
+        if y[:, j].sum() >= OWN_THRESHOLD_POSITIVES:
+            out.append({**pick_threshold(y[:, j], oof[:, j]), "source": "own"})
+            continue
+        stats = prf(y[:, j], (oof[:, j] >= pooled[kind]).astype(np.float32))
+        out.append(
+            {
+                "threshold": pooled[kind],
+                "precision": stats["precision"],
+                "recall": stats["recall"],
+                "f1": stats["f1"],
+                "floor_met": stats["precision"] >= PRECISION_FLOOR,
+                "source": f"pooled {kind}",
+            }
+        )
+    return out
+
+
+def held_out_check(y: np.ndarray, oof: np.ndarray, space: list[tuple[str, str]], folds: int = 5) -> dict:
+    """Honest dev figures: thresholds calibrated on 4/5 of the out-of-fold scores, applied to the other 1/5."""
+    import numpy as np
+
+    fold_of = np.random.default_rng(1).permutation(len(y)) % folds
+    pred = np.zeros_like(y)
+    for k in range(folds):
+        held = fold_of == k
+        cuts = np.array([c["threshold"] for c in calibrate(y[~held], oof[~held], space)])
+        pred[held] = oof[held] >= cuts
+    out = {}
+    for kind in dict.fromkeys(k for k, _ in space):
+        idx = [j for j, (k, _) in enumerate(space) if k == kind]
+        out[kind if kind == "targets" else f"{kind}_micro"] = prf(y[:, idx], pred[:, idx])
+    return out
+
+
 def prf(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     """Precision, recall, F1 and support for 0/1 arrays (precision 0 when nothing is predicted)."""
     tp = float((y * pred).sum())
@@ -281,7 +339,7 @@ def train(
     *,
     augment_path: Path | str | None = None,
     folds: int = 5,
-    repeats: int = 3,
+    repeats: int = 2,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
@@ -325,7 +383,7 @@ def train(
     best = max(search, key=lambda s: s["mean_ap"])
     lam, aug_weight, oof = best["lambda"], best["augment_weight"], best["oof"]
 
-    calibration = [pick_threshold(y_dev[:, j], oof[:, j]) for j in range(len(space))]
+    calibration = calibrate(y_dev, oof, space)
     sw = np.concatenate([np.ones(len(zd)), np.full(len(za), aug_weight)])
     w, b = fit_logistic(np.concatenate([zd, za]), np.concatenate([y_dev, y_aug]), sw, lam)
     weights = (w / scale).astype(np.float32)  # fold the standardisation into the head: logits = x @ W.T + b
@@ -365,6 +423,7 @@ def train(
             "min_dev_positives": MIN_POSITIVES,
         },
         "search": [{k: v for k, v in s.items() if k != "oof"} for s in search],
+        "dev_held_out": held_out_check(y_dev, oof, space),
         "calibration": {
             f"{kind}:{label}": {**cal, "dev_positives": int(y_dev[:, j].sum())}
             for j, ((kind, label), cal) in enumerate(zip(space, calibration, strict=True))

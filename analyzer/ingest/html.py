@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from analyzer.errors import EmptyFile
-from analyzer.ingest.text import decode
+from analyzer.ingest.text import check_length, decode
 from analyzer.records import Document, Page, TableRow
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -32,6 +32,7 @@ def read(path: Path) -> Document:
     if not data.strip():
         raise EmptyFile(f"{path.name}: empty file")
     text, enc = decode(data, declared_encoding(data))
+    check_length(path.name, text)
     soup = BeautifulSoup(text, "lxml")
     title = soup.title.get_text(strip=True) if soup.title else None
     for tag in soup(DROP_TAGS):

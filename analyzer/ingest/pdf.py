@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from analyzer.errors import EmptyFile, EncryptedFile, IngestError
+from analyzer import limits
+from analyzer.errors import EmptyFile, EncryptedFile, IngestError, LimitExceeded
 from analyzer.ingest import ocr
 from analyzer.normalize import cjk_count, garbage_ratio
 from analyzer.records import BBox, Document, Page, TableRow
 
-MAX_PAGES = 5000
 # A page header row that announces a parameter or function table (primer 1.7).
 TABLE_HINT = re.compile(r"序\s*号.{0,40}?(名\s*称|参\s*数|功\s*能|模\s*块|要\s*求|规\s*格)", re.S)
 
@@ -46,6 +46,22 @@ def needs_ocr(text: str, has_images: bool) -> str | None:
     return None
 
 
+def _render_scale(width: float, height: float, why: str) -> tuple[float, str]:
+    """Pixels per point for OCR: 300 dpi, scaled down so the bitmap stays under the pixel cap.
+
+    A hostile or poster-sized page would otherwise ask for gigabytes of bitmap. The note
+    says when a page was read at a lower resolution, because OCR quality drops with it.
+    """
+    scale = ocr.DPI / 72
+    cap = limits.DEFAULT.max_render_pixels
+    pixels = max(1.0, width * scale) * max(1.0, height * scale)
+    if pixels <= cap:
+        return scale, why
+    scale *= (cap / pixels) ** 0.5
+    return scale, (f"{why}; page is {width:.0f}x{height:.0f} pt, so it was rendered at {scale * 72:.0f} dpi "
+                   f"to stay under {cap:,} pixels")
+
+
 def _has_images(page) -> bool:
     import pypdfium2.raw as raw
 
@@ -59,8 +75,9 @@ def read(path: Path, *, ocr_mode: str = "auto") -> Document:
         n = len(pdf)
         if n == 0:
             raise EmptyFile(f"{path.name}: PDF has no pages")
-        if n > MAX_PAGES:
-            raise IngestError(f"{path.name}: {n} pages, over the {MAX_PAGES}-page limit")
+        max_pages = limits.DEFAULT.max_pdf_pages  # read at call time: one place to change it
+        if n > max_pages:
+            raise LimitExceeded(f"{path.name}: {n:,} pages, over the {max_pages:,}-page limit")
         ocr_missing = ocr.available() if ocr_mode != "off" else "OCR switched off"
         pages: list[Page] = []
         for i in range(n):
@@ -80,13 +97,16 @@ def read(path: Path, *, ocr_mode: str = "auto") -> Document:
                     if ocr_missing:
                         p.needs_ocr, p.note, p.method = True, f"{why}; {ocr_missing}", "none"
                     else:
-                        bitmap = page.render(scale=ocr.DPI / 72)
+                        scale, why = _render_scale(width, height, why)
+                        bitmap = page.render(scale=scale, grayscale=True)
                         img = bitmap.to_pil()
+                        bitmap.close()
                         import io
 
                         buf = io.BytesIO()
                         img.convert("L").save(buf, format="PNG")
-                        res = ocr.ocr_image(buf.getvalue())
+                        del img
+                        res = ocr.ocr_image(buf.getvalue(), dpi=scale * 72)
                         p = Page(i + 1, res.text, "ocr", width, height, ocr_confidence=res.confidence,
                                  note=why, words=res.words)
                 pages.append(p)
