@@ -57,11 +57,14 @@ def handle_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        import sqlite3
+
         from analyzer.errors import AnalyzerError
 
         try:
             return fn(*args, **kwargs)
-        except (AnalyzerError, ValueError, FileNotFoundError, PermissionError) as ex:
+        except (AnalyzerError, ValueError, FileNotFoundError, PermissionError, IsADirectoryError,
+                sqlite3.DatabaseError) as ex:
             if os.environ.get("ANALYZER_RAISE_ERRORS"):
                 raise
             _err(f"Error: {ex}")
@@ -125,8 +128,12 @@ def analyze(
                    limits=limits)
     summary = run(paths, store, workers=workers, options=opts, progress=progress_cb)
     finish()
+    from analyzer.pipeline import leaf_name
+
     for path, status, error in summary.failed:
-        _err(f"{status}: {error if path in error else f'{path}: {error}'}")
+        # errors start with the file name; show the full path once instead
+        name = leaf_name(path)
+        _err(f"{status}: {path}: {error[len(name) + 2:] if error.startswith(name + ': ') else error}")
     for path in summary.needs_ocr:
         _err(f"needs_ocr: {path}: some pages have no text layer and OCR was not possible")
     if not quiet:
@@ -149,13 +156,15 @@ def _progress(quiet: bool):
     progress.start()
     import time
 
+    from analyzer.pipeline import leaf_name
+
     t0 = time.perf_counter()
 
     def cb(path: str, rec) -> None:
         progress.advance(task)
         done = progress.tasks[0].completed
         progress.update(task, rate=f"{done / max(1e-6, time.perf_counter() - t0):.1f} files/s",
-                        description=Path(path.split("!")[-1]).name[:30])
+                        description=leaf_name(path)[:30])
 
     return cb, progress.stop
 

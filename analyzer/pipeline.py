@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from pathlib import Path
 from analyzer import __version__
 from analyzer.errors import AnalyzerError, IngestError, LimitExceeded
 from analyzer.limits import DEFAULT, Limits
-from analyzer.records import Clause, Document, Finding
+from analyzer.records import MEMBER_SEP, Clause, Document, Finding
 from analyzer.store import DocumentRecord, Store
 
 SKIP_DIRS = {".git", "__MACOSX", ".svn", ".hg", "__pycache__", ".venv", "node_modules"}
@@ -59,7 +60,13 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
+            seen: set[str] = set()
+            for root, dirs, files in os.walk(p, followlinks=True):
+                real = os.path.realpath(root)
+                if real in seen:  # a symlink loop, or the same folder reached twice
+                    dirs[:] = []
+                    continue
+                seen.add(real)
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith(".") and name not in ("Thumbs.db",):
@@ -124,7 +131,7 @@ def process_document(path: Path, display: str, sha: str, size: int, opts: Option
     from analyzer.segment import segment
     from analyzer.taxonomy import load
 
-    rec = DocumentRecord(sha256=sha, name=Path(display.split("!")[-1]).name, path=display, size=size,
+    rec = DocumentRecord(sha256=sha, name=leaf_name(display), path=display, size=size,
                          format=fmt, status="failed", error="analysis did not finish",
                          parent_sha256=parent, method=opts.method, taxonomy_version=load().version)
     try:
@@ -187,8 +194,9 @@ def process_file(path: str, display: str, sha: str, size: int, opts: Options, de
                                f"{Path(display).name}: cannot read ({ex.strerror or ex})", parent_sha256=parent)]
     if fmt != "zip":
         return [process_document(p, display, sha, size, opts, fmt, parent)]
-    name = Path(display.split("!")[-1]).name
-    zrec = DocumentRecord(sha, name, display, size, "zip", "failed", "archive did not finish", parent_sha256=parent)
+    name = leaf_name(display)
+    zrec = DocumentRecord(sha, name, display, size, "zip", "failed", "archive did not finish", parent_sha256=parent,
+                          method=opts.method, taxonomy_version=_tax_version())
     out: list[DocumentRecord] = []
     if depth >= opts.limits.max_zip_depth:
         zrec.status, zrec.error = "too_large", f"{name}: archives nested deeper than {opts.limits.max_zip_depth}"
@@ -199,7 +207,7 @@ def process_file(path: str, display: str, sha: str, size: int, opts: Options, de
         count = 0
         for m in archive.members(p, work, opts.limits):
             count += 1
-            mdisplay = f"{display}!{m.name}"
+            mdisplay = f"{display}{MEMBER_SEP}{m.name}"
             if m.path is None:
                 problems.append(f"{m.name}: {m.error}")
                 msha = hashlib.sha256(mdisplay.encode()).hexdigest()  # no content: id from its place
@@ -216,7 +224,20 @@ def process_file(path: str, display: str, sha: str, size: int, opts: Options, de
         zrec.status, zrec.error = getattr(ex, "status", "failed"), str(ex)
     finally:
         archive.cleanup(work)
-    return [zrec, *out]
+    # The archive's own record goes last: a crash before it leaves the archive unrecorded, so a
+    # re-run processes it (and its members) again instead of skipping it as done.
+    return [*out, zrec]
+
+
+def leaf_name(display: str) -> str:
+    """The file name of a path, or of the innermost member of an archive path."""
+    return Path(display.split(MEMBER_SEP)[-1]).name
+
+
+def _tax_version() -> str:
+    from analyzer.taxonomy import load
+
+    return load().version
 
 
 def _task(args: tuple) -> list[DocumentRecord]:
@@ -248,7 +269,14 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
             try:
                 if f.is_symlink() and not f.exists():
                     raise OSError("broken symbolic link")
-                size = f.stat().st_size
+                st = f.stat()
+                if not stat.S_ISREG(st.st_mode):
+                    # FIFOs and devices would block or never end when read.
+                    rec = DocumentRecord(hashlib.sha256(display.encode()).hexdigest(), f.name, display, 0, None,
+                                         "unsupported", f"{f.name}: not a regular file (FIFO, device or socket)")
+                    _record(rec)
+                    continue
+                size = st.st_size
                 sha = sha256_file(f)
             except OSError as ex:
                 sha = hashlib.sha256(display.encode()).hexdigest()
@@ -289,6 +317,9 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
             for rec in _task(t):
                 _record(rec)
         return summary
+    from analyzer.classify.rules import default as rules
+
+    rules()  # compiled once here; forked workers inherit it instead of each building their own
     from analyzer.workers import run_pool
 
     for t, status, value in run_pool(_task, tasks(), workers=workers, timeout_s=opts.limits.per_file_timeout_s,

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+# Archive members are shown as "bundle.zip!/member.pdf" (the jar-URL convention): a plain
+# "!" may appear in real file names, "!/" cannot end a file name.
+MEMBER_SEP = "!/"
+
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left (pdfplumber)
 
 

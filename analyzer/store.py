@@ -20,7 +20,6 @@ from sqlite_utils.migrations import Migrations
 from analyzer.records import Clause, Finding, Page
 
 migrations = Migrations("analyzer")
-SCHEMA_VERSION = 3
 
 
 @migrations()
@@ -134,8 +133,10 @@ class DocumentRecord:
 def display_name(paths: list[str]) -> str:
     """One stable name for a file stored under several paths: a plain file beats an archive
     member, then the lexically first path wins, whatever order the workers finished in."""
-    best = min(paths, key=lambda p: ("!" in p, p))
-    return Path(best.split("!")[-1]).name
+    from analyzer.records import MEMBER_SEP
+
+    best = min(paths, key=lambda p: (MEMBER_SEP in p, p))
+    return Path(best.split(MEMBER_SEP)[-1]).name
 
 
 def _json(v: Any) -> str | None:

@@ -202,7 +202,7 @@ def test_archive_member_is_found_inside_the_zip(sample_db, html_report):
     from analyzer.store import Store
 
     store = Store(sample_db)
-    member = next(d for d in store.documents() if "!" in (d["paths"] or ""))
+    member = next(d for d in store.documents() if "!/" in (d["paths"] or ""))
     store.close()
     import json
 

@@ -16,6 +16,7 @@ SIDE_PT = 60.0  # page margin trimmed on each side, unless the box reaches into 
 PAD_PT = 3.0  # the outline sits this far outside the text
 OUTLINE = (220, 38, 38, 255)
 FILL = (255, 214, 0, 56)
+MAX_PIXELS = 8_000_000  # a crop never renders more pixels than this, whatever the page size
 
 
 def render_crops(pdf: bytes, wanted: list[tuple[int, list[float] | None, Path]]) -> dict[Path, str | None]:
@@ -53,21 +54,27 @@ def _render_one(page, bbox: list[float] | None, out: Path) -> None:
     from PIL import ImageDraw
 
     width, height = page.get_size()
-    scale = SCALE if bbox else 1.0
-    img = page.render(scale=scale).to_pil().convert("RGB")
-    if bbox:
+    if not bbox:
+        scale = min(1.0, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+        img = page.render(scale=scale).to_pil().convert("RGB")
+    else:
         x0, top, x1, bottom = (max(0.0, v) for v in bbox)
         x0, x1 = min(x0, width), min(x1, width)
         top, bottom = min(top, height), min(bottom, height)
-        box = [(x0 - PAD_PT) * scale, (top - PAD_PT) * scale, (x1 + PAD_PT) * scale, (bottom + PAD_PT) * scale]
+        # Only the region shown is rendered (pdfium's crop, in points from each edge), at a scale
+        # capped so a poster-sized page cannot make a multi-gigapixel bitmap.
+        y0 = max(0.0, top - CONTEXT_PT)
+        y1 = min(height, bottom + CONTEXT_PT)
+        # Full lines of context, but not the empty page margins: they would shrink the text.
+        left = max(0.0, min(x0, SIDE_PT) - SIDE_PT / 2)
+        right = min(width, max(x1, width - SIDE_PT) + SIDE_PT / 2)
+        area = max(1.0, (right - left) * (y1 - y0))
+        scale = min(SCALE, (MAX_PIXELS / area) ** 0.5)
+        img = page.render(scale=scale, crop=(left, height - y1, width - right, y0)).to_pil().convert("RGB")
+        box = [(x0 - PAD_PT - left) * scale, (top - PAD_PT - y0) * scale, (x1 + PAD_PT - left) * scale,
+               (bottom + PAD_PT - y0) * scale]
         # Drawing in "RGBA" mode onto an RGB image blends the fill, so the text stays readable.
         draw = ImageDraw.Draw(img, "RGBA")
         draw.rectangle(box, fill=FILL, outline=OUTLINE, width=max(2, round(1.5 * scale)))
-        y0 = max(0.0, top - CONTEXT_PT) * scale
-        y1 = min(height, bottom + CONTEXT_PT) * scale
-        # Full lines of context, but not the empty page margins: they would shrink the text.
-        left = max(0.0, min(x0, SIDE_PT) - SIDE_PT / 2) * scale
-        right = min(width, max(x1, width - SIDE_PT) + SIDE_PT / 2) * scale
-        img = img.crop((int(left), int(y0), int(min(img.width, right)), int(min(img.height, y1))))
     out.parent.mkdir(parents=True, exist_ok=True)
     img.save(out, format="PNG", optimize=True)

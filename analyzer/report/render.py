@@ -59,6 +59,9 @@ def write_report(store, out_dir: Path, fmt: str = "html", *, sources: list[Path]
         ev=ev, tiers=TIERS, generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         database=Path(store.path).name if getattr(store, "path", None) else "(in memory)",
         version=_version())
+    # Tender text and file names are untrusted: control characters (ANSI escapes, BEL, …) are
+    # shown as \\x.. so neither a browser nor `cat report.md` in a terminal acts on them.
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
     result.path.write_text(text, encoding="utf-8")
     return result
 
@@ -115,6 +118,9 @@ def safe_name(name: str) -> str:
     """A file name safe on every system and in a URL path, keeping Chinese characters readable."""
     name = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|#%&]+', "_", name).strip(" .") or "file"
     return name[:150]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 
 
 def _env(fmt: str):

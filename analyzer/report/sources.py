@@ -24,7 +24,9 @@ def find(sha256: str, paths: Iterable[str], roots: Iterable[Path] = ()) -> bytes
     roots = [Path(r) for r in roots]
     tried: set[Path] = set()
     for display in paths:
-        outer, *members = display.split("!")
+        from analyzer.records import MEMBER_SEP
+
+        outer, *members = display.split(MEMBER_SEP)
         op = Path(outer)
         candidates = [op] if op.is_absolute() else [op, *(r / op for r in roots)]
         candidates += [r / op.name for r in roots]
