@@ -8,6 +8,7 @@ offset it came from, so a match in the normalised text becomes a quotable raw sp
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ def fold_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(raw: str) -> Normalized:
     """Normalise text for matching and keep the offset map back to ``raw``.
 

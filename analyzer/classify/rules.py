@@ -143,6 +143,10 @@ class RulesClassifier:
             lab.id: re.compile(r"(?<![A-Za-z])(?:" + "|".join(f"(?:{p})" for p in lab.en) + r")(?![A-Za-z])", re.I)
             for lab in self.tax.labels.values() if lab.en
         }
+        self.any_zh_regex = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in self.zh_regex) or "(?!)")
+        # One pass over all English patterns first: most clauses (Chinese with a model number)
+        # match none, and then the per-label patterns are skipped.
+        self.any_en = re.compile("|".join(f"(?:{rx.pattern})" for rx in self.en_regex.values()), re.I)
         self.excludes: dict[str, set[str]] = {}
         for lab in self.tax.labels.values():
             for x in lab.exclude:
@@ -169,10 +173,10 @@ class RulesClassifier:
             term = m.group(1)
             for label, strong, length in self.prefix_labels[term]:
                 out.append(Hit(label, m.start(), m.start() + length, text[m.start():m.start() + length], strong))
-        for label, rx in self.zh_regex:
+        for label, rx in (self.zh_regex if self.any_zh_regex.search(text) else ()):
             for m in rx.finditer(text):
                 out.append(Hit(label, m.start(), m.end(), m.group(0), True))
-        if re.search(r"[A-Za-z]{3}", text):
+        if re.search(r"[A-Za-z]{3}", text) and self.any_en.search(text):
             for label, rx in self.en_regex.items():
                 weak = WEAK_EN_RE.get(label)
                 for m in rx.finditer(text):
