@@ -7,6 +7,7 @@ multilingual-e5-small, and it builds it into the cache directory the way `analyz
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -426,3 +427,79 @@ def test_real_model_reference_values_and_head() -> None:
     assert not benign.targets_over_threshold, benign
     assert benign.groups_over_threshold() == [], benign
     assert benign.groups["uyghur"] < benign.group_thresholds["uyghur"]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def synthetic_rows(prefix: str, n: int) -> list[dict]:
+    """Clauses the tiny vocabulary can tell apart: uyghur alerts, face recognition, rice."""
+    rows = []
+    for i in range(n):
+        kind = i % 3
+        if kind == 0:
+            text, groups, caps = (
+                "系统 对 维吾尔族 人员 预警 " + "people " * (i % 4),
+                ["uyghur"],
+                ["alerting_watchlist"],
+            )
+        elif kind == 1:
+            text, groups, caps = "人脸识别 system " + "batch " * (i % 5), [], ["face_recognition"]
+        else:
+            text, groups, caps = "食堂 采购 大米 " + "rice " * (i % 6), [], []
+        rows.append(
+            {"id": f"{prefix}-{i}", "text": text, "lang": "zh", "groups": groups, "capabilities": caps}
+        )
+    return rows
+
+
+def test_train_writes_a_small_head_with_its_record(tmp_path: Path, embedder: m.Embedder) -> None:
+    from analyzer.classify import train as t
+
+    dev = write_jsonl(tmp_path / "dev.jsonl", synthetic_rows("dev", 30))
+    test = write_jsonl(tmp_path / "test.jsonl", synthetic_rows("test", 12))
+    record = t.train(dev, test, tmp_path / "heads", embedder, folds=3, repeats=1)
+    npz, js = tmp_path / "heads" / "e5_head.npz", tmp_path / "heads" / "e5_head.json"
+    assert npz.stat().st_size + js.stat().st_size < 2_000_000
+    labels = {(x["kind"], x["id"]) for x in record["labels"]}
+    assert {("groups", "uyghur"), ("groups", "ethnic_minority"), ("targets", "targets")} <= labels
+    assert ("capabilities", "face_recognition") in labels
+    assert all(0.0 <= x["threshold"] <= 1.0 for x in record["labels"])
+    assert record["training_data"]["dev"]["sha256"] == hashlib.sha256(dev.read_bytes()).hexdigest()
+    assert record["training_data"]["augment"] is None
+    assert {"precision", "recall", "f1", "support"} <= set(record["test"]["targets"])
+    assert record["test"]["groups"]["uyghur"]["support"] == 4
+    clf = m.ModelClassifier(tmp_path / "heads" / "e5_head", embedder=embedder)
+    prediction = clf.predict(["系统 对 维吾尔族 人员 预警"])[0]
+    assert prediction.neighbours[0][0].startswith("dev-")
+
+
+def test_threshold_respects_the_precision_floor() -> None:
+    import numpy as np
+
+    from analyzer.classify import train as t
+
+    y = np.array([1, 1, 0, 1, 0, 0, 1, 0], np.float32)
+    p = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2], np.float32)
+    cut = t.pick_threshold(y, p, floor=0.85)
+    assert cut["floor_met"] and cut["precision"] == 1.0 and cut["recall"] == 0.5
+    assert 0.7 < cut["threshold"] < 0.8  # halfway between the last accepted score and the next one
+    loose = t.pick_threshold(y, p, floor=0.5)
+    assert loose["f1"] >= cut["f1"] and loose["threshold"] < cut["threshold"]
+
+
+def test_children_bring_their_parents() -> None:
+    from analyzer.classify import train as t
+
+    assert t.with_parents(["foreign_journalist", "uyghur"]) == {
+        "foreign_journalist",
+        "journalist",
+        "uyghur",
+        "ethnic_minority",
+    }
+    rows = [{"groups": ["tibetan"], "capabilities": ["voiceprint"]}] * 3 + [{"groups": ["lgbt"]}] * 2
+    space = t.label_space(rows)
+    assert ("groups", "ethnic_minority") in space and ("groups", "lgbt") not in space
+    assert space[-1] == ("targets", "targets")
