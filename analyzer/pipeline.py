@@ -9,6 +9,7 @@ goes on. Worker processes do the per-document work; only this process writes SQL
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import stat
 import tempfile
@@ -317,12 +318,16 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
             for rec in _task(t):
                 _record(rec)
         return summary
+    from analyzer.workers import run_pool
+
+    pending = tasks()
+    first = next(pending, None)
+    if first is None:
+        return summary  # nothing changed: no classifier to build, no workers to start
     from analyzer.classify.rules import default as rules
 
     rules()  # compiled once here; forked workers inherit it instead of each building their own
-    from analyzer.workers import run_pool
-
-    for t, status, value in run_pool(_task, tasks(), workers=workers, timeout_s=opts.limits.per_file_timeout_s,
+    for t, status, value in run_pool(_task, itertools.chain([first], pending), workers=workers, timeout_s=opts.limits.per_file_timeout_s,
                                      memory_mb=opts.limits.per_file_memory_mb):
         for rec in _results(t, status, value):
             _record(rec)

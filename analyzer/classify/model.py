@@ -577,10 +577,13 @@ class Embedder:
             device = "cuda" if (not quantize and torch.cuda.is_available()) else "cpu"
         if quantize and device != "cpu":
             raise ValueError("dynamic int8 quantization runs on the CPU only; use half=True on a GPU")
+        if half and device == "cpu":
+            raise ValueError("half=True needs a GPU; on the CPU use quantize=True")
         self.device = device
         self.max_length = max_length
         self.batch_size = batch_size
         self.quantize = quantize
+        self.precision = "int8" if quantize else "fp16" if half else "fp32"
         record = read_build_record(self.path)
         sha = (record or {}).get("files", {}).get("model.safetensors", {}).get("sha256")
         self.model_id = f"{MODEL_NAME}@{sha}" if sha else f"{self.path.resolve()}"
@@ -603,8 +606,6 @@ class Embedder:
         if quantize:
             model, self.qscheme = _quantize(torch, model)
         elif half:
-            if device == "cpu":
-                raise ValueError("half=True needs a GPU; on the CPU use quantize=True")
             model = model.half()
         self.model = model.to(device)
         self.dim = int(model.config.hidden_size)
@@ -612,8 +613,12 @@ class Embedder:
         self.load_seconds = time.perf_counter() - started
 
     def cache_key(self, text: str) -> str:
-        """sha256 over the model build, max_length, the quantize flag and the text."""
-        payload = json.dumps([self.model_id, self.max_length, self.quantize, text], ensure_ascii=False)
+        """sha256 over the model build, max_length, the precision (fp32 / int8 / fp16) and the text.
+
+        Precision is part of the key because int8 vectors differ from fp32 ones (cosine ~0.99): a cache
+        shared by differently configured workers must not hand one the other's vectors.
+        """
+        payload = json.dumps([self.model_id, self.max_length, self.precision, text], ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def token_lengths(self, texts: list[str]) -> list[int]:
@@ -697,7 +702,9 @@ def _quantize(torch: Any, model: Any) -> tuple[Any, str]:
             spec = {torch.nn.Linear: per_channel_dynamic_qconfig}
             return quantize_dynamic(model, spec, dtype=torch.qint8, inplace=True), "int8 per-channel"
         except (RuntimeError, AssertionError, TypeError):
-            return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True), "int8 per-tensor"
+            return quantize_dynamic(
+                model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+            ), "int8 per-tensor"
 
 
 # ------------------------------------------------------------------------------------------- classify

@@ -7,6 +7,7 @@ dependency, and the TSV gives word boxes and confidences in one pass.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import shutil
 import subprocess
@@ -27,6 +28,7 @@ class OcrResult:
     confidence: float | None  # mean word confidence, 0-100
 
 
+@functools.lru_cache(maxsize=1)
 def available() -> str | None:
     """Why OCR cannot run, or None when tesseract with Chinese is installed."""
     exe = shutil.which("tesseract")
