@@ -336,6 +336,50 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def _data_record(path: Path | str | None, rows: list[dict]) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    return {"file": Path(path).name, "sha256": _sha256(Path(path)), "rows": len(rows)}
+
+
+def _record(
+    embedder: Embedder,
+    dev: tuple[Path, list[dict]],
+    augment: tuple[Path | str | None, list[dict]],
+    test: tuple[Path, list[dict]],
+    folds: int,
+    repeats: int,
+    seed: int,
+) -> dict[str, Any]:
+    """What a reader of e5_head.json needs to trust the head: model build, data hashes, settings."""
+    build = read_build_record(embedder.path) or {}
+    return {
+        "format": 1,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "model": MODEL_NAME,
+        "model_build_sha256": {name: info.get("sha256") for name, info in build.get("files", {}).items()},
+        "model_sources": build.get("sources", []),
+        "prefix": PREFIX,
+        "pooling": "mean over attention mask, L2-normalised",
+        "max_length": embedder.max_length,
+        "embedded_with": embedder.precision,
+        "training_data": {
+            "dev": _data_record(*dev),
+            "augment": _data_record(*augment),
+            "test": _data_record(*test),
+        },
+        "hyperparameters": {
+            "class_weight": "balanced per label",
+            "folds": folds,
+            "repeats": repeats,
+            "seed": seed,
+            "precision_floor": PRECISION_FLOOR,
+            "min_dev_positives": MIN_POSITIVES,
+            "own_threshold_min_positives": OWN_THRESHOLD_POSITIVES,
+        },
+    }
+
+
 def train(
     dev_path: Path | str,
     test_path: Path | str,
@@ -368,11 +412,8 @@ def train(
     x_dev = embedder.embed([r["text"] for r in dev])
     x_aug = embedder.embed([r["text"] for r in aug]) if aug else np.zeros((0, embedder.dim), np.float32)
     y_dev, y_aug = label_matrix(dev, space), label_matrix(aug, space)
-    pool = np.concatenate([x_dev, x_aug])
-    mean, scale = (
-        pool.mean(0),
-        pool.std(0) + 1e-6,
-    )  # standardise so that one L2 strength suits every dimension
+    pool = np.concatenate([x_dev, x_aug])  # standardise so that one L2 strength suits every dimension
+    mean, scale = pool.mean(0), pool.std(0) + 1e-6
 
     def z(x: np.ndarray) -> np.ndarray:
         return (x - mean) / scale
@@ -394,45 +435,13 @@ def train(
     weights = (w / scale).astype(np.float32)  # fold the standardisation into the head: logits = x @ W.T + b
     bias = (b - (w / scale) @ mean).astype(np.float32)
 
-    record = read_build_record(embedder.path) or {}
-    files = record.get("files", {})
-    meta: dict[str, Any] = {
-        "format": 1,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "model": MODEL_NAME,
-        "model_build_sha256": {name: info.get("sha256") for name, info in files.items()},
-        "model_sources": record.get("sources", []),
-        "prefix": PREFIX,
-        "pooling": "mean over attention mask, L2-normalised",
-        "max_length": embedder.max_length,
-        "embedded_with": "int8" if embedder.quantize else "fp32",
-        "training_data": {
-            "dev": {"file": dev_path.name, "sha256": _sha256(dev_path), "rows": len(dev)},
-            "augment": {
-                "file": Path(augment_path).name,
-                "sha256": _sha256(Path(augment_path)),
-                "rows": len(aug),
-            }
-            if augment_path
-            else None,
-            "test": {"file": test_path.name, "sha256": _sha256(test_path), "rows": len(test)},
-        },
-        "hyperparameters": {
-            "lambda": lam,
-            "augment_weight": aug_weight,
-            "class_weight": "balanced per label",
-            "folds": folds,
-            "repeats": repeats,
-            "seed": seed,
-            "precision_floor": PRECISION_FLOOR,
-            "min_dev_positives": MIN_POSITIVES,
-        },
-        "search": [{k: v for k, v in s.items() if k != "oof"} for s in search],
-        "dev_held_out": held_out_check(y_dev, oof, space),
-        "calibration": {
-            f"{kind}:{label}": {**cal, "dev_positives": int(y_dev[:, j].sum())}
-            for j, ((kind, label), cal) in enumerate(zip(space, calibration, strict=True))
-        },
+    meta = _record(embedder, (dev_path, dev), (augment_path, aug), (test_path, test), folds, repeats, seed)
+    meta["hyperparameters"].update({"lambda": lam, "augment_weight": aug_weight})
+    meta["search"] = [{k: v for k, v in s.items() if k != "oof"} for s in search]
+    meta["dev_held_out"] = held_out_check(y_dev, oof, space)
+    meta["calibration"] = {
+        f"{kind}:{label}": {**cal, "dev_positives": int(y_dev[:, j].sum())}
+        for j, ((kind, label), cal) in enumerate(zip(space, calibration, strict=True))
     }
     head = Head(
         kinds=[kind for kind, _ in space],
