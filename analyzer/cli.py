@@ -175,6 +175,7 @@ def _print_summary(store, summary) -> None:
     s = store.summary()
     rows = [{"": "files seen", "count": summary.files}, {"": "analysed now", "count": summary.analyzed},
             {"": "unchanged, skipped", "count": summary.skipped},
+            {"": "not documents (.py, .json, …), ignored", "count": len(summary.ignored)},
             {"": "documents in db", "count": s["documents"]}, {"": "pages", "count": s["pages"]},
             {"": "clauses", "count": s["clauses"]}, {"": "flagged clauses (any group)", "count": s["flagged_clauses"]}]
     rows += [{"": f"  status {k}", "count": v} for k, v in sorted(s["by_status"].items())]

@@ -23,6 +23,11 @@ from analyzer.limits import DEFAULT, Limits
 from analyzer.records import MEMBER_SEP, Clause, Document, Finding
 from analyzer.store import DocumentRecord, Store
 
+# Inside folders, files of these kinds are code and data, not procurement documents: they are
+# counted as ignored (and listed with --verbose progress), not analysed. Name one explicitly to
+# analyse it anyway.
+NOT_DOCUMENTS = {".py", ".pyc", ".json", ".jsonl", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".sh", ".js",
+                 ".css", ".map", ".lock", ".db", ".sqlite", ".db-wal", ".db-shm", ".log"}
 SKIP_DIRS = {".git", "__MACOSX", ".svn", ".hg", "__pycache__", ".venv", "node_modules"}
 OK_STATUSES = {"ok", "needs_ocr", "partial"}
 
@@ -46,6 +51,7 @@ class Summary:
     skipped: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (path, status, error)
     needs_ocr: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # code/data files met in folders, not analysed
 
 
 def sha256_file(path: Path) -> str:
@@ -56,8 +62,11 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files under the given paths, recursively, in a stable order; hidden and VCS dirs skipped."""
+def iter_files(paths: Iterable[str | Path], ignored: list[str] | None = None) -> Iterator[Path]:
+    """Files under the given paths, recursively, in a stable order; hidden and VCS dirs skipped.
+
+    Code and data files met inside folders are appended to ``ignored`` instead of yielded.
+    """
     for p in paths:
         p = Path(p)
         if p.is_dir():
@@ -70,8 +79,13 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
                 seen.add(real)
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith(".") and name not in ("Thumbs.db",):
-                        yield Path(root) / name
+                    if name.startswith(".") or name in ("Thumbs.db",):
+                        continue
+                    if Path(name).suffix.lower() in NOT_DOCUMENTS:
+                        if ignored is not None:
+                            ignored.append(str(Path(root) / name))
+                        continue
+                    yield Path(root) / name
         else:
             yield p
 
@@ -264,7 +278,7 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
 
     def tasks() -> Iterator[tuple]:
-        for f in iter_files(paths):
+        for f in iter_files(paths, summary.ignored):
             summary.files += 1
             display = str(f.absolute())  # reports find the original from anywhere
             try:

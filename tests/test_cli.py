@@ -210,3 +210,19 @@ def test_eval_reports_per_label_figures():
     labels = {r["label"] for r in rep["rows"]}
     assert {"uyghur", "petitioner", "ALL (micro)"} <= labels
     assert rep["overall"]["group"]["precision"] > 0.8 and rep["overall"]["group"]["recall"] > 0.8
+
+
+def test_code_and_data_files_in_folders_are_ignored_not_analysed(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "build.py").write_text("# 系统应对涉疆人员预警\n", encoding="utf-8")
+    (d / "labels.jsonl").write_text('{"text": "系统应对涉疆人员预警"}\n', encoding="utf-8")
+    (d / "notice.txt").write_text("系统应对涉疆人员进行实时预警。", encoding="utf-8")
+    res = run_cli("analyze", str(d), "--db", str(tmp_path / "i.db"))
+    assert res.exit_code == 0
+    assert "ignored" in res.stdout and "  2" in res.stdout.split("ignored")[1].splitlines()[0]
+    docs = json.loads(run_cli("documents", "--db", str(tmp_path / "i.db"), "--format", "json").stdout)
+    assert [r["name"] for r in docs] == ["notice.txt"]
+    # named explicitly, a .jsonl file is read
+    res = run_cli("analyze", str(d / "labels.jsonl"), "--db", str(tmp_path / "i.db"), "--quiet")
+    assert res.exit_code == 0
