@@ -68,8 +68,36 @@ def fold_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
+_TOKEN = re.compile(r"\S+")
+
+
+def _special(raw: str) -> bool:
+    """Whether ``raw`` holds anything the fast path cannot pass through unchanged."""
+    return not unicodedata.is_normalized("NFKC", raw) or any(ch in _RADICALS or ch in _DROP for ch in raw)
+
+
 @functools.lru_cache(maxsize=4096)
 def normalize(raw: str) -> Normalized:
+    """Normalise text for matching and keep the offset map back to ``raw`` (see _normalize)."""
+    if _special(raw):
+        return _normalize(raw)
+    # Fast path for text that is already NFKC: only whitespace changes, token by token.
+    out: list[str] = []
+    offs: list[int] = []
+    prev_end = -1
+    for m in _TOKEN.finditer(raw):
+        tok, start = m.group(0), m.start()
+        if out and not (_is_cjk(out[-1][-1]) and _is_cjk(tok[0])):
+            out.append(" ")
+            offs.append(prev_end)
+        out.append(tok)
+        offs.extend(range(start, start + len(tok)))
+        prev_end = m.end()
+    offs.append(len(raw))
+    return Normalized("".join(out), tuple(offs))
+
+
+def _normalize(raw: str) -> Normalized:
     """Normalise text for matching and keep the offset map back to ``raw``.
 
     Whitespace runs become one space; a space between two CJK characters is removed,

@@ -75,6 +75,7 @@ SITE_RE = re.compile("|".join(sorted(SITES, key=len, reverse=True)), re.I)
 DESTINATION = re.compile(r"(?:赴|去|往|到|至|飞往|前往|目的地为?|抵达|进入)$")
 # Weak terms that name places or movements rather than people: never a category by framing alone.
 PLACE_LIKE = re.compile(r"(?:校|园|院|寺|庙|堂|场所|路|区|京|疆|省|点|所|馆)$")
+LATIN_WORD = re.compile(r"[A-Za-z]{3}")
 # English taxonomy patterns that are generic nouns: they need a frame like the Chinese weak terms.
 WEAK_EN = {
     "religious_other": r"churche?s?|temples?|monaster(?:y|ies)|believers?|Christians?|Catholics?",
@@ -176,7 +177,7 @@ class RulesClassifier:
         for label, rx in (self.zh_regex if self.any_zh_regex.search(text) else ()):
             for m in rx.finditer(text):
                 out.append(Hit(label, m.start(), m.end(), m.group(0), True))
-        if re.search(r"[A-Za-z]{3}", text) and self.any_en.search(text):
+        if LATIN_WORD.search(text) and self.any_en.search(text):
             for label, rx in self.en_regex.items():
                 weak = WEAK_EN_RE.get(label)
                 for m in rx.finditer(text):
@@ -225,20 +226,26 @@ class RulesClassifier:
         tax = self.tax
         ctx_text = normalize(" ".join(context or [])).text
         op_spans = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in self.op_zh.finditer(t)]
-        op_spans += [(m.start(), m.end(), m.group(0)) for m in self.op_en.finditer(t)]
+        # English patterns only where there is English: most clauses are Chinese and these
+        # regexes cost more than all the Chinese matching put together.
+        latin = LATIN_WORD.search(t) is not None
+        if latin:
+            op_spans += [(m.start(), m.end(), m.group(0)) for m in self.op_en.finditer(t)]
         noise = [(m.start(), m.end()) for m in NON_PEOPLE_ALARMS.finditer(t)]
         if noise:
             op_spans = [o for o in op_spans if not any(a <= o[0] and o[1] <= b for a, b in noise)]
         cap_hits = [h for h in hits if tax.kind_of(h.label) in ("capability", "data_source")]
-        heading_ops = bool(self.op_zh.search(ctx_text) or self.op_en.search(ctx_text)) or any(
+        heading_ops = bool(self.op_zh.search(ctx_text) or (LATIN_WORD.search(ctx_text) and self.op_en.search(ctx_text))) or any(
             tax.kind_of(h.label) == "capability" for h in self.hits(normalize(ctx_text))) if ctx_text else False
         clause_ops = bool(op_spans) or any(h.strong for h in cap_hits)
-        epidemic = bool(self.epidemic_zh.search(t) or self.epidemic_en.search(t))
+        epidemic = bool(self.epidemic_zh.search(t) or (latin and self.epidemic_en.search(t)))
         # Service words inside a matched term (training in "education and training centre") don't count.
         inside = [(h.start, h.end) for h in hits]
         service = [m.group(1) for m in self.service_zh.finditer(t)
                    if not any(a <= m.start() < b for a, b in inside)]
-        service += [m.group(0) for m in self.service_en.finditer(t) if not any(a <= m.start() < b for a, b in inside)]
+        if latin:
+            service += [m.group(0) for m in self.service_en.finditer(t)
+                        if not any(a <= m.start() < b for a, b in inside)]
         ds_spans = {(h.start, h.end) for h in hits if tax.kind_of(h.label) == "data_source" and h.strong}
         group_hits = [h for h in hits if tax.kind_of(h.label) == "group"
                       and (h.strong or (h.start, h.end) not in ds_spans)]
