@@ -338,9 +338,10 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
     first = next(pending, None)
     if first is None:
         return summary  # nothing changed: no classifier to build, no workers to start
-    from analyzer.classify.rules import default as rules
+    if opts.method != "model":  # the model-only path never uses the rules
+        from analyzer.classify.rules import default as rules
 
-    rules()  # compiled once here; forked workers inherit it instead of each building their own
+        rules()  # compiled once here; forked workers inherit it instead of each building their own
     for t, status, value in run_pool(_task, itertools.chain([first], pending), workers=workers, timeout_s=opts.limits.per_file_timeout_s,
                                      memory_mb=opts.limits.per_file_memory_mb):
         for rec in _results(t, status, value):

@@ -1,5 +1,5 @@
 """PDF ingestion: fast text through pypdfium2, OCR for pages without a usable text layer,
-pdfplumber only on pages that look like they hold a parameter table.
+ruled tables read from pdfium's path objects on pages that announce a parameter table.
 
 pypdfium2 was ~18x faster than pdfplumber for plain text on a 56-page Chinese tender, so it
 is the default; layout work happens only where it pays (tables, and boxes for findings).
