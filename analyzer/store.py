@@ -195,7 +195,10 @@ class Store:
         if not memory and path is not None:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-        migrations.apply(self.db)
+        # One transaction for all pending migrations and the migrations table itself: a process
+        # killed while opening a new database leaves either no schema or all of it.
+        with self.db.atomic():
+            migrations.apply(self.db)
 
     def close(self) -> None:
         self.db.close()
