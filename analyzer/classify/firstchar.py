@@ -1,0 +1,122 @@
+"""Try a set of regular expressions only where one of them can start.
+
+Python's ``re`` tries every branch of an alternation at every position of the text: with the
+taxonomy's 88 Chinese and 558 English patterns that cost ~10 µs per character, more than all
+the dictionary matching together. Reading each pattern's possible first characters from its
+parse lets us jump (in C) to the few positions where a match can begin and try only the
+patterns that can begin with that character there.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
+    """The set of characters a match of ``pattern`` can begin with, or None when unbounded.
+
+    Read from the parsed pattern (``re._parser``). Lookarounds are zero-width and skipped, so
+    a lookbehind still sees the text before the position it is tried at. Any surprise (a
+    construct not handled here, or a Python whose parser differs) gives None, and the caller
+    falls back to a plain search: the answer is an optimisation, never a change in matches.
+    """
+    try:
+        import re._constants as c
+        import re._parser as parser
+
+        def seq(items, icase: bool) -> tuple[set[str] | None, bool]:
+            chars: set[str] = set()
+            for op, av in items:
+                got, nullable = one(op, av, icase)
+                if got is None:
+                    return None, False
+                chars |= got
+                if not nullable:
+                    return chars, False
+            return chars, True
+
+        def lit(code: int, icase: bool) -> set[str]:
+            ch = chr(code)
+            return {ch, ch.lower(), ch.upper()} if icase else {ch}
+
+        def one(op, av, icase: bool) -> tuple[set[str] | None, bool]:
+            if op is c.LITERAL:
+                return lit(av, icase), False
+            if op is c.IN:
+                out: set[str] = set()
+                for iop, iav in av:
+                    if iop is c.LITERAL:
+                        out |= lit(iav, icase)
+                    elif iop is c.RANGE and iav[1] - iav[0] <= 64:
+                        for code in range(iav[0], iav[1] + 1):
+                            out |= lit(code, icase)
+                    else:
+                        return None, False
+                return out, False
+            if op is c.BRANCH:
+                out, nullable = set(), False
+                for alt in av[1]:
+                    got, n = seq(alt, icase)
+                    if got is None:
+                        return None, False
+                    out |= got
+                    nullable = nullable or n
+                return out, nullable
+            if op is c.SUBPATTERN:
+                return seq(av[3], icase or bool(av[1] & c.SRE_FLAG_IGNORECASE))
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                got, n = seq(av[2], icase)
+                return got, n or av[0] == 0
+            if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+                return set(), True
+            return None, False
+
+        chars, nullable = seq(parser.parse(pattern, flags), bool(flags & re.I))
+        return None if nullable else chars
+    except Exception:  # pragma: no cover - a Python whose regex internals differ
+        return None
+
+
+class FirstCharIndex:
+    """``search`` answers whether any of ``patterns`` matches ``text``, as their alternation would.
+
+    ``before`` and ``after`` wrap every pattern (zero-width assertions such as word boundaries):
+    written once around each group instead of around each pattern, which compiles ~4x faster.
+    """
+
+    def __init__(self, patterns: list[str], flags: int = 0, before: str = "", after: str = ""):
+        self.flags, self.before, self.after = flags, before, after
+        self.by_char: dict[str, tuple[int, ...]] = {}
+        self.patterns = list(patterns)
+        always: list[int] = []
+        by_char: dict[str, list[int]] = {}
+        for k, p in enumerate(self.patterns):
+            chars = first_chars(before + p, flags)
+            if chars is None:
+                always.append(k)
+            else:
+                for ch in chars:
+                    by_char.setdefault(ch, []).append(k)
+        self.by_char = {ch: tuple(ks) for ch, ks in by_char.items()}
+        self.start = re.compile("[" + "".join(map(re.escape, sorted(by_char))) + "]") if by_char else None
+        self.always = self._join(always) if always else None
+        self._compiled: dict[tuple[int, ...], re.Pattern] = {}
+
+    def _join(self, ks: tuple[int, ...] | list[int]) -> re.Pattern:
+        alternation = "|".join(f"(?:{self.patterns[k]})" for k in ks)
+        return re.compile(f"{self.before}(?:{alternation}){self.after}", self.flags)
+
+    def search(self, text: str) -> bool:
+        if self.always is not None and self.always.search(text):
+            return True
+        if self.start is None:
+            return False
+        compiled, by_char = self._compiled, self.by_char
+        for m in self.start.finditer(text):
+            ks = by_char[m.group()]
+            rx = compiled.get(ks)
+            if rx is None:  # compiled on first use: most characters never come up
+                rx = compiled[ks] = self._join(ks)
+            if rx.match(text, m.start()):
+                return True
+        return False
