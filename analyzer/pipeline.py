@@ -100,32 +100,24 @@ def classify_clauses(clauses: list[Clause], method: str, metadata: dict | None =
     return combine.get(method, db_path).classify_clauses(clauses, metadata or {})
 
 
-def _attach_boxes(path: Path, doc: Document, clauses: list[Clause], flagged: set[int]) -> None:
-    """Bounding boxes for flagged clauses only: layout work where someone will look."""
+def _attach_boxes(doc: Document, clauses: list[Clause], flagged: set[int]) -> None:
+    """Bounding boxes for flagged clauses: the union of the located words or lines they cover.
+
+    PDF ingestion locates OCR words and text-layer lines while each page is open, so this
+    needs no second pass over the file.
+    """
     pages = {p.number: p for p in doc.pages}
-    spans: dict[int, list[tuple[int, int]]] = {}
     for c in clauses:
         if c.ordinal not in flagged or c.bbox is not None or c.page_start is None:
             continue
         end = c.page_end if c.page_end is not None else c.page_start + len(c.text)
         page = pages.get(c.page)
-        if page is None:
+        if page is None or not page.words:
             continue
-        if page.method == "ocr":
-            boxes = [w.bbox for w in page.words if w.end > c.page_start and w.start < end]
-            if boxes:
-                c.bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                          max(b[2] for b in boxes), max(b[3] for b in boxes))
-        elif page.method == "text":
-            spans.setdefault(c.page, []).append((c.page_start, end))
-    if spans:
-        from analyzer.ingest import pdf
-
-        boxes = pdf.char_boxes(path, spans)
-        for c in clauses:
-            if c.ordinal in flagged and c.bbox is None and c.page_start is not None:
-                end = c.page_end if c.page_end is not None else c.page_start + len(c.text)
-                c.bbox = boxes.get((c.page, c.page_start, end))
+        boxes = [w.bbox for w in page.words if w.end > c.page_start and w.start < end]
+        if boxes:
+            c.bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                      max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _metadata(doc: Document) -> dict:
@@ -165,7 +157,7 @@ def process_document(path: Path, display: str, sha: str, size: int, opts: Option
             rec.embeddings = new_embeddings(opts.method, opts.db_path)
         flagged = {o for o, _ in findings}
         if fmt == "pdf" and flagged:
-            _attach_boxes(path, doc, clauses, flagged)
+            _attach_boxes(doc, clauses, flagged)
         rec.clauses, rec.findings = clauses, findings
         unread = [p.number for p in doc.pages if p.needs_ocr]
         rec.status, rec.error = ("needs_ocr", f"pages {_ranges(unread)} have no usable text and could not be "
