@@ -8,6 +8,7 @@ a crash leaves either the old version of a document or the new one, never half o
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -245,31 +246,49 @@ class Store:
             for table in ("findings", "clauses", "pages"):
                 self.db.execute(f"delete from {table} where document_id = ?", [rec.sha256])
             self.db["documents"].upsert(doc, pk="id")
-            self.db["pages"].insert_all(({
+            self._insert("pages", ({
                 "id": f"{rec.sha256[:16]}-p{p.number:05d}", "document_id": rec.sha256, "page": p.number,
                 "method": p.method, "text": p.text, "chars": len(p.text), "width": p.width,
                 "height": p.height, "ocr_confidence": p.ocr_confidence, "needs_ocr": int(p.needs_ocr),
                 "note": p.note,
-            } for p in rec.pages), pk="id", batch_size=200)
-            self.db["clauses"].insert_all(({
+            } for p in rec.pages))
+            self._insert("clauses", ({
                 "id": clause_id(rec.sha256, c.ordinal), "document_id": rec.sha256, "page": c.page,
                 "ordinal": c.ordinal, "number": c.number, "level": c.level, "marker": c.marker,
                 "heading": int(c.heading), "section_path": _json(c.section_path), "kind": c.kind,
                 "table_header": _json(c.table_header) if c.table_header else None, "text": c.text,
                 "norm": norm_text(c.text), "page_start": c.page_start, "page_end": c.page_end,
                 "bbox": _json(list(c.bbox)) if c.bbox else None, "zone": c.zone,
-            } for c in rec.clauses), pk="id", batch_size=500)
+            } for c in rec.clauses))
             if rec.embeddings:
                 self.db["embeddings"].insert_all(({"key": k, "vector": v, "dim": len(v) // 4}
                                                   for k, v in rec.embeddings.items()), pk="key", replace=True)
             by_ord = {c.ordinal: c for c in rec.clauses}
-            self.db["findings"].insert_all(({
+            self._insert("findings", ({
                 "id": finding_id(clause_id(rec.sha256, o), f.kind, f.label), "document_id": rec.sha256,
                 "clause_id": clause_id(rec.sha256, o), "page": by_ord[o].page, "kind": f.kind,
                 "label": f.label, "score": round(f.score, 3), "method": f.method, "evidence": f.evidence,
                 "evidence_start": f.start, "evidence_end": f.end, "reason": f.reason, "tier": f.tier,
                 "bbox": _json(list(by_ord[o].bbox)) if by_ord[o].bbox else None,
-            } for o, f in rec.findings), pk="id", batch_size=500, replace=True)
+            } for o, f in rec.findings), replace=True)
+
+    def _insert(self, table: str, rows: Iterator[dict], replace: bool = False) -> None:
+        """Plain ``executemany`` for rows whose values are already SQLite types.
+
+        sqlite-utils' ``insert_all`` inspects every value of every row (JSON-encoding dicts,
+        checking columns); for the thousands of clauses of a long tender that cost more than
+        SQLite's own work, and our rows are built right above with known columns.
+        """
+        first = next(rows, None)
+        if first is None:
+            return
+        cols = list(first)
+        head = f"insert {'or replace ' if replace else ''}into [{table}] ({', '.join(f'[{c}]' for c in cols)}) values "
+        one = "(" + ", ".join("?" * len(cols)) + ")"
+        per = max(1, min(200, 999 // len(cols)))  # many rows a statement: SQLite's per-statement cost dominates
+        it = itertools.chain([first], rows)
+        while batch := list(itertools.islice(it, per)):
+            self.db.conn.execute(head + ", ".join([one] * len(batch)), [r[c] for r in batch for c in cols])
 
     def _doc_columns(self) -> set[str]:
         if not hasattr(self, "_cols"):
