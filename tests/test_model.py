@@ -97,15 +97,17 @@ def test_missing_model_says_how_to_build(tmp_path: Path) -> None:
 
 
 def test_cache_dir_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from analyzer.cache import cache_dir
+
     monkeypatch.delenv("ANALYZER_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert m.cache_dir() == tmp_path / "xdg" / "analyzer"
+    assert cache_dir() == tmp_path / "xdg" / "analyzer"
     monkeypatch.setenv("ANALYZER_CACHE", str(tmp_path / "own"))
-    assert m.cache_dir() == tmp_path / "own"
+    assert cache_dir() == tmp_path / "own"
     assert m.model_dir() == tmp_path / "own" / "multilingual-e5-small"
     monkeypatch.delenv("ANALYZER_CACHE")
     monkeypatch.delenv("XDG_CACHE_HOME")
-    assert m.cache_dir() == Path.home() / ".cache" / "analyzer"
+    assert cache_dir() == Path.home() / ".cache" / "analyzer"
 
 
 def test_loads_from_a_path_offline(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

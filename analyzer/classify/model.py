@@ -30,6 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from analyzer.cache import cache_dir
 from analyzer.errors import ModelUnavailable
 
 if TYPE_CHECKING:
@@ -102,15 +103,6 @@ _TOP_KEYS = {
     "emb.type": "embeddings.token_type_embeddings",
     "emb.ln": "embeddings.LayerNorm",
 }
-
-
-def cache_dir() -> Path:
-    """Where analyzer keeps built models: $ANALYZER_CACHE, else $XDG_CACHE_HOME/analyzer, else ~/.cache/analyzer."""
-    if os.environ.get("ANALYZER_CACHE"):
-        return Path(os.environ["ANALYZER_CACHE"]).expanduser()
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]).expanduser() / "analyzer"
-    return Path.home() / ".cache" / "analyzer"
 
 
 def model_dir() -> Path:
