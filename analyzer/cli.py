@@ -229,29 +229,6 @@ def documents(
     write(store.documents(status), fmt.value, sys.stdout, cols)
 
 
-def _read_jsonl(path: str):
-    import json
-
-    from analyzer.errors import AnalyzerError
-
-    fh = sys.stdin if path == "-" else open(path, encoding="utf-8")
-    try:
-        for n, line in enumerate(fh, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as ex:
-                raise AnalyzerError(f"{path}: line {n} is not JSON ({ex.msg})") from None
-            if not isinstance(obj, dict) or "text" not in obj:
-                raise AnalyzerError(f"{path}: line {n} needs an object with a \"text\" field")
-            yield obj
-    finally:
-        if fh is not sys.stdin:
-            fh.close()
-
-
 @app.command()
 @handle_errors
 def classify(
@@ -264,8 +241,9 @@ def classify(
 
     from analyzer.classify.api import classify_texts
     from analyzer.classify.combine import default_method
+    from analyzer.evaluate import read_jsonl
 
-    items = list(_read_jsonl(input))
+    items = list(read_jsonl(input))
     chosen = method.value if method else default_method()
     for item, res in zip(items, classify_texts([str(i["text"]) for i in items], chosen), strict=True):
         res = {"id": item.get("id"), **res}
@@ -283,10 +261,10 @@ def eval_cmd(
 ) -> None:
     """Precision, recall and F1 per label and overall on a labelled set."""
     from analyzer.classify.combine import default_method
-    from analyzer.evaluate import evaluate
+    from analyzer.evaluate import evaluate, read_jsonl
     from analyzer.export import write
 
-    items = list(_read_jsonl(input))
+    items = list(read_jsonl(input))
     report = evaluate(items, method.value if method else default_method())
     if errors:
         for e in report["errors"]:

@@ -2,7 +2,37 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from analyzer.errors import AnalyzerError
+
+
+def read_jsonl(path: str | Path) -> Iterator[dict]:
+    """Clauses from a JSON-lines file (or ``-`` for stdin): one object with a "text" field a line.
+
+    The one reader for labelled sets (eval, train) and for clauses to classify; a bad line
+    raises AnalyzerError naming the file and line, which the CLI prints as one line.
+    """
+    fh = sys.stdin if str(path) == "-" else open(path, encoding="utf-8")
+    try:
+        for n, line in enumerate(fh, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as ex:
+                raise AnalyzerError(f"{path}: line {n} is not JSON ({ex.msg})") from None
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise AnalyzerError(f"{path}: line {n} needs an object with a \"text\" field")
+            yield obj
+    finally:
+        if fh is not sys.stdin:
+            fh.close()
 
 
 def evaluate(items: list[dict], method: str = "rules") -> dict:

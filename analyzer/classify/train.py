@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analyzer.classify.model import MODEL_NAME, PREFIX, Embedder, Head, read_build_record
+from analyzer.evaluate import read_jsonl
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,18 +39,6 @@ PRECISION_FLOOR = 0.85
 LAMBDAS = (1e-3, 3e-3, 1e-2, 3e-2)
 AUGMENT_WEIGHTS = (0.0, 0.5, 1.0)
 HEAD_STEM = Path(__file__).parent / "heads" / "e5_head"
-
-
-def load_jsonl(path: Path) -> list[dict]:
-    """Rows of a labelled-clauses file: {"id", "text", "lang", "groups", "capabilities", ...} per line."""
-    rows = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except ValueError as ex:
-                raise ValueError(f"{path}:{number}: not JSON ({ex})") from ex
-    return rows
 
 
 def with_parents(labels: Sequence[str]) -> set[str]:
@@ -403,8 +392,8 @@ def train(
     dev_path, test_path, out_dir = Path(dev_path), Path(test_path), Path(out_dir)
     if augment_path is None and (dev_path.parent / "augment.jsonl").is_file():
         augment_path = dev_path.parent / "augment.jsonl"
-    dev, test = load_jsonl(dev_path), load_jsonl(test_path)
-    aug = load_jsonl(Path(augment_path)) if augment_path else []
+    dev, test = list(read_jsonl(dev_path)), list(read_jsonl(test_path))
+    aug = list(read_jsonl(augment_path)) if augment_path else []
     space = label_space(dev)
     say(f"{len(dev)} dev, {len(aug)} augmented, {len(test)} test clauses; {len(space)} labels")
 
