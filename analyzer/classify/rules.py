@@ -21,79 +21,9 @@ from analyzer.normalize import Normalized, normalize
 from analyzer.records import Finding
 from analyzer.taxonomy import Taxonomy, load
 
-# Fallbacks when taxonomy.yaml has no context section (it normally does).
-DEFAULT_CONTEXT = {
-    "operational_zh": ["预警", "告警", "报警", "布控", "比对", "比中", "推送", "识别", "筛选", "检索", "查询",
-                       "统计", "过滤", "管控", "稳控", "监控", "监测", "关注", "建档", "建库", "专题库", "人员库",
-                       "标签", "积分", "研判", "轨迹", "分析", "核查", "排查", "采集", "入住", "购票", "到达",
-                       "出现", "聚集", "红黄绿", "分级", "名单", "数据库", "档案", "撒网", "抓拍"],
-    "operational_en": ["alerts?", "alarms?", "warn(?:ing|ings)?", "flag(?:s|ged|ging)?", "track(?:s|ed|ing)?",
-                       "monitor(?:s|ed|ing)?", "watch ?lists?", "databases?", "identif(?:y|ies|ied|ication)",
-                       "recogni[sz](?:e|es|ed|ing|tion)", "detect(?:s|ed|ing|ion)?", "filter(?:s|ed|ing)?",
-                       "screen(?:s|ed|ing)?", "profil(?:e|es|ed|ing)", "tag(?:s|ged|ging)?", "label(?:s|led|ling)?",
-                       "grad(?:e|es|ed|ing)", "categori[sz](?:e|es|ed|ing)"],
-    "service_zh": ["服务窗口", "办理", "便民", "窗口", "宣传", "培训", "慰问", "咨询", "接待", "教学", "诊疗",
-                   "餐饮", "就餐"],
-    "service_en": ["service counter", "visa", "reception", "canteen", "press conference", "training"],
-    "epidemic_zh": ["疫情", "新冠", "密接", "次密接", "健康码", "行程码", "核酸", "隔离观察", "防疫"],
-    "epidemic_en": ["covid", "epidemic", "pandemic", "close contacts?"],
-    "person_nouns_zh": ["人员", "人口", "人员库", "对象", "群体", "人群", "人士", "分子", "人"],
-    "attribute_zh": ["属性", "类别", "类型", "字段", "标签", "身份", "籍贯", "户籍地", "身份证号段", "号段"],
-}
-# Cues and refuters added on top of the taxonomy's context lists.
-EXTRA = {
-    "operational_zh": ["纳入", "列入", "列为", "台账", "提示", "提醒", "跟踪", "盯防", "见面核查", "身份落地", "查控",
-                       "处置", "属性", "类别", "人员类型", "标签", "检索条件", "筛选条件", "专题库", "重点关注",
-                       "位置", "专班", "活动情况", "行踪", "去向", "入库", "动态"],
-    "operational_en": ["attributes?", "fields?", "person (?:types?|categor(?:y|ies))", "lists?", "listed",
-                       "register(?:s|ed)?", "placed under", "under watch", "triggers?", "verif(?:y|ied|ication)",
-                       "checked", "keep (?:a )?record", "records? of", "whereabouts", "scored", "tiers?",
-                       "collect(?:ed|ion)? (?:from|of)"],
-    "service_zh": ["支付", "消费", "考勤", "门禁", "入学", "申请", "社保", "展板", "展览", "讲座", "消防", "灭火",
-                   "招生", "学籍", "就业服务", "申报", "秩序维护", "保安巡逻", "补助", "资助", "营养餐", "关爱",
-                   "救助", "帮扶", "走访慰问"],
-    "service_en": ["case[- ]handling", "hotline", "complaint handling", "exhibitions?", "display boards?", "fire safety",
-                   "extinguishers?", "admissions?", "enrol(?:l?ment)?", "payment", "attendance", "canteen"],
-    "attribute_zh": ["类", "类型人员", "类人员"],
-    "epidemic_zh": ["艾滋病防治", "防艾", "疫苗接种", "HIV"],
-    "epidemic_en": ["HIV", "AIDS prevention", "vaccin\\w*"],
-}
-# Phrases whose alarm word is not about people: environmental, fire and equipment alarms.
-NON_PEOPLE_ALARMS = re.compile(r"(?:烟感|烟雾|火灾|消防|气象|地质灾害|山洪|水位|设备|故障|离线|断电|温湿度)(?:报警|告警|预警)|"
-                               r"(?:smoke|fire|flood|weather|equipment|device|fault|power) (?:alarms?|alerts?|warnings?)",
-                               re.I)
-# Places whose cameras watch a group by proxy (primer 3.3, pattern 6).
-SITES = {
-    "清真寺": "muslim_religious", "礼拜寺": "muslim_religious", "mosque": "muslim_religious",
-    "教堂": "religious_other", "天主教堂": "religious_other", "基督教堂": "religious_other",
-    "宗教场所": "religious_other", "宗教活动场所": "religious_other", "聚会点": "religious_other",
-    "church": "religious_other", "寺庙": "religious_other", "寺院": "religious_other",
-    "信访局": "petitioner", "信访办": "petitioner", "信访接待": "petitioner", "接访大厅": "petitioner",
-    "信访大厅": "petitioner", "petition(?:s|ing)? (?:office|bureau)": "petitioner",
-}
-SITE_RE = re.compile("|".join(sorted(SITES, key=len, reverse=True)), re.I)
-# A place name right after a motion verb is where people go, not who they are (赴疆航班, 目的地为新疆).
-DESTINATION = re.compile(r"(?:赴|去|往|到|至|飞往|前往|目的地为?|抵达|进入)$")
-# Weak terms that name places or movements rather than people: never a category by framing alone.
-PLACE_LIKE = re.compile(r"(?:校|园|院|寺|庙|堂|场所|路|区|京|疆|省|点|所|馆)$")
+# The vocabulary of the targeting test (cues, refuters, proxy sites, frames) lives in
+# taxonomy.yaml's ``context`` section, versioned with the terms; this module holds the logic.
 LATIN_WORD = re.compile(r"[A-Za-z]{3}")
-# English taxonomy patterns that are generic nouns: they need a frame like the Chinese weak terms.
-WEAK_EN = {
-    "religious_other": r"churche?s?|temples?|monaster(?:y|ies)|believers?|Christians?|Catholics?",
-    "students_minors": r"students?|children|youths?|minors|kindergartens?|juveniles?",
-    "ethnic_minority": r"ethnicity|ethnic groups?|race",
-    "women": r"women|females?",
-}
-WEAK_EN_RE = {k: re.compile(f"(?:{v})", re.I) for k, v in WEAK_EN.items()}
-# Evidence that names a foreign nationality also makes the clause about foreigners (外籍女性 → women + foreigner).
-FOREIGN_NATIONALITY = re.compile(r"外籍|境外|外国|外國|越南|缅甸|緬甸|老挝|老撾|柬埔寨|朝鲜|菲律宾|foreign|Vietnamese|Burmese|"
-                                 r"Myanmar|Lao|Cambodian|neighbo(?:u)?ring countr", re.I)
-SITE_CAPS = {"video_surveillance", "face_recognition", "phone_wifi_imsi", "vehicle_plate", "iris_gait_other_biometrics",
-             "voiceprint", "checkpoint"}
-# A weak term immediately followed by one of these is part of a name, not a category of people.
-NAME_SUFFIX = re.compile(r"^(?:路|街|大街|大道|巷|广场|公园|中学|小学|学校|幼儿园|大学|学院|医院|宾馆|酒店|饭店|"
-                         r"委员会|局|委|办|厅|处|科|协会|学会|研究|事务|团结|复兴|特色|风情|文化|服饰|歌舞|乐器|"
-                         r"工作|干部|地区|自治|乡|村|节|会堂|出版|报社|站|会|证|招待|发布|融媒)")
 CUE_WINDOW = 10  # characters around a weak term in which an operational cue must appear
 
 
@@ -122,9 +52,31 @@ class RulesClassifier:
 
     def __init__(self, taxonomy: Taxonomy | None = None):
         self.tax = taxonomy or load()
-        ctx = {**DEFAULT_CONTEXT, **{k: v for k, v in self.tax.context.items() if v}}
-        ctx = {k: list(dict.fromkeys(list(v) + EXTRA.get(k, []))) for k, v in ctx.items()}
+        ctx = self.tax.context
         self.ctx = ctx
+
+        def words(key: str) -> list[str]:
+            return list(ctx.get(key) or [])
+
+        def alternation(key: str) -> str:
+            return "|".join(words(key)) or "(?!)"
+
+        # Phrases whose alarm word is not about people: environmental, fire and equipment alarms.
+        self.non_people_alarms = re.compile(
+            f"(?:{alternation('non_people_alarm_zh')})(?:报警|告警|预警)|"
+            f"(?:{alternation('non_people_alarm_en')}) (?:alarms?|alerts?|warnings?)", re.I)
+        # Places whose cameras watch a group by proxy: site term (a pattern) -> group.
+        self.sites = {term: label for label, terms in (ctx.get("proxy_sites") or {}).items() for term in terms}
+        self.site_re = re.compile("|".join(sorted(self.sites, key=len, reverse=True)) or "(?!)", re.I)
+        self.site_caps = set(words("proxy_site_capabilities"))
+        self.destination = re.compile(f"(?:{alternation('destination_verbs_zh')})$")
+        self.place_like = re.compile(f"(?:{alternation('place_like_endings_zh')})$")
+        self.frame_verbs = re.compile(alternation("frame_verbs_zh"))
+        self.name_suffix = re.compile(f"^(?:{alternation('name_suffixes_zh')})")
+        self.slogan_prefixes = tuple(words("slogan_prefixes_zh"))
+        self.weak_en = {k: re.compile(f"(?:{v})", re.I) for k, v in (ctx.get("weak_en") or {}).items()}
+        self.foreign_nationality = re.compile(alternation("foreign_nationality"), re.I)
+        self.people_words = re.compile(alternation("people_words"), re.I)
         # term -> [(label, strong)]
         self.terms: dict[str, list[tuple[str, bool]]] = {}
         for lab in self.tax.labels.values():
@@ -190,7 +142,7 @@ class RulesClassifier:
                 out.append(Hit(label, m.start(), m.end(), m.group(0), True))
         if LATIN_WORD.search(text) and self.any_en.search(text):
             for label, rx in self.en_regex.items():
-                weak = WEAK_EN_RE.get(label)
+                weak = self.weak_en.get(label)
                 for m in rx.finditer(text):
                     out.append(Hit(label, m.start(), m.end(), m.group(0),
                                    not (weak is not None and weak.fullmatch(m.group(0)))))
@@ -242,7 +194,7 @@ class RulesClassifier:
         latin = LATIN_WORD.search(t) is not None
         if latin:
             op_spans += [(m.start(), m.end(), m.group(0)) for m in self.op_en.finditer(t)]
-        noise = [(m.start(), m.end()) for m in NON_PEOPLE_ALARMS.finditer(t)]
+        noise = [(m.start(), m.end()) for m in self.non_people_alarms.finditer(t)]
         if noise:
             op_spans = [o for o in op_spans if not any(a <= o[0] and o[1] <= b for a, b in noise)]
         cap_hits = [h for h in hits if tax.kind_of(h.label) in ("capability", "data_source")]
@@ -308,7 +260,7 @@ class RulesClassifier:
                 else:
                     refute(h.label, "mentioned without an operational cue")
             else:
-                if DESTINATION.search(t[max(0, h.start - 4):h.start]):
+                if self.destination.search(t[max(0, h.start - 4):h.start]):
                     refute(h.label, f"'{h.term}' is a destination, not who the people are")
                     continue
                 frame = self._frame(t, h)
@@ -334,15 +286,15 @@ class RulesClassifier:
                 refute(label, f"weak term '{h.term}' beside a stronger group")
                 del best[label]
         # Proxies: a camera, probe or checkpoint sited at a mosque, church or petition office.
-        site_caps = {h.label for h in cap_hits} & SITE_CAPS
+        site_caps = {h.label for h in cap_hits} & self.site_caps
         if site_caps and zone != "boilerplate" and not epidemic:
-            for m in SITE_RE.finditer(t):
-                key = next((k for k in SITES if re.fullmatch(k, m.group(0), re.I)), None)
-                label = SITES.get(key or "", None)
+            for m in self.site_re.finditer(t):
+                key = next((k for k in self.sites if re.fullmatch(k, m.group(0), re.I)), None)
+                label = self.sites.get(key or "", None)
                 if label and label not in best and not any(label in tax.ancestors(o) for o in best):
                     offer(label, 0.7, Hit(label, m.start(), m.end(), m.group(0), False),
                           f"surveillance sited at '{m.group(0)}' ({', '.join(sorted(site_caps))})", "B")
-        if "women" in best and "foreigner" not in best and FOREIGN_NATIONALITY.search(best["women"][1].term):
+        if "women" in best and "foreigner" not in best and self.foreign_nationality.search(best["women"][1].term):
             score, h, _, tier = best["women"]
             offer("foreigner", score, h, f"'{h.term}' names foreign nationals", tier)
         # A parent matched inside its child's phrase (reporters in foreign reporters) adds nothing.
@@ -354,8 +306,7 @@ class RulesClassifier:
             findings.append(Finding("group", label, score, "rules", text[a:b], a, b, reason, tier))
 
         seen_caps: dict[str, Hit] = {}
-        people = bool(group_hits) or bool(re.search(r"人员|人像|人脸|人口|对象|嫌疑|旅客|车辆|person|people|individual|"
-                                                     r"passenger|vehicle|face", t, re.I))
+        people = bool(group_hits) or bool(self.people_words.search(t))
         for h in cap_hits:
             if h.label in seen_caps:
                 continue
@@ -372,16 +323,16 @@ class RulesClassifier:
 
     def _not_name(self, t: str, h: Hit) -> bool:
         """False when the term continues into a street, school, organisation or slogan."""
-        if h.end < len(t) and NAME_SUFFIX.match(t[h.end:h.end + 4]) and not self.frame_after.match(t[h.end:]):
+        if h.end < len(t) and self.name_suffix.match(t[h.end:h.end + 4]) and not self.frame_after.match(t[h.end:]):
             return False
-        return not (h.start >= 2 and t[h.start - 2:h.start] in ("中华", "各族"))
+        return not any(t.endswith(p, 0, h.start) for p in self.slogan_prefixes)
 
     def _frame(self, t: str, h: Hit) -> str | None:
         m = self.frame_after.match(t[h.end:h.end + 8])
         if m:
             return h.term + m.group(0)
         before = t[max(0, h.start - 4):h.start]
-        if not PLACE_LIKE.search(h.term) and re.search(r"按|根据|依据|区分|识别|筛选|检索", before):
+        if not self.place_like.search(h.term) and self.frame_verbs.search(before):
             return before + h.term
         return None
 

@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PATH = Path(__file__).with_name("taxonomy.yaml")
 KINDS = {"groups": "group", "capabilities": "capability", "data_sources": "data_source"}
@@ -34,7 +35,9 @@ class Label:
 class Taxonomy:
     version: str
     labels: dict[str, Label]
-    context: dict[str, list[str]]
+    # The targeting test's vocabulary (cues, refuters, frames, proxy sites): lists of pattern
+    # alternatives, or label -> patterns mappings (proxy_sites, weak_en).
+    context: dict[str, list[str] | dict[str, Any]]
 
     def of_kind(self, kind: str) -> list[Label]:
         return [lab for lab in self.labels.values() if lab.kind == kind]
@@ -103,4 +106,9 @@ def _build(data: dict, check: bool) -> Taxonomy:
             re.compile(pat)
         if lab.parent and lab.parent not in labels:
             raise ValueError(f"taxonomy: {lab.id} has unknown parent {lab.parent}")
-    return Taxonomy(str(data.get("version", "0")), labels, {k: list(v) for k, v in (data.get("context") or {}).items()})
+    context = {k: dict(v) if isinstance(v, dict) else list(v or []) for k, v in (data.get("context") or {}).items()}
+    for v in context.values():
+        for pat in (v.values() if isinstance(v, dict) else v) if check else ():
+            for p in (pat if isinstance(pat, list) else [pat]):
+                re.compile(p)  # context lists are pattern alternatives: a bad one fails here, named by re
+    return Taxonomy(str(data.get("version", "0")), labels, context)
