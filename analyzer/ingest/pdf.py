@@ -139,14 +139,9 @@ def _tables(page, tp, text: str, height: float) -> tuple[list[TableRow], list[BB
     that holds its centre. This replaced pdfplumber here: re-parsing every table page through
     pdfminer cost ~0.7 s a page, and the grid from the lines is exact for ruled tables.
     """
-    import pypdfium2.raw as raw
-
     hs: list[tuple[float, float, float]] = []  # (x0, x1, y) in PDF coordinates (origin bottom-left)
     vs: list[tuple[float, float, float]] = []  # (x, y0, y1)
-    for obj in page.get_objects(max_depth=3):
-        if obj.type != raw.FPDF_PAGEOBJ_PATH:
-            continue
-        left, bottom, right, top = obj.get_bounds()
+    for left, bottom, right, top in _path_bounds(page):
         if top - bottom <= 2.0 and right - left > 10:
             hs.append((left, right, (top + bottom) / 2))
         elif right - left <= 2.0 and top - bottom > 5:
@@ -165,17 +160,16 @@ def _tables(page, tp, text: str, height: float) -> tuple[list[TableRow], list[BB
     # Characters with their centres, once per page (only pages that announce a table get here).
     chars: list[tuple[float, float, str]] = []
     space = False
-    for ci in range(min(tp.count_chars(), len(text))):
+    for ci, (cx, cy) in _char_centres(tp, text):
         ch = text[ci]
         if ch.isspace():
             space = True
             continue
-        left, bottom, right, top = tp.get_charbox(ci)
         # keep a space only between two Latin/digit characters ("512GB DDR4"), not in Chinese
         if space and chars and chars[-1][2][-1:].isascii() and ch.isascii():
             ch = " " + ch
         space = False
-        chars.append(((left + right) / 2, (top + bottom) / 2, ch))
+        chars.append((cx, cy, ch))
     rows: list[TableRow] = []
     boxes: list[BBox] = []
     header: list[str] = []
@@ -206,6 +200,52 @@ def _tables(page, tp, text: str, height: float) -> tuple[list[TableRow], list[BB
         rows.append(TableRow(cells, header, (round(xs[0], 1), round(height - y_top, 1), round(xs[-1], 1),
                                              round(height - y_bot, 1))))
     return rows, boxes
+
+
+def _path_bounds(page, max_depth: int = 3):
+    """Bounds (left, bottom, right, top) of the page's path objects, into form XObjects too.
+
+    Straight through pdfium's C API: pypdfium2's object helpers build a Python object per
+    page object, which on a ruled table page (hundreds of strokes) cost more than the rest
+    of reading the page.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    refs = ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+
+    def walk(count: int, get, parent, level: int):
+        for i in range(count):
+            obj = get(parent, i)
+            if not obj:
+                continue
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH and raw.FPDFPageObj_GetBounds(obj, *refs):
+                yield left.value, bottom.value, right.value, top.value
+            elif kind == raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                yield from walk(raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, obj, level + 1)
+
+    yield from walk(max(0, raw.FPDFPage_CountObjects(page)), raw.FPDFPage_GetObject, page, 0)
+
+
+def _char_centres(tp, text: str):
+    """(index, (x, y)) of each character's tight-box centre, through the C API (see _path_bounds)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    refs = ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
+    get = raw.FPDFText_GetCharBox
+    for ci in range(min(tp.count_chars(), len(text))):
+        if text[ci].isspace():
+            yield ci, (0.0, 0.0)  # the caller skips whitespace; no box needed
+            continue
+        if not get(tp, ci, *refs):  # lrbt order, as in pdfium
+            raise IngestError("pdfium could not locate a character")
+        yield ci, ((left.value + right.value) / 2, (top.value + bottom.value) / 2)
 
 
 def line_boxes(text: str, tp, height: float) -> list[Word]:
