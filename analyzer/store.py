@@ -225,6 +225,14 @@ class Store:
         """Replace everything stored for this document with ``rec``, atomically."""
         from analyzer.normalize import norm_text
 
+        section_json: dict[tuple, str | None] = {}  # clauses of a section share their path
+
+        def path_json(path) -> str | None:
+            key = tuple(path)
+            if key not in section_json:
+                section_json[key] = _json(list(path))
+            return section_json[key]
+
         old = self.known(rec.sha256)
         paths = json.loads(old["paths"]) if old and old["paths"] else []
         if rec.path not in paths:
@@ -245,7 +253,11 @@ class Store:
         with self.db.atomic():
             for table in ("findings", "clauses", "pages"):
                 self.db.execute(f"delete from {table} where document_id = ?", [rec.sha256])
-            self.db["documents"].upsert(doc, pk="id")
+            cols = list(doc)
+            self.db.conn.execute(
+                f"insert into documents ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))}) "
+                f"on conflict(id) do update set {', '.join(f'[{c}] = excluded.[{c}]' for c in cols if c != 'id')}",
+                [doc[c] for c in cols])  # an upsert: metadata columns this record lacks keep their values
             self._insert("pages", ({
                 "id": f"{rec.sha256[:16]}-p{p.number:05d}", "document_id": rec.sha256, "page": p.number,
                 "method": p.method, "text": p.text, "chars": len(p.text), "width": p.width,
@@ -255,7 +267,7 @@ class Store:
             self._insert("clauses", ({
                 "id": clause_id(rec.sha256, c.ordinal), "document_id": rec.sha256, "page": c.page,
                 "ordinal": c.ordinal, "number": c.number, "level": c.level, "marker": c.marker,
-                "heading": int(c.heading), "section_path": _json(c.section_path), "kind": c.kind,
+                "heading": int(c.heading), "section_path": path_json(c.section_path), "kind": c.kind,
                 "table_header": _json(c.table_header) if c.table_header else None, "text": c.text,
                 "norm": norm_text(c.text), "page_start": c.page_start, "page_end": c.page_end,
                 "bbox": _json(list(c.bbox)) if c.bbox else None, "zone": c.zone,
