@@ -18,7 +18,14 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 
-def _worker_main(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None) -> None:
+def _cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _worker_main(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None, threads: int = 1) -> None:
     if memory_mb:
         try:
             import resource
@@ -27,8 +34,9 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | No
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ImportError, ValueError, OSError):
             pass
-    # Tesseract and BLAS threads would fight the other workers for the same cores.
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    # Tesseract's and torch's OpenMP threads share the cores with the other workers: each worker
+    # gets its share (all of them when it is alone, so one worker still runs the model on every core).
+    os.environ.setdefault("OMP_THREAD_LIMIT", str(threads))
     while True:
         try:
             task = conn.recv()
@@ -62,7 +70,7 @@ def run_pool(fn: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int, ti
 
     def spawn() -> _Slot:
         parent, child = ctx.Pipe()
-        p = ctx.Process(target=_worker_main, args=(child, fn, memory_mb), daemon=True)
+        p = ctx.Process(target=_worker_main, args=(child, fn, memory_mb, max(1, _cpus() // workers)), daemon=True)
         p.start()
         child.close()
         return _Slot(p, parent)
