@@ -34,6 +34,13 @@ def available() -> str | None:
     exe = shutil.which("tesseract")
     if not exe:
         return "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
+    return _check(exe)
+
+
+@functools.lru_cache(maxsize=8)
+def _check(exe: str) -> str | None:
+    """Ask tesseract for its languages once per executable: every PDF needs the answer, and a
+    subprocess each time cost ~10 ms, most of the time a short text PDF takes."""
     try:
         langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError) as ex:

@@ -7,6 +7,7 @@ is the default; layout work happens only where it pays (ruled tables, and one bo
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -100,7 +101,7 @@ def read(path: Path, *, ocr_mode: str = "auto") -> Document:
                 if not why:
                     p.words = line_boxes(text, tp, height)
                 if not why and TABLE_HINT.search(text):
-                    p.rows, boxes = _tables(page, tp, text, height)
+                    p.rows, boxes = _tables(page, tp, text, height, p.words)
                     p.table_spans = [(w.start, w.end) for w in p.words if any(inside(w.bbox, b) for b in boxes)]
                 tp.close()
                 if why:
@@ -131,7 +132,7 @@ def _clean_cell(c: str | None) -> str:
     return " ".join((c or "").split())
 
 
-def _tables(page, tp, text: str, height: float) -> tuple[list[TableRow], list[BBox]]:
+def _tables(page, tp, text: str, height: float, lines: list[Word] | None = None) -> tuple[list[TableRow], list[BBox]]:
     """Ruled tables from the page's own drawing: one TableRow per body row, with the header.
 
     Tenders draw parameter tables with ruling lines, so the grid comes straight from pdfium's
@@ -157,10 +158,14 @@ def _tables(page, tp, text: str, height: float) -> tuple[list[TableRow], list[BB
         return [x for k, x in enumerate(xs) if k == 0 or x - xs[k - 1] > 2.0]
 
     bands = [(ys[k], ys[k + 1], columns(ys[k], ys[k + 1])) for k in range(len(ys) - 1)]
-    # Characters with their centres, once per page (only pages that announce a table get here).
+    # Characters with their centres, once per page (only pages that announce a table get here),
+    # skipping lines that lie wholly above or below the grid (their boxes come from read()).
+    grid_top, grid_bottom = height - ys[0] - 2.0, height - ys[-1] + 2.0  # top-left coordinates
+    wanted = None if lines is None else [(w.start, w.end + 1) for w in lines  # + its line break
+                                         if w.bbox[3] >= grid_top and w.bbox[1] <= grid_bottom]
     chars: list[tuple[float, float, str]] = []
     space = False
-    for ci, (cx, cy) in _char_centres(tp, text):
+    for ci, (cx, cy) in _char_centres(tp, text, wanted):
         ch = text[ci]
         if ch.isspace():
             space = True
@@ -175,6 +180,8 @@ def _tables(page, tp, text: str, height: float) -> tuple[list[TableRow], list[BB
     header: list[str] = []
     table_top: float | None = None
     table_x0 = table_x1 = prev_bot = 0.0
+    by_y = sorted(range(len(chars)), key=lambda i: chars[i][1])
+    char_ys = [chars[i][1] for i in by_y]
     for y_top, y_bot, xs in bands + [(0.0, 0.0, [])]:
         if len(xs) < 2:  # no grid here: the current table (if any) ends
             if table_top is not None:
@@ -186,9 +193,11 @@ def _tables(page, tp, text: str, height: float) -> tuple[list[TableRow], list[BB
         table_x0, table_x1 = min(table_x0, xs[0]), max(table_x1, xs[-1])
         prev_bot = y_bot
         cells = ["" for _ in range(len(xs) - 1)]
-        for cx, cy, ch in chars:
-            if y_bot <= cy <= y_top and xs[0] <= cx <= xs[-1]:
-                col = next(k for k in range(len(xs) - 1) if cx <= xs[k + 1])
+        # the band's characters (bisect on their heights), in reading order
+        for i in sorted(by_y[bisect.bisect_left(char_ys, y_bot):bisect.bisect_right(char_ys, y_top)]):
+            cx, _cy, ch = chars[i]
+            if xs[0] <= cx <= xs[-1]:
+                col = bisect.bisect_left(xs, cx, 1) - 1  # the first column whose right edge is >= cx
                 cells[col] += ch if cells[col] else ch.lstrip()
         if not any(cells):
             continue
@@ -230,8 +239,11 @@ def _path_bounds(page, max_depth: int = 3):
     yield from walk(max(0, raw.FPDFPage_CountObjects(page)), raw.FPDFPage_GetObject, page, 0)
 
 
-def _char_centres(tp, text: str):
-    """(index, (x, y)) of each character's tight-box centre, through the C API (see _path_bounds)."""
+def _char_centres(tp, text: str, spans: list[tuple[int, int]] | None = None):
+    """(index, (x, y)) of each character's tight-box centre, through the C API (see _path_bounds).
+
+    With ``spans``, only characters inside them (whitespace still reported between spans, so a
+    caller joining Latin words keeps its spaces)."""
     import ctypes
 
     import pypdfium2.raw as raw
@@ -239,7 +251,9 @@ def _char_centres(tp, text: str):
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     refs = ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
     get = raw.FPDFText_GetCharBox
-    for ci in range(min(tp.count_chars(), len(text))):
+    count = min(tp.count_chars(), len(text))
+    indexes = range(count) if spans is None else (ci for a, b in spans for ci in range(a, min(b, count)))
+    for ci in indexes:
         if text[ci].isspace():
             yield ci, (0.0, 0.0)  # the caller skips whitespace; no box needed
             continue
