@@ -273,6 +273,21 @@ def test_classifier_predicts_one_per_text(tmp_path: Path, embedder: m.Embedder) 
     assert clf.predict([]) == []
 
 
+def test_classifier_loads_no_model_when_every_vector_is_cached(tmp_path: Path, embedder: m.Embedder,
+                                                               tiny_path: Path) -> None:
+    make_head().save(tmp_path / "h")
+    cache = m.MemoryCache()
+    texts = [ZH_TARGET, ZH_BENIGN, ZH_TARGET]
+    first = m.ModelClassifier(tmp_path / "h", embedder=embedder).predict(texts, cache=cache)
+    assert len(cache) == 2  # repeated texts are embedded once
+    lazy = m.ModelClassifier(tmp_path / "h", model_path=tiny_path)
+    again = lazy.predict(texts, cache=cache)
+    assert lazy._embedder is None  # answered from the cache: the model never loaded
+    assert all(a.groups == pytest.approx(b.groups) for a, b in zip(again, first, strict=True))
+    lazy.predict(["a clause nobody embedded"], cache=cache)
+    assert lazy._embedder is not None and len(cache) == 3  # a miss loads it once
+
+
 def test_missing_head_says_how_to_train(tmp_path: Path) -> None:
     pytest.importorskip("numpy")
     with pytest.raises(ModelUnavailable, match="analyzer train"):

@@ -576,9 +576,7 @@ class Embedder:
         self.batch_size = batch_size
         self.quantize = quantize
         self.precision = "int8" if quantize else "fp16" if half else "fp32"
-        record = read_build_record(self.path)
-        sha = (record or {}).get("files", {}).get("model.safetensors", {}).get("sha256")
-        self.model_id = f"{MODEL_NAME}@{sha}" if sha else f"{self.path.resolve()}"
+        self.model_id = model_id(self.path)
         started = time.perf_counter()
         hf_logging = transformers.utils.logging
         bar = hf_logging.is_progress_bar_enabled()
@@ -610,8 +608,7 @@ class Embedder:
         Precision is part of the key because int8 vectors differ from fp32 ones (cosine ~0.99): a cache
         shared by differently configured workers must not hand one the other's vectors.
         """
-        payload = json.dumps([self.model_id, self.max_length, self.precision, text], ensure_ascii=False)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        return embedding_key(self.model_id, self.max_length, self.precision, text)
 
     def token_lengths(self, texts: list[str]) -> list[int]:
         """Token count of each prefixed, truncated text (specials included)."""
@@ -682,6 +679,19 @@ class Embedder:
                 pooled = torch.nn.functional.normalize(pooled, dim=-1)
                 out[batch] = pooled.cpu().numpy()
         return out
+
+
+def model_id(path: Path) -> str:
+    """The model build's identity for cache keys: its weights' sha256 from build.json, else its folder."""
+    record = read_build_record(path)
+    sha = (record or {}).get("files", {}).get("model.safetensors", {}).get("sha256")
+    return f"{MODEL_NAME}@{sha}" if sha else f"{path.resolve()}"
+
+
+def embedding_key(model: str, max_length: int, precision: str, text: str) -> str:
+    """The embedding cache key (see Embedder.cache_key); computable without loading the model."""
+    payload = json.dumps([model, max_length, precision, text], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _quantize(torch: Any, model: Any) -> tuple[Any, str]:
@@ -888,7 +898,9 @@ class ModelClassifier:
     """The trained head over an Embedder: clause texts in, ModelPrediction out.
 
     The embedder is built from the head's own record (max_length) unless one is passed, so that
-    predictions see clauses cut the way the training clauses were.
+    predictions see clauses cut the way the training clauses were. It is built on first need:
+    when every clause's vector is already in the cache (a re-run after a taxonomy change, or
+    with --force), the model's ~5 s of loading and ~1 GB of memory are never spent.
     """
 
     def __init__(
@@ -900,8 +912,32 @@ class ModelClassifier:
         quantize: bool = False,
     ) -> None:
         self.head = Head.load(head_path)
-        max_length = int(self.head.meta.get("max_length", 128))
-        self.embedder = embedder or Embedder(model_path, quantize=quantize, max_length=max_length)
+        self.max_length = int(self.head.meta.get("max_length", 128))
+        if embedder is not None:
+            self.model_path, self.quantize = embedder.path, embedder.quantize
+        else:
+            self.model_path, self.quantize = Path(model_path) if model_path else model_dir(), quantize
+            if not (self.model_path / "config.json").is_file():
+                raise ModelUnavailable(f"no model at {self.model_path}; build it first with: analyzer model build")
+        self._embedder = embedder
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = Embedder(self.model_path, quantize=self.quantize, max_length=self.max_length)
+        return self._embedder
+
+    def _all_cached(self, texts: list[str], cache: EmbeddingCache) -> np.ndarray | None:
+        """Every text's vector from the cache, or None when one is missing (then the model loads)."""
+        import numpy as np
+
+        precision = "int8" if self.quantize else "fp32"  # what Embedder reports for these settings
+        mid = model_id(self.model_path)
+        keys = [embedding_key(mid, self.max_length, precision, t) for t in texts]
+        hits = cache.get_many(list(dict.fromkeys(keys)))
+        if len(hits) < len(set(keys)):
+            return None
+        return np.stack([hits[k] for k in keys]).astype(np.float32, copy=False)
 
     def predict(
         self, texts: list[str], cache: EmbeddingCache | None = None, *, neighbours: int = 3
@@ -909,4 +945,7 @@ class ModelClassifier:
         """One prediction per text, in input order."""
         if not texts:
             return []
-        return self.head.predict_vectors(self.embedder.embed(texts, cache=cache), neighbours=neighbours)
+        vectors = self._all_cached(texts, cache) if cache is not None and self._embedder is None else None
+        if vectors is None:
+            vectors = self.embedder.embed(texts, cache=cache)
+        return self.head.predict_vectors(vectors, neighbours=neighbours)
