@@ -10,6 +10,7 @@ patterns that can begin with that character there.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 
 def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
@@ -81,7 +82,7 @@ def _first_chars_all(patterns: list[str], flags: int) -> list[set[str] | None]:
     """``first_chars`` of each pattern, kept in the user's cache: parsing ~650 patterns costs ~50 ms."""
     from analyzer import cache
 
-    k = cache.key(str(flags), *patterns)
+    k = cache.key(Path(__file__).read_bytes(), str(flags), *patterns)  # this code's bytes: a fix here is a new key
     got = cache.read_json("firstchars", k)
     if isinstance(got, list) and len(got) == len(patterns):
         return [None if g is None else set(g) for g in got]
