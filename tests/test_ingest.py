@@ -147,3 +147,62 @@ def test_encrypted_pdf_is_recorded_as_encrypted(tmp_path):
     c.save()
     with pytest.raises(EncryptedFile, match="password"):
         ingest.read(p)
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _numbered_docx(path: Path, levels_xml: str, paragraphs: list[tuple[str, int]]) -> Path:
+    """A DOCX whose paragraphs are numbered by Word (numPr), not by their text."""
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="90">{levels_xml}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num xmlns:w="{W_NS}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for text, ilvl in paragraphs:
+        p = d.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>'))
+    d.add_paragraph("列表一", style="List Number")  # numbered through its style, in the default template
+    d.add_paragraph("列表二", style="List Number")
+    d.save(str(path))
+    return path
+
+
+def test_docx_automatic_numbering_is_rendered_and_segmented(tmp_path):
+    from analyzer.segment import segment
+
+    levels = (
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1章"/>'
+        '<w:suff w:val="space"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:isLgl/><w:lvlText w:val="%1.%2"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%3）"/>'
+        '<w:suff w:val="nothing"/></w:lvl>')
+    path = _numbered_docx(tmp_path / "numbered.docx", levels, [
+        ("总则", 0), ("项目概况", 1), ("采购需求", 1), ("系统应支持对涉疆人员进行实时布控预警。", 2),
+        ("系统应支持人脸识别。", 2), ("技术要求", 0), ("一般要求", 1)])
+    doc = ingest.read(path)
+    lines = doc.pages[0].text.split("\n")
+    assert lines[:7] == ["第一章 总则", "1.1 项目概况", "1.2 采购需求", "（一）系统应支持对涉疆人员进行实时布控预警。",
+                         "（二）系统应支持人脸识别。", "第二章 技术要求", "2.1 一般要求"]
+    assert lines[7:] == ["1. 列表一", "2. 列表二"]
+    clause = next(c for c in segment(doc) if "涉疆" in c.text)
+    assert clause.number == "（一）" and clause.section_path[-1] == "1.2 采购需求"
+
+
+def test_docx_hostile_numbering_is_ignored_not_fatal(tmp_path):
+    levels = ('<w:lvl w:ilvl="zero"><w:start w:val="x"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%9%1"/></w:lvl>'
+              '<w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl>')
+    path = _numbered_docx(tmp_path / "odd.docx", levels, [("甲", 0), ("乙", 1), ("丙", 7)])
+    lines = ingest.read(path).pages[0].text.split("\n")
+    assert [ln[-1] for ln in lines[:3]] == ["甲", "乙", "丙"] and lines[1] == "乙"  # bullets get no label
+
+
+def test_word_number_formats():
+    from analyzer.ingest.docx import format_number
+
+    assert [format_number(n, "chineseCounting") for n in (1, 10, 11, 20, 101)] == ["一", "十", "十一", "二十", "一百零一"]
+    assert format_number(3, "decimalEnclosedCircle") == "③" and format_number(2, "ideographTraditional") == "乙"
+    assert format_number(4, "upperRoman") == "IV" and format_number(27, "lowerLetter") == "aa"
