@@ -83,6 +83,8 @@ class TenderMetadata:
     winner_credit_code: str | None = None
     region: str | None = None
     dates: dict[str, str] = field(default_factory=dict)
+    # The document's own legend for requirement markers: "★" -> "substantive requirement: 为实质性条款…"
+    markers: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """Plain dict for JSON export and the store."""
@@ -976,7 +978,43 @@ def extract_metadata(text: str) -> TenderMetadata:
     meta.region = region or (_region_from_name(meta.buyer) if meta.buyer else None)
 
     meta.dates = _dates(sc, top)
+    meta.markers = marker_legend(norm)
     return meta
+
+
+# A marker defined in the text: 标注“★”的条款为实质性条款… / 带“▲”号的为重要技术参数… / ★表示…
+# The marker must be introduced (标注, 带…) or quoted, or followed by 表示/代表: a bare "▲系统应…"
+# at the start of a requirement is a marked clause, not a definition.
+_MARK = r"([★▲#*※△●◆☆])"
+_OPEN, _CLOSE = r"[\"“'‘「『(（]", r"[\"”'’」』)）]"
+_AFTER = (r"\s*(?:号|标记|符号|标识)?\s*(?:的|者)?\s*(?:条款|参数|指标|内容|项目?|要求|技术参数|部分|技术指标)?\s*"
+          r"(?:为|是|表示|系(?!统)|属于|均为|即为|代表)\s*((?:(?![，,、]?\s*[\"“'‘「『(（]?[★▲※△●◆☆])[^。；;]){2,60})")
+_LEGEND = re.compile(
+    rf"(?:(?:标注|标有|带有?|注明|标记为?|打有?)\s*{_OPEN}?\s*{_MARK}\s*{_CLOSE}?|{_OPEN}\s*{_MARK}\s*{_CLOSE}){_AFTER}"
+    rf"|{_MARK}\s*(?:号|标记|符号)?\s*(?:表示|代表)\s*((?:(?![，,、]?\s*[\"“'‘「『(（]?[★▲※△●◆☆])[^。；;]){{2,60}})")
+_SUBSTANTIVE = re.compile(r"实质性|必须|须完全满足|不得(?:有)?负偏离|不允许(?:有)?负偏离|无效投标|投标无效|废标|否决|强制|刚性")
+_IMPORTANT = re.compile(r"重要|关键|主要|评分|加分|扣分|打分")
+
+
+def marker_legend(text: str) -> dict[str, str]:
+    """What this document says its requirement markers mean, as "kind: the legend's words".
+
+    Tenders mostly use ★ for substantive requirements (a bid that deviates is rejected) and
+    ▲ for important scored parameters, but not all: some use ▲ or # for the substantive ones.
+    A finding that calls a clause "mandatory" must rest on the document's own legend, so the
+    first definition of each marker wins; kinds are "substantive requirement", "important
+    parameter" or "marked" when the wording fits neither.
+    """
+    out: dict[str, str] = {}
+    for m in _LEGEND.finditer(text):
+        mark = m.group(1) or m.group(2) or m.group(4)
+        words = _tidy(m.group(3) or m.group(5) or "")
+        if mark in out or mark in "#*" and not re.match(r"(?:实质|重要|关键|必须|主要|评分|加分)", words):
+            continue  # '#' and '*' also appear in other roles: only a clear definition counts
+        kind = ("substantive requirement" if _SUBSTANTIVE.search(words) else
+                "important parameter" if _IMPORTANT.search(words) else "marked")
+        out[mark] = f"{kind}: {words}"
+    return out
 
 
 def _title_name(sc: _Scanner, li: int) -> str | None:

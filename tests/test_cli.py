@@ -121,6 +121,14 @@ def test_documents_have_metadata(sample_db):
     award = docs["award_notice.html"]
     assert award["notice_type"] == "award" and award["award_yuan"] == 2268000
     assert award["project_number"] == tender["project_number"]  # links the award to its tender
+    legend = tender["markers"] if isinstance(tender["markers"], dict) else json.loads(tender["markers"])
+    assert legend["★"].startswith("substantive requirement: 实质性条款") and legend["▲"].startswith("important")
+
+
+def test_marked_findings_cite_the_documents_own_legend(sample_findings):
+    marked = [r for r in _groups_on(sample_findings, "songjiang_style_tender.pdf") if "(marked" in r["reason"]]
+    assert marked and all("per the document's legend" in r["reason"] for r in marked)
+    assert any("★: substantive requirement" in r["reason"] for r in marked)
 
 
 def test_rerun_is_idempotent(tmp_path, corpus_copy):

@@ -402,7 +402,7 @@ def test_region_label_beats_inference_and_empty_text():
     assert empty.to_dict()["dates"] == {} and empty.notice_type is None
     assert set(extract_metadata(AWARD_2020).to_dict()) == {
         "notice_type", "project_number", "project_number_norm", "project_name", "buyer", "buyer_is_police",
-        "buyer_type", "agency", "budget_yuan", "award_yuan", "winner", "winner_credit_code", "region", "dates",
+        "buyer_type", "agency", "budget_yuan", "award_yuan", "winner", "winner_credit_code", "region", "dates", "markers",
     }
 
 
@@ -417,3 +417,21 @@ def test_buyer_with_address_in_brackets():
     """采购人：江洲市民族中学（地址：…）: the bracketed address is not part of the name."""
     meta = extract_metadata("项目编号：JZ-1\n采购人：江洲市民族中学（地址：江洲市民族路18号）\n")
     assert meta.buyer == "江洲市民族中学" and meta.buyer_is_police is False
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("标注“★”的条款为实质性条款，投标人必须完全满足，任何一项出现负偏离的，按无效投标处理；标注“▲”的为重要技术参数，作为评分依据。",
+     {"★": "substantive requirement", "▲": "important parameter"}),
+    ("带▲号的条款为实质性要求，不满足将导致投标\n无效；带★号的为加分项。", {"▲": "substantive requirement", "★": "important parameter"}),
+    ("注：“★”为实质性条款，“▲”为重要参数。", {"★": "substantive requirement", "▲": "important parameter"}),
+    ("★表示该项为关键参数", {"★": "important parameter"}),
+    ("2.3 ▲系统应支持对抓拍人脸进行民族属性识别。★（1）系统应支持比对。", {}),  # marked clauses, not a legend
+    ("投标文件对标注“★”的实质性条款存在任何负偏离的，按无效投标处理。", {}),
+])
+def test_marker_legend_is_read_from_the_document(text, expected):
+    from analyzer.metadata import marker_legend
+
+    got = marker_legend(text)
+    assert {k: v.split(":")[0] for k, v in got.items()} == expected
+    if "▲" in got and expected.get("▲") == "substantive requirement":
+        assert "投标无效" in got["▲"]  # the legend's own words, across the line break

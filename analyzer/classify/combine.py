@@ -30,8 +30,9 @@ class RulesOnly:
 
     def classify_clauses(self, clauses: list[Clause], metadata: dict) -> list[tuple[int, Finding]]:
         out: list[tuple[int, Finding]] = []
+        legend = metadata.get("markers") or None
         for c in clauses:
-            for f in self.rules.classify(c.text, context=_context(c), zone=c.zone, marker=c.marker):
+            for f in self.rules.classify(c.text, context=_context(c), zone=c.zone, marker=c.marker, legend=legend):
                 out.append((c.ordinal, f))
         return out
 

@@ -177,8 +177,10 @@ class RulesClassifier:
     # -- targeting test -----------------------------------------------------------------------
 
     def classify(self, text: str, *, context: list[str] | None = None, zone: str | None = None,
-                 marker: str | None = None, trace: Trace | None = None) -> list[Finding]:
-        """Findings for one clause. ``context`` is its section path (headings above it)."""
+                 marker: str | None = None, trace: Trace | None = None,
+                 legend: dict[str, str] | None = None) -> list[Finding]:
+        """Findings for one clause. ``context`` is its section path (headings above it); ``legend``
+        is the document's marker legend (metadata ``markers``), when it has one."""
         n = normalize(text)
         t = n.text
         hits = self.hits(n)
@@ -214,7 +216,10 @@ class RulesClassifier:
                       and (h.strong or (h.start, h.end) not in ds_spans)]
         strong_groups = [h for h in group_hits if h.strong and self._not_name(t, h)]
         findings: list[Finding] = []
-        mandatory = " (marked ★: mandatory)" if marker == "★" else (" (marked ▲: important)" if marker == "▲" else "")
+        if marker and legend and marker in legend:  # the document's own legend says what its marks mean
+            mandatory = f" (marked {marker}: {legend[marker].split(':')[0]}, per the document's legend)"
+        else:
+            mandatory = " (marked ★: mandatory)" if marker == "★" else (" (marked ▲: important)" if marker == "▲" else "")
 
         def refute(label: str, why: str) -> None:
             if trace is not None:
