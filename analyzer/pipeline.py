@@ -128,7 +128,9 @@ def _metadata(doc: Document) -> dict:
     text = "\n".join(p.text for p in doc.pages[:60])
     if doc.title:
         text = doc.title + "\n" + text
-    return extract_metadata(text).to_dict()
+    md = extract_metadata(text).to_dict()
+    md["source_url"], md["retrieved_at"] = doc.source_url, doc.retrieved_at
+    return md
 
 
 def process_document(path: Path, display: str, sha: str, size: int, opts: Options,

@@ -64,6 +64,8 @@ class Document:
     encoding: str | None = None
     status: str = "ok"
     error: str | None = None
+    source_url: str | None = None  # where a saved web page came from, when the file says so
+    retrieved_at: str | None = None  # when it was saved (ISO 8601), when the file says so
 
 
 @dataclass

@@ -100,6 +100,13 @@ def m011_evidence_view(db: Database) -> None:
         from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id""")
 
 
+@migrations()
+def m012_source(db: Database) -> None:
+    """Where a saved web page came from and when it was saved, as the file itself records."""
+    db["documents"].add_column("source_url", str)
+    db["documents"].add_column("retrieved_at", str)
+
+
 def clause_id(sha256: str, ordinal: int) -> str:
     return f"{sha256[:16]}-c{ordinal:05d}"
 

@@ -234,3 +234,19 @@ def test_code_and_data_files_in_folders_are_ignored_not_analysed(tmp_path):
     # named explicitly, a .jsonl file is read
     res = run_cli("analyze", str(d / "labels.jsonl"), "--db", str(tmp_path / "i.db"), "--quiet")
     assert res.exit_code == 0
+
+
+def test_saved_page_source_reaches_documents_and_report(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "notice.html").write_text(
+        "<!-- saved from url=(0046)http://www.ccgp.gov.cn/cggg/dfgg/t20240220.htm -->\n<html><head>"
+        "<meta charset='utf-8'><title>公开招标公告</title></head><body><p>项目编号：GA-2024-01</p>"
+        "<p>1. 系统应对涉疆人员进行实时布控预警。</p></body></html>", encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    assert run_cli("analyze", str(d), "--db", db, "--quiet").exit_code == 0
+    doc = json.loads(run_cli("documents", "--db", db, "--format", "json").stdout)[0]
+    assert doc["source_url"] == "http://www.ccgp.gov.cn/cggg/dfgg/t20240220.htm" and doc["retrieved_at"] is None
+    assert run_cli("report", "--db", db, "--out", str(tmp_path / "r"), "--format", "md").exit_code == 0
+    report = next((tmp_path / "r").glob("*.md")).read_text(encoding="utf-8")
+    assert "http://www.ccgp.gov.cn/cggg/dfgg/t20240220.htm" in report

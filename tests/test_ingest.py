@@ -206,3 +206,21 @@ def test_word_number_formats():
     assert [format_number(n, "chineseCounting") for n in (1, 10, 11, 20, 101)] == ["一", "十", "十一", "二十", "一百零一"]
     assert format_number(3, "decimalEnclosedCircle") == "③" and format_number(2, "ideographTraditional") == "乙"
     assert format_number(4, "upperRoman") == "IV" and format_number(27, "lowerLetter") == "aa"
+
+
+@pytest.mark.parametrize("head, url, when", [
+    ('<!-- saved from url=(0048)http://www.ccgp.gov.cn/cggg/dfgg/gkzb/t1234.htm -->',
+     "http://www.ccgp.gov.cn/cggg/dfgg/gkzb/t1234.htm", None),
+    ('<!--\n Page saved with SingleFile \n url: https://ggzy.example.gov.cn/notice/88 \n'
+     ' saved date: Tue Feb 20 2024 09:30:00 GMT+0800 (China Standard Time)\n-->',
+     "https://ggzy.example.gov.cn/notice/88", "2024-02-20T09:30:00+08:00"),
+    ('<link rel="canonical" href="https://example.gov.cn/a/b.html">', "https://example.gov.cn/a/b.html", None),
+    ('<link rel="canonical" href="javascript:alert(1)">', None, None),  # only http(s) counts
+    ("", None, None),
+])
+def test_saved_web_page_records_its_source(tmp_path, head, url, when):
+    page = tmp_path / "notice.html"
+    page.write_text(f"<html><head>{head}<meta charset='utf-8'><title>公开招标公告</title></head>"
+                    "<body><p>项目编号：ABC-2024-01</p></body></html>", encoding="utf-8")
+    doc = ingest.read(page)
+    assert (doc.source_url, doc.retrieved_at) == (url, when)

@@ -21,6 +21,47 @@ def declared_encoding(data: bytes) -> str | None:
     return m.group(1).decode("ascii") if m else None
 
 
+# What browsers and archivers write into a saved page: IE/Edge "saved from url", SingleFile's
+# header comment (with the time of saving), the canonical link and og:url.
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(https?://[^\s<>\"']+?)\s*-->", re.I)
+_SINGLEFILE = re.compile(r"<!--\s*Page saved with SingleFile\s*url:\s*(https?://[^\s<>\"']+)\s*"
+                         r"saved date:\s*([^<>]{8,80}?)\s*-->", re.I | re.S)
+_HTTP = re.compile(r"https?://[^\s<>\"']{4,2000}$", re.I)
+
+
+def saved_source(text: str, soup) -> tuple[str | None, str | None]:
+    """(source URL, retrieval time in ISO 8601) that a saved web page records about itself.
+
+    A journalist cites a notice by its address and the day it was read; when the browser or
+    archiver that saved the page wrote those down, we keep them (the file's own word, never
+    guessed). Only http(s) addresses count.
+    """
+    head = text[:20000]
+    if m := _SINGLEFILE.search(head):
+        return m.group(1), _when(m.group(2))
+    if m := _SAVED_FROM.search(head):
+        return m.group(1), None
+    for tag, attrs, key in (("link", {"rel": "canonical"}, "href"), ("meta", {"property": "og:url"}, "content")):
+        el = soup.find(tag, attrs=attrs)
+        value = (el.get(key) or "").strip() if el is not None else ""
+        if isinstance(value, str) and _HTTP.match(value):
+            return value, None
+    return None, None
+
+
+def _when(raw: str) -> str | None:
+    """SingleFile's "Tue Feb 20 2024 09:30:00 GMT+0800 (China Standard Time)" as ISO 8601."""
+    from datetime import datetime
+
+    m = re.match(r"\w{3} (\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4})", raw.strip())
+    if not m:
+        return None
+    try:
+        return datetime.strptime(f"{m.group(1)} {m.group(2)}", "%b %d %Y %H:%M:%S %z").isoformat()
+    except ValueError:
+        return None
+
+
 def _cell(el) -> str:
     return " ".join(el.get_text(" ").split())
 
@@ -35,6 +76,7 @@ def read(path: Path) -> Document:
     check_length(path.name, text)
     soup = BeautifulSoup(text, "lxml")
     title = soup.title.get_text(strip=True) if soup.title else None
+    source_url, retrieved_at = saved_source(text, soup)
     for tag in soup(DROP_TAGS):
         tag.decompose()
     tables: list[list[TableRow]] = []
@@ -82,4 +124,4 @@ def read(path: Path) -> Document:
     if not body.strip():
         raise EmptyFile(f"{path.name}: no text in the HTML page")
     page = Page(1, body, "html", rows=page_rows, table_spans=spans)
-    return Document("html", [page], title=title, encoding=enc)
+    return Document("html", [page], title=title, encoding=enc, source_url=source_url, retrieved_at=retrieved_at)
