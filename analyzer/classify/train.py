@@ -5,8 +5,8 @@ targeting clause from a benign one (models.md), but a logistic regression on the
 Labels follow the taxonomy: a child implies its parent, so a uyghur clause is also an ethnic_minority one.
 Thresholds come from out-of-fold dev predictions (repeated k-fold), chosen per label to maximise F1 with
 precision held at or above 0.90 there: out-of-fold precision on dev overstates precision on unseen phrasing
-(a 0.85 floor gave 0.84 on the test split), and 0.85 on unseen text is the goal. The test split is embedded and scored once, after everything is fixed,
-and only for the record.
+(a 0.85 floor gave 0.84 on the test split), and 0.85 on unseen text is the goal. The test split is embedded
+and scored once, after everything is fixed, and only for the record.
 
 Run as `python -m analyzer.classify.train` (see --help) or call `train(...)`.
 """
