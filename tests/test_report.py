@@ -125,6 +125,16 @@ def test_overview_matrix_and_attention(html_report, sample_findings):
     assert "scanned_tender_excerpt.pdf" in html.split('id="attention"')[1].split('id="evidence"')[0]
 
 
+def test_procurement_timeline_joins_tender_and_award(html_report):
+    html = (html_report / "index.html").read_text(encoding="utf-8")
+    section = html.split('id="procurements"', 1)[1].split('id="matrix"', 1)[0]
+    songjiang = section.split("SHSJ-GA-2023-017", 1)[1].split("</section>", 1)[0]
+    rows = [name for name in ("songjiang_style_tender.pdf", "notice_gbk.html", "award_notice.html") if name in songjiang]
+    assert rows == ["songjiang_style_tender.pdf", "notice_gbk.html", "award_notice.html"]  # tender before award
+    assert songjiang.index("songjiang_style_tender.pdf") < songjiang.index("award_notice.html")
+    assert "won by 上海澄元智能科技有限公司 for ¥2,268,000" in songjiang and "Uyghur" in songjiang
+
+
 def test_markdown_report(sample_db, sample_findings, tmp_path):
     res = run_cli("report", "--db", str(sample_db), "--out", str(tmp_path), "--format", "md")
     assert res.exit_code == 0, res.stderr

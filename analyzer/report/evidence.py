@@ -78,6 +78,7 @@ class Evidence:
     cards: list[Card]
     by_document: list[tuple[dict, list[Card]]] = field(default_factory=list)
     taxonomy_version: str | None = None
+    procurements: list[dict] = field(default_factory=list)  # notices sharing a project number, in order
 
 
 def gather(store) -> Evidence:
@@ -161,6 +162,7 @@ def gather(store) -> Evidence:
         d["capabilities"] = [{"id": g, "name": _name(tax, g)} for g in sorted(labels.get("capability", ()))]
         d["cards"] = doc_cards.get(id(d), [])
     documents = [d for d in docs.values() if d.get("format") != "zip"]
+    procurements = _procurements(documents)
     attention = _attention(store, docs)
     summary = {
         "documents": len(documents),
@@ -172,7 +174,54 @@ def gather(store) -> Evidence:
         "attention": len(attention),
     }
     return Evidence(summary=summary, documents=documents, attention=attention, groups=groups, columns=columns,
-                    cells=dict(cells), cards=cards, by_document=by_document, taxonomy_version=tax.version)
+                    cells=dict(cells), cards=cards, by_document=by_document, taxonomy_version=tax.version,
+                    procurements=procurements)
+
+
+# The life of a procurement (primer 1.2): plan, requirements, tender, changes, award, contract.
+NOTICE_ORDER = {t: i for i, t in enumerate((
+    "intention", "consultation", "prequalification", "tender", "negotiation", "consultation_competitive", "rfq",
+    "single_source", "correction", "failed", "award", "contract", "acceptance"))}
+
+
+def _procurements(documents: list[dict]) -> list[dict]:
+    """Documents that share a normalised project number, as one timeline each.
+
+    The tender that asks for an Uyghur alert module and the award notice that names who sells
+    it and for how much are separate files; a reader needs them side by side, in the order
+    of the procurement (by date, then by the usual order of notices), with the groups the
+    tender targets and the winner and price the award gives.
+    """
+    by_number: dict[str, list[dict]] = defaultdict(list)
+    for d in documents:
+        if d.get("project_number_norm"):
+            by_number[d["project_number_norm"]].append(d)
+    out = []
+    for ds in by_number.values():
+        if len(ds) < 2:
+            continue
+        ds = sorted(ds, key=lambda d: (d.get("published") or "9999", NOTICE_ORDER.get(d.get("notice_type") or "", 99),
+                                       d.get("name") or ""))
+        award = next((d for d in ds if d.get("award_yuan") or d.get("winner")), None)
+        groups = {g["id"]: g for d in ds for g in d.get("groups", [])}
+        buyer = next((d["buyer"] for d in ds if d.get("buyer")), None)
+        budget = next((d["budget"] for d in ds if d.get("budget")), None)
+        won = None
+        if award:
+            won = f"won by {award.get('winner') or '?'}" + (f" for {award['award']}" if award.get("award") else "")
+        out.append({
+            "facts": [f for f in (buyer, f"budget {budget}" if budget else None, won) if f],
+            "number": next(d["project_number"] for d in ds if d.get("project_number")),
+            "name": next((d["project_name"] for d in ds if d.get("project_name")), None),
+            "buyer": next((d["buyer"] for d in ds if d.get("buyer")), None),
+            "budget": next((d["budget"] for d in ds if d.get("budget")), None),
+            "award": award.get("award") if award else None,
+            "winner": award.get("winner") if award else None,
+            "groups": sorted(groups.values(), key=lambda g: g["id"]),
+            "documents": ds,
+        })
+    out.sort(key=lambda p: (-len(p["groups"]), p["number"]))
+    return out
 
 
 def _name(tax, label: str) -> str:
