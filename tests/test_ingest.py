@@ -224,3 +224,33 @@ def test_saved_web_page_records_its_source(tmp_path, head, url, when):
                     "<body><p>项目编号：ABC-2024-01</p></body></html>", encoding="utf-8")
     doc = ingest.read(page)
     assert (doc.source_url, doc.retrieved_at) == (url, when)
+
+
+def test_docx_text_in_content_controls_and_tracked_insertions_is_read(tmp_path):
+    """python-docx skips w:sdt, w:ins and smart tags; Word shows them, so must we (deletions stay out)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.add_paragraph("普通段落")
+    body = d.element.body
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:sdt xmlns:w="{W_NS}"><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>系统应对涉疆人员进行布控预警。</w:t></w:r></w:p>'
+        '</w:sdtContent></w:sdt>'))
+    p = d.add_paragraph("插入前")
+    for xml in (f'<w:ins xmlns:w="{W_NS}" w:id="1" w:author="x"><w:r><w:t>修订插入</w:t></w:r></w:ins>',
+                f'<w:del xmlns:w="{W_NS}" w:id="2" w:author="x"><w:r><w:delText>已删除</w:delText></w:r></w:del>',
+                f'<w:sdt xmlns:w="{W_NS}"><w:sdtContent><w:r><w:t>行内控件</w:t></w:r></w:sdtContent></w:sdt>',
+                f'<w:smartTag xmlns:w="{W_NS}" w:uri="u" w:element="e"><w:r><w:t>智能标记</w:t></w:r></w:smartTag>'):
+        p._p.append(parse_xml(xml))
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "序号", "功能描述"
+    table.cell(1, 0).text = "1"
+    table.cell(1, 1)._tc.append(parse_xml(
+        f'<w:sdt xmlns:w="{W_NS}"><w:sdtContent><w:p><w:r><w:t>维族人员比对告警</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    d.save(str(tmp_path / "controls.docx"))
+    doc = ingest.read(tmp_path / "controls.docx")
+    lines = doc.pages[0].text.split("\n")
+    assert lines[:3] == ["普通段落", "系统应对涉疆人员进行布控预警。", "插入前修订插入行内控件智能标记"]
+    assert "已删除" not in doc.pages[0].text
+    assert doc.pages[0].rows[0].cells == ["1", "维族人员比对告警"]

@@ -180,15 +180,65 @@ class Numbering:
         return re.sub(r"%([1-9])", value, text), ("" if suff == "nothing" else " ")
 
 
-def _cell(c) -> str:
-    return " ".join(c.text.split())
+# Containers whose text Word shows but python-docx's paragraph and body iterators skip:
+# content controls (w:sdt, common in government templates), tracked insertions, smart tags,
+# custom XML and simple fields. Deleted and moved-away text is skipped, as Word hides it.
+_SKIP = {W + t for t in ("del", "moveFrom", "pPr", "rPr", "instrText", "delText", "drawing", "pict", "object")}
+_SKIP.add("{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent")  # text boxes, twice
+_CONTAINERS = {W + t for t in ("sdt", "sdtContent", "customXml")}
+
+
+def paragraph_text(p_element: Any) -> str:
+    """The text of one w:p as Word displays it (python-docx's Paragraph.text misses the
+    containers above: a clause typed into a content control would vanish)."""
+    out: list[str] = []
+
+    def walk(el: Any) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIP:
+                continue  # comments and processing instructions have no string tag
+            if tag == W + "t":
+                out.append(child.text or "")
+            elif tag == W + "tab":
+                out.append("\t")
+            elif tag in (W + "br", W + "cr"):
+                out.append("\n")
+            elif tag == W + "noBreakHyphen":
+                out.append("-")
+            else:
+                walk(child)
+
+    walk(p_element)
+    return "".join(out)
+
+
+def blocks(parent: Any):
+    """Paragraphs and tables (("p" | "tbl", element)) in document order, through content controls."""
+    for child in parent:
+        tag = child.tag
+        if tag == W + "p":
+            yield "p", child
+        elif tag == W + "tbl":
+            yield "tbl", child
+        elif tag == W + "sdt":
+            content = child.find(W + "sdtContent")
+            if content is not None:
+                yield from blocks(content)
+        elif tag in _CONTAINERS:
+            yield from blocks(child)
+
+
+def _cell(tc: Any) -> str:
+    parts = [paragraph_text(el) if kind == "p" else " ".join(paragraph_text(p) for p in el.iter(W + "p"))
+             for kind, el in blocks(tc)]  # a table nested in the cell: its paragraphs, each once
+    return " ".join(" ".join(parts).split())
 
 
 def read(path: Path) -> Document:
     try:
         import docx
         from docx.table import Table
-        from docx.text.paragraph import Paragraph
 
         d = docx.Document(str(path))
         numbering = Numbering(d)
@@ -208,27 +258,27 @@ def read(path: Path) -> Document:
         lines.append(line)
         pos += len(line) + 1
 
-    for block in d.iter_inner_content():
-        if isinstance(block, Paragraph):
-            label, sep = numbering.label(block._p)  # advances the counters even for an empty paragraph
-            text = block.text.strip()
+    for kind, el in blocks(d.element.body):
+        if kind == "p":
+            label, sep = numbering.label(el)  # advances the counters even for an empty paragraph
+            text = paragraph_text(el).strip()
             if text:
                 add(f"{label}{sep}{text}" if label else text, False)
-        elif isinstance(block, Table):
-            header: list[str] = []
-            for tr in block.rows:
-                cells: list[str] = []
-                for c in tr.cells:  # merged cells repeat; keep each once
-                    t = _cell(c)
-                    if not cells or cells[-1] != t:
-                        cells.append(t)
-                if not any(cells):
-                    continue
-                if not header:
-                    header = cells
-                    continue
-                row = TableRow(cells, header)
-                rows.append(row)
-                add(row.text, True)
+            continue
+        header: list[str] = []
+        for tr in Table(el, d._body).rows:
+            cells: list[str] = []
+            for c in tr.cells:  # merged cells repeat; keep each once
+                t = _cell(c._tc)
+                if not cells or cells[-1] != t:
+                    cells.append(t)
+            if not any(cells):
+                continue
+            if not header:
+                header = cells
+                continue
+            row = TableRow(cells, header)
+            rows.append(row)
+            add(row.text, True)
     title = d.core_properties.title or None
     return Document("docx", [Page(1, "\n".join(lines), "docx", rows=rows, table_spans=spans)], title=title)
