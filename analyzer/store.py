@@ -107,6 +107,12 @@ def m012_source(db: Database) -> None:
     db["documents"].add_column("retrieved_at", str)
 
 
+@migrations()
+def m013_budget_lots(db: Database) -> None:
+    """Budget per lot of multi-lot notices (JSON); budget_yuan holds their sum."""
+    db["documents"].add_column("budget_lots", str)
+
+
 def clause_id(sha256: str, ordinal: int) -> str:
     return f"{sha256[:16]}-c{ordinal:05d}"
 
@@ -253,7 +259,7 @@ class Store:
             "method": rec.method,
         }
         md = dict(rec.metadata)
-        for k in ("dates", "markers"):
+        for k in ("dates", "markers", "budget_lots"):
             if k in md:
                 md[k] = _json(md[k])
         doc.update({k: v for k, v in md.items() if k in self._doc_columns()})

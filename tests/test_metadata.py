@@ -402,7 +402,7 @@ def test_region_label_beats_inference_and_empty_text():
     assert empty.to_dict()["dates"] == {} and empty.notice_type is None
     assert set(extract_metadata(AWARD_2020).to_dict()) == {
         "notice_type", "project_number", "project_number_norm", "project_name", "buyer", "buyer_is_police",
-        "buyer_type", "agency", "budget_yuan", "award_yuan", "winner", "winner_credit_code", "region", "dates", "markers",
+        "buyer_type", "agency", "budget_yuan", "award_yuan", "winner", "winner_credit_code", "region", "dates", "markers", "budget_lots",
     }
 
 
@@ -435,3 +435,16 @@ def test_marker_legend_is_read_from_the_document(text, expected):
     assert {k: v.split(":")[0] for k, v in got.items()} == expected
     if "▲" in got and expected.get("▲") == "substantive requirement":
         assert "投标无效" in got["▲"]  # the legend's own words, across the line break
+
+
+def test_lot_budgets_are_summed_when_no_total_is_given():
+    one_line = extract_metadata("项目编号：SH-GA-2024-01\n合同包1（前端设备）：预算金额：100.00万元\n"
+                                "合同包2（平台软件）：预算金额：200.00万元\n")
+    assert one_line.budget_yuan == 3_000_000 and one_line.budget_lots == {"1": 1_000_000, "2": 2_000_000}
+    stacked = extract_metadata("项目编号：SH-GA-2024-01\n采购包1：\n预算金额（元）：1,000,000.00\n"
+                               "采购包2：\n预算金额（元）：2,500,000.00\n")
+    assert stacked.budget_yuan == 3_500_000  # not just the first lot's figure
+    stated = extract_metadata("项目编号：X-1\n预算金额：500万元\n第一包预算：100万元\n第二包预算：200万元\n")
+    assert stated.budget_yuan == 5_000_000 and stated.budget_lots == {"1": 1_000_000, "2": 2_000_000}
+    single = extract_metadata("项目编号：X-2\n预算金额：315.00万元\n包括前端设备3套\n")
+    assert single.budget_yuan == 3_150_000 and single.budget_lots == {}
