@@ -274,7 +274,7 @@ def segments(text: str, findings: list[dict]) -> list[tuple[str, str | None]]:
 
 def _doc(d: dict) -> dict:
     d = dict(d)
-    for key in ("dates", "paths", "markers"):
+    for key in ("dates", "paths", "markers", "budget_lots"):
         try:
             d[key] = json.loads(d[key]) if d.get(key) else None
         except (TypeError, ValueError):
@@ -286,6 +286,8 @@ def _doc(d: dict) -> dict:
                       or d["dates"].get("contract"))
     d["budget"] = yuan(d.get("budget_yuan"))
     d["budget_parts"] = yuan_parts(d.get("budget_yuan"))
+    lots = d.get("budget_lots") if isinstance(d.get("budget_lots"), dict) else {}
+    d["lots"] = [(k, yuan(v)) for k, v in sorted(lots.items(), key=lambda kv: (len(kv[0]), kv[0]))]
     d["award"] = yuan(d.get("award_yuan"))
     return d
 
