@@ -132,6 +132,10 @@ def test_errors_are_specific(tmp_path):
     legacy.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
     with pytest.raises(UnsupportedFormat, match="convert"):
         ingest.detect(legacy)
+    rar = tmp_path / "附件.dat"  # a RAR whatever its name: the advice is to extract it, not to convert it
+    rar.write_bytes(b"Rar!\x1a\x07\x01\x00" + b"\x00" * 100)
+    with pytest.raises(UnsupportedFormat, match="RAR archives .* extract it"):
+        ingest.detect(rar)
 
 
 def test_encrypted_pdf_is_recorded_as_encrypted(tmp_path):

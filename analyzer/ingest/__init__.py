@@ -39,12 +39,18 @@ def detect(path: Path) -> str:
             return "docx"  # let the DOCX reader say what is wrong with it
         return "zip"
     suffix = path.suffix.lower()
+    if head.startswith((b"Rar!", b"7z\xbc\xaf")) or suffix in (".rar", ".7z"):
+        kind = "RAR" if head.startswith(b"Rar!") or suffix == ".rar" else "7-Zip"
+        raise UnsupportedFormat(
+            f"{path.name}: {kind} archives are not supported yet; extract it (e.g. unar or 7z x) into a folder "
+            "and run analyze on the folder (ZIP archives are read directly)")
     if suffix in UNSUPPORTED:
         raise UnsupportedFormat(
             f"{path.name}: {UNSUPPORTED[suffix]} files are not supported yet; convert to PDF or DOCX "
             "(e.g. libreoffice --headless --convert-to pdf) and re-run")
-    if head.startswith((b"\xd0\xcf\x11\xe0", b"Rar!", b"7z\xbc\xaf")):
-        raise UnsupportedFormat(f"{path.name}: binary office/archive format not supported; convert to PDF")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnsupportedFormat(f"{path.name}: legacy Office binary file (.doc/.xls/.ppt/.wps) not supported; "
+                                "convert to PDF or DOCX (e.g. libreoffice --headless --convert-to pdf) and re-run")
     low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if suffix in {".html", ".htm", ".xhtml", ".shtml"} or low.startswith((b"<!doctype html", b"<html")) \
             or b"<html" in low[:1024]:
