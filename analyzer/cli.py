@@ -224,7 +224,7 @@ def documents(
 
     store = _open_store(db)
     cols = ["name", "status", "format", "pages", "clauses", "findings", "notice_type", "project_number", "buyer",
-            "budget_yuan", "error"] if fmt == Fmt.table else DOC_COLUMNS + ["dates", "markers", "budget_lots", "source_url", "retrieved_at", "project_name", "agency",
+            "budget_yuan", "error"] if fmt == Fmt.table else DOC_COLUMNS + ["dates", "markers", "budget_lots", "award_lots", "source_url", "retrieved_at", "project_name", "agency",
                                                                              "parent_sha256"]
     write(store.documents(status), fmt.value, sys.stdout, cols)
 

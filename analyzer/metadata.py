@@ -88,6 +88,7 @@ class TenderMetadata:
     # Budget per lot (合同包/采购包/标段), yuan, when the notice gives two or more; budget_yuan is their sum
     # unless the notice states a different total.
     budget_lots: dict[str, float] = field(default_factory=dict)
+    award_lots: dict[str, float] = field(default_factory=dict)  # the same for award amounts
 
     def to_dict(self) -> dict:
         """Plain dict for JSON export and the store."""
@@ -972,13 +973,12 @@ def extract_metadata(text: str) -> TenderMetadata:
     if meta.budget_yuan is None and (m := _BUDGET_PROSE.search(norm)):
         meta.budget_yuan = parse_amount(m.group(1))
     meta.budget_lots = lot_budgets(norm)
-    if len(meta.budget_lots) >= 2:
-        total = round(sum(meta.budget_lots.values()), 2)
-        if meta.budget_yuan is None or any(abs(meta.budget_yuan - v) < 0.5 for v in meta.budget_lots.values()):
-            meta.budget_yuan = total  # a lot's budget was read as the whole; the whole is the sum
+    meta.budget_yuan = _sum_lots(meta.budget_yuan, meta.budget_lots)  # not one lot's budget as the whole
 
     if meta.notice_type in _AWARD_TYPES:
         meta.award_yuan, _ = _pick(sc, "award", money)
+        meta.award_lots = lot_awards(norm)
+        meta.award_yuan = _sum_lots(meta.award_yuan, meta.award_lots)
         meta.winner, winner_pair = _pick(sc, "winner", org)
         meta.winner_credit_code = _credit_code(sc, winner_pair)
 
@@ -994,15 +994,16 @@ _LOT = re.compile(r"(?:合同包|采购包|包件|分包|标段|标包|包组|�
                   r"(?!\s*[0-9一二三四五六七八九十])|第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:包|标段|分包)")
 _LOT_BUDGET = re.compile(r"(?:预算金额|采购预算|项目预算|预算|最高限价|控制价)\s*(\((?:万元|元)\))?\s*[:：]?\s*"
                          r"((?:人民币)?\s*[¥￥]?\s*\d[\d,.]*\s*(?:亿元|万元|元)?)")
+_LOT_AWARD = re.compile(r"(?:中标|成交)(?:\(成交\))?(?:金额|价格|总价|价|报价)\s*(\((?:万元|元)\))?\s*[:：]?\s*"
+                        r"((?:人民币)?\s*[¥￥]?\s*\d[\d,.]*\s*(?:亿元|万元|元)?)")
 _TOTAL = re.compile(r"合计|总计|共计|总预算|总金额|总额")
 
 
-def lot_budgets(text: str) -> dict[str, float]:
-    """Budget of each lot of a multi-lot notice, keyed by lot number ("1", "2", …).
+def _per_lot(text: str, amount: re.Pattern) -> dict[str, float]:
+    """The first amount matching ``amount`` in each lot, keyed by lot number ("1", "2", …).
 
-    The 2020 notice templates give one 预算金额 per 合同包, sometimes with no total; reading
-    only the first would under-report what the police are spending. A budget line belongs to
-    the lot named on it or on the nearest line above; lines with 合计/总计 are totals, not lots.
+    A line belongs to the lot named on it or on the nearest line above; lines with 合计/总计
+    are totals, not lots. Fewer than two lots gives {}: a single lot is the whole.
     """
     lots: dict[str, float] = {}
     current: str | None = None
@@ -1012,12 +1013,31 @@ def lot_budgets(text: str) -> dict[str, float]:
             current = raw if raw.isdigit() else str(_cn_small_int(raw))
         if current is None or _TOTAL.search(line):
             continue
-        if b := _LOT_BUDGET.search(line):
+        if b := amount.search(line):
             unit = b.group(1)[1:-1] if b.group(1) else None
             value = parse_amount(b.group(2), unit)
             if value and current not in lots:
                 lots[current] = value
     return lots if len(lots) >= 2 else {}
+
+
+def lot_budgets(text: str) -> dict[str, float]:
+    """Budget of each lot of a multi-lot notice. The 2020 notice templates give one 预算金额 per
+    合同包, sometimes with no total; reading only the first would under-report what the police
+    are spending."""
+    return _per_lot(text, _LOT_BUDGET)
+
+
+def lot_awards(text: str) -> dict[str, float]:
+    """Award amount of each lot of a multi-lot result notice (each lot may have its own winner)."""
+    return _per_lot(text, _LOT_AWARD)
+
+
+def _sum_lots(whole: float | None, lots: dict[str, float]) -> float | None:
+    """The sum of the lots when ``whole`` is missing or is just one lot's figure; else ``whole``."""
+    if len(lots) >= 2 and (whole is None or any(abs(whole - v) < 0.5 for v in lots.values())):
+        return round(sum(lots.values()), 2)
+    return whole
 
 
 # A marker defined in the text: 标注“★”的条款为实质性条款… / 带“▲”号的为重要技术参数… / ★表示…

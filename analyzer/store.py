@@ -113,6 +113,12 @@ def m013_budget_lots(db: Database) -> None:
     db["documents"].add_column("budget_lots", str)
 
 
+@migrations()
+def m014_award_lots(db: Database) -> None:
+    """Award amount per lot of multi-lot result notices (JSON); award_yuan holds their sum."""
+    db["documents"].add_column("award_lots", str)
+
+
 def clause_id(sha256: str, ordinal: int) -> str:
     return f"{sha256[:16]}-c{ordinal:05d}"
 
@@ -259,7 +265,7 @@ class Store:
             "method": rec.method,
         }
         md = dict(rec.metadata)
-        for k in ("dates", "markers", "budget_lots"):
+        for k in ("dates", "markers", "budget_lots", "award_lots"):
             if k in md:
                 md[k] = _json(md[k])
         doc.update({k: v for k, v in md.items() if k in self._doc_columns()})

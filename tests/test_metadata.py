@@ -402,7 +402,7 @@ def test_region_label_beats_inference_and_empty_text():
     assert empty.to_dict()["dates"] == {} and empty.notice_type is None
     assert set(extract_metadata(AWARD_2020).to_dict()) == {
         "notice_type", "project_number", "project_number_norm", "project_name", "buyer", "buyer_is_police",
-        "buyer_type", "agency", "budget_yuan", "award_yuan", "winner", "winner_credit_code", "region", "dates", "markers", "budget_lots",
+        "buyer_type", "agency", "budget_yuan", "award_yuan", "winner", "winner_credit_code", "region", "dates", "markers", "budget_lots", "award_lots",
     }
 
 
@@ -448,3 +448,12 @@ def test_lot_budgets_are_summed_when_no_total_is_given():
     assert stated.budget_yuan == 5_000_000 and stated.budget_lots == {"1": 1_000_000, "2": 2_000_000}
     single = extract_metadata("项目编号：X-2\n预算金额：315.00万元\n包括前端设备3套\n")
     assert single.budget_yuan == 3_150_000 and single.budget_lots == {}
+
+
+def test_award_amounts_of_several_lots_are_summed():
+    text = ("中标（成交）结果公告\n项目编号：SH-GA-2024-01\n"
+            "合同包1（前端设备）\n中标供应商：甲科技有限公司\n中标金额：80.5万元\n"
+            "合同包2（平台软件）\n中标供应商：乙信息技术有限公司\n中标金额：150万元\n")
+    m = extract_metadata(text)
+    assert m.notice_type == "award"
+    assert m.award_lots == {"1": 805_000, "2": 1_500_000} and m.award_yuan == 2_305_000

@@ -274,7 +274,7 @@ def segments(text: str, findings: list[dict]) -> list[tuple[str, str | None]]:
 
 def _doc(d: dict) -> dict:
     d = dict(d)
-    for key in ("dates", "paths", "markers", "budget_lots"):
+    for key in ("dates", "paths", "markers", "budget_lots", "award_lots"):
         try:
             d[key] = json.loads(d[key]) if d.get(key) else None
         except (TypeError, ValueError):
@@ -286,8 +286,9 @@ def _doc(d: dict) -> dict:
                       or d["dates"].get("contract"))
     d["budget"] = yuan(d.get("budget_yuan"))
     d["budget_parts"] = yuan_parts(d.get("budget_yuan"))
-    lots = d.get("budget_lots") if isinstance(d.get("budget_lots"), dict) else {}
-    d["lots"] = [(k, yuan(v)) for k, v in sorted(lots.items(), key=lambda kv: (len(kv[0]), kv[0]))]
+    for key, out in (("budget_lots", "lots"), ("award_lots", "award_lot_list")):
+        lots = d.get(key) if isinstance(d.get(key), dict) else {}
+        d[out] = [(k, yuan(v)) for k, v in sorted(lots.items(), key=lambda kv: (len(kv[0]), kv[0]))]
     d["award"] = yuan(d.get("award_yuan"))
     return d
 
