@@ -119,6 +119,20 @@ def m014_award_lots(db: Database) -> None:
     db["documents"].add_column("award_lots", str)
 
 
+@migrations()
+def m015_evidence_view_source(db: Database) -> None:
+    """The evidence view also carries where a saved notice came from (source_url, retrieved_at)."""
+    db.execute("drop view if exists evidence")
+    db.execute("""create view evidence as
+        select f.id as finding_id, d.name as document, f.page, f.kind, f.label, f.score, f.method, f.tier,
+               f.evidence, f.reason, c.number as clause_number, c.marker, c.section_path, c.text,
+               d.buyer, d.region, d.buyer_type, d.project_number, d.project_name, d.notice_type, d.budget_yuan,
+               d.award_yuan, d.winner,
+               case when json_valid(d.dates) then json_extract(d.dates, '$.published') end as published, d.sha256,
+               f.bbox, f.clause_id, f.document_id, d.source_url, d.retrieved_at
+        from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id""")
+
+
 def clause_id(sha256: str, ordinal: int) -> str:
     return f"{sha256[:16]}-c{ordinal:05d}"
 
