@@ -48,3 +48,12 @@ def test_index_agrees_with_the_alternation_on_every_labelled_clause(lang):
 def test_index_with_unbounded_patterns_falls_back_to_search():
     index = FirstCharIndex(["[\u4e00-\u9fff]{2}人员", "abc"])
     assert index.search("这是重点人员") and index.search("xxabc") and not index.search("人员")
+
+
+def test_ignorecase_variants_that_re_equates_are_tried():
+    """re.IGNORECASE equates ſ with s, the Kelvin sign with k, İ and ı with i: so must the index."""
+    patterns = ["stability", "kazakh", "istanbul", "uyghur"]
+    index = FirstCharIndex(patterns, re.I)
+    plain = re.compile("|".join(patterns), re.I)
+    for text in ["ſtability", "\u212aazakh", "İstanbul", "ıstanbul", "UYGHUR", "none here"]:
+        assert index.search(text) == (plain.search(text) is not None), text

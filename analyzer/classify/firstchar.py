@@ -9,8 +9,29 @@ patterns that can begin with that character there.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+
+
+@functools.lru_cache(maxsize=1)
+def _lower_sources() -> dict[str, set[str]]:
+    """Every BMP character by the one character it lowercases to: what re.IGNORECASE equates.
+
+    Uses the simple case mapping that ``re`` itself uses (İ lowers to i there, to i̇ in str.lower).
+    """
+    try:
+        from _sre import unicode_tolower as tolower
+    except ImportError:  # pragma: no cover - every CPython has it
+        def tolower(code: int) -> int:
+            low = chr(code).lower()
+            return ord(low) if len(low) == 1 else code
+    out: dict[str, set[str]] = {}
+    for code in range(0x10000):
+        low = tolower(code)
+        if low != code:
+            out.setdefault(chr(low), set()).add(chr(code))
+    return out
 
 
 def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
@@ -36,9 +57,22 @@ def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
                     return chars, False
             return chars, True
 
+        extra = getattr(c, "_EXTRA_CASES", None)
+        if extra is None:
+            import re._compiler as compiler
+
+            extra = getattr(compiler, "_EXTRA_CASES", {})  # s ~ ſ, k ~ K (Kelvin), i ~ ı ~ İ …
+
         def lit(code: int, icase: bool) -> set[str]:
             ch = chr(code)
-            return {ch, ch.lower(), ch.upper()} if icase else {ch}
+            if not icase:
+                return {ch}
+            variants = {ch, ch.lower(), ch.upper()}
+            for v in list(variants):
+                if len(v) == 1:
+                    variants.update(chr(x) for x in extra.get(ord(v.lower()), ()))
+                    variants.update(_lower_sources().get(v.lower(), ()))  # the Kelvin sign K lowers to k
+            return {v for v in variants if len(v) == 1}  # 'İ'.lower() is two characters
 
         def one(op, av, icase: bool) -> tuple[set[str] | None, bool]:
             if op is c.LITERAL:
@@ -126,7 +160,9 @@ class FirstCharIndex:
             return False
         compiled, by_char = self._compiled, self.by_char
         for m in self.start.finditer(text):
-            ks = by_char[m.group()]
+            ks = by_char.get(m.group())
+            if ks is None:
+                continue
             rx = compiled.get(ks)
             if rx is None:  # compiled on first use: most characters never come up
                 rx = compiled[ks] = self._join(ks)
