@@ -981,6 +981,9 @@ def extract_metadata(text: str) -> TenderMetadata:
         meta.award_yuan = _sum_lots(meta.award_yuan, meta.award_lots)
         meta.winner, winner_pair = _pick(sc, "winner", org)
         meta.winner_credit_code = _credit_code(sc, winner_pair)
+        winners = list(dict.fromkeys(lot_winners(norm).values()))
+        if len(winners) >= 2:  # lots won by different suppliers: name them all, in lot order
+            meta.winner = "；".join(winners)
 
     region, _ = _pick(sc, "region", lambda p: _region(norm[p.start:p.end]))
     meta.region = region or (_region_from_name(meta.buyer) if meta.buyer else None)
@@ -997,6 +1000,7 @@ _LOT_BUDGET = re.compile(r"(?:预算金额|采购预算|项目预算|预算|最�
 _LOT_AWARD = re.compile(r"(?:中标|成交)(?:\(成交\))?(?:金额|价格|总价|价|报价)\s*(\((?:万元|元)\))?\s*[:：]?\s*"
                         r"((?:人民币)?\s*[¥￥]?\s*\d[\d,.]*\s*(?:亿元|万元|元)?)")
 _TOTAL = re.compile(r"合计|总计|共计|总预算|总金额|总额")
+_LOT_WINNER = re.compile(r"(?:中标|成交)(?:\(成交\))?(?:供应商|人|单位)(?:名称)?\s*[:：]\s*([^\n]{2,80})")
 
 
 def _per_lot(text: str, amount: re.Pattern) -> dict[str, float]:
@@ -1018,6 +1022,20 @@ def _per_lot(text: str, amount: re.Pattern) -> dict[str, float]:
             value = parse_amount(b.group(2), unit)
             if value and current not in lots:
                 lots[current] = value
+    return lots if len(lots) >= 2 else {}
+
+
+def lot_winners(text: str) -> dict[str, str]:
+    """The winner named in each lot of a multi-lot result notice ({} for fewer than two lots)."""
+    lots: dict[str, str] = {}
+    current: str | None = None
+    for line in text.split("\n"):
+        if m := _LOT.search(line):
+            raw = m.group(1) or m.group(2)
+            current = raw if raw.isdigit() else str(_cn_small_int(raw))
+        if current is not None and current not in lots and (w := _LOT_WINNER.search(line)):
+            if name := _org(w.group(1), weak=False):
+                lots[current] = name
     return lots if len(lots) >= 2 else {}
 
 

@@ -457,3 +457,4 @@ def test_award_amounts_of_several_lots_are_summed():
     m = extract_metadata(text)
     assert m.notice_type == "award"
     assert m.award_lots == {"1": 805_000, "2": 1_500_000} and m.award_yuan == 2_305_000
+    assert m.winner == "甲科技有限公司；乙信息技术有限公司"  # each lot's winner, not just the first
