@@ -1003,39 +1003,40 @@ _TOTAL = re.compile(r"合计|总计|共计|总预算|总金额|总额")
 _LOT_WINNER = re.compile(r"(?:中标|成交)(?:\(成交\))?(?:供应商|人|单位)(?:名称)?\s*[:：]\s*([^\n]{2,80})")
 
 
-def _per_lot(text: str, amount: re.Pattern) -> dict[str, float]:
-    """The first amount matching ``amount`` in each lot, keyed by lot number ("1", "2", …).
-
-    A line belongs to the lot named on it or on the nearest line above; lines with 合计/总计
-    are totals, not lots. Fewer than two lots gives {}: a single lot is the whole.
-    """
-    lots: dict[str, float] = {}
+def _lot_lines(text: str):
+    """(lot number, line) for every line inside a lot: a line belongs to the lot named on it or
+    on the nearest line above ("1", "2", …; 第一包 gives "1")."""
     current: str | None = None
     for line in text.split("\n"):
         if m := _LOT.search(line):
             raw = m.group(1) or m.group(2)
             current = raw if raw.isdigit() else str(_cn_small_int(raw))
-        if current is None or _TOTAL.search(line):
+        if current is not None:
+            yield current, line
+
+
+def _per_lot(text: str, amount: re.Pattern) -> dict[str, float]:
+    """The first amount matching ``amount`` in each lot, keyed by lot number.
+
+    Lines with 合计/总计 are totals, not lots. Fewer than two lots gives {}: a single lot is the whole.
+    """
+    lots: dict[str, float] = {}
+    for lot, line in _lot_lines(text):
+        if lot in lots or _TOTAL.search(line):
             continue
         if b := amount.search(line):
             unit = b.group(1)[1:-1] if b.group(1) else None
-            value = parse_amount(b.group(2), unit)
-            if value and current not in lots:
-                lots[current] = value
+            if value := parse_amount(b.group(2), unit):
+                lots[lot] = value
     return lots if len(lots) >= 2 else {}
 
 
 def lot_winners(text: str) -> dict[str, str]:
     """The winner named in each lot of a multi-lot result notice ({} for fewer than two lots)."""
     lots: dict[str, str] = {}
-    current: str | None = None
-    for line in text.split("\n"):
-        if m := _LOT.search(line):
-            raw = m.group(1) or m.group(2)
-            current = raw if raw.isdigit() else str(_cn_small_int(raw))
-        if current is not None and current not in lots and (w := _LOT_WINNER.search(line)):
-            if name := _org(w.group(1), weak=False):
-                lots[current] = name
+    for lot, line in _lot_lines(text):
+        if lot not in lots and (w := _LOT_WINNER.search(line)) and (name := _org(w.group(1), weak=False)):
+            lots[lot] = name
     return lots if len(lots) >= 2 else {}
 
 
