@@ -87,17 +87,22 @@ def m010_fts(db: Database) -> None:
     db.execute("insert into clauses_fts(clauses_fts) values ('rebuild')")
 
 
-@migrations()
-def m011_evidence_view(db: Database) -> None:
-    """One row per finding with its clause and document: what Datasette facets on (label, buyer, region)."""
-    db.execute("""create view if not exists evidence as
+def _evidence_view(create: str, extra_columns: str = "") -> str:
+    """The evidence view's SQL: m011 made it, later migrations recreate it with more columns."""
+    return f"""{create} as
         select f.id as finding_id, d.name as document, f.page, f.kind, f.label, f.score, f.method, f.tier,
                f.evidence, f.reason, c.number as clause_number, c.marker, c.section_path, c.text,
                d.buyer, d.region, d.buyer_type, d.project_number, d.project_name, d.notice_type, d.budget_yuan,
                d.award_yuan, d.winner,
                case when json_valid(d.dates) then json_extract(d.dates, '$.published') end as published, d.sha256,
-               f.bbox, f.clause_id, f.document_id
-        from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id""")
+               f.bbox, f.clause_id, f.document_id{extra_columns}
+        from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id"""
+
+
+@migrations()
+def m011_evidence_view(db: Database) -> None:
+    """One row per finding with its clause and document: what Datasette facets on (label, buyer, region)."""
+    db.execute(_evidence_view("create view if not exists evidence"))
 
 
 @migrations()
@@ -123,14 +128,7 @@ def m014_award_lots(db: Database) -> None:
 def m015_evidence_view_source(db: Database) -> None:
     """The evidence view also carries where a saved notice came from (source_url, retrieved_at)."""
     db.execute("drop view if exists evidence")
-    db.execute("""create view evidence as
-        select f.id as finding_id, d.name as document, f.page, f.kind, f.label, f.score, f.method, f.tier,
-               f.evidence, f.reason, c.number as clause_number, c.marker, c.section_path, c.text,
-               d.buyer, d.region, d.buyer_type, d.project_number, d.project_name, d.notice_type, d.budget_yuan,
-               d.award_yuan, d.winner,
-               case when json_valid(d.dates) then json_extract(d.dates, '$.published') end as published, d.sha256,
-               f.bbox, f.clause_id, f.document_id, d.source_url, d.retrieved_at
-        from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id""")
+    db.execute(_evidence_view("create view evidence", ", d.source_url, d.retrieved_at"))
 
 
 def clause_id(sha256: str, ordinal: int) -> str:
@@ -318,11 +316,12 @@ class Store:
             } for o, f in rec.findings), replace=True)
 
     def _insert(self, table: str, rows: Iterator[dict], replace: bool = False) -> None:
-        """Plain ``executemany`` for rows whose values are already SQLite types.
+        """Multi-row INSERTs (up to 200 rows a statement) for rows whose values are already SQLite types.
 
         sqlite-utils' ``insert_all`` inspects every value of every row (JSON-encoding dicts,
         checking columns); for the thousands of clauses of a long tender that cost more than
-        SQLite's own work, and our rows are built right above with known columns.
+        SQLite's own work, and our rows are built right above with known columns. One statement
+        per row (executemany) was slower still: the per-statement cost dominates.
         """
         first = next(rows, None)
         if first is None:
