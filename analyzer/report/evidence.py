@@ -210,13 +210,9 @@ def _procurements(documents: list[dict]) -> list[dict]:
         if award:
             won = f"won by {award.get('winner') or '?'}" + (f" for {award['award']}" if award.get("award") else "")
         out.append({
-            "facts": [f for f in (buyer, f"budget {budget}" if budget else None, won) if f],
+            "facts": [f for f in (buyer, f"budget {budget}" if budget else None, won) if f],  # buyer · budget · award
             "number": next(d["project_number"] for d in ds if d.get("project_number")),
             "name": next((d["project_name"] for d in ds if d.get("project_name")), None),
-            "buyer": next((d["buyer"] for d in ds if d.get("buyer")), None),
-            "budget": next((d["budget"] for d in ds if d.get("budget")), None),
-            "award": award.get("award") if award else None,
-            "winner": award.get("winner") if award else None,
             "groups": sorted(groups.values(), key=lambda g: g["id"]),
             "documents": ds,
         })
