@@ -18,7 +18,8 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 
-def _cpus() -> int:
+def available_cpus() -> int:
+    """Cores this process may run on (its affinity mask, where the OS has one)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
@@ -70,7 +71,7 @@ def run_pool(fn: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int, ti
 
     def spawn() -> _Slot:
         parent, child = ctx.Pipe()
-        p = ctx.Process(target=_worker_main, args=(child, fn, memory_mb, max(1, _cpus() // workers)), daemon=True)
+        p = ctx.Process(target=_worker_main, args=(child, fn, memory_mb, max(1, available_cpus() // workers)), daemon=True)
         p.start()
         child.close()
         return _Slot(p, parent)

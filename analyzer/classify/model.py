@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from analyzer.cache import cache_dir
 from analyzer.errors import ModelUnavailable
+from analyzer.workers import available_cpus
 
 if TYPE_CHECKING:
     import numpy as np
@@ -527,13 +528,6 @@ def _import_ml() -> tuple[Any, Any]:
     return torch, transformers
 
 
-def _available_cpus() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
-
-
 class Embedder:
     """Loads tokenizer and encoder once and turns clauses into L2-normalised e5 sentence vectors.
 
@@ -563,8 +557,8 @@ class Embedder:
             raise ModelUnavailable(f"no model at {self.path}; build it first with: analyzer model build")
         if threads:
             torch.set_num_threads(threads)
-        elif torch.get_num_threads() > _available_cpus():
-            torch.set_num_threads(_available_cpus())
+        elif torch.get_num_threads() > available_cpus():
+            torch.set_num_threads(available_cpus())
         if device is None:
             device = "cuda" if (not quantize and torch.cuda.is_available()) else "cpu"
         if quantize and device != "cpu":
