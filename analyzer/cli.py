@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from analyzer.records import ANALYSIS_METHODS, Kind, Status
+
 app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None,
                   help="Find surveillance aimed at groups of people in Chinese public-security procurement "
                        "documents, with citable evidence (clause, page, box, sha256, reason).")
@@ -30,10 +32,7 @@ class Fmt(str, Enum):
     ndjson = "ndjson"
 
 
-class Method(str, Enum):
-    rules = "rules"
-    model = "model"
-    auto = "auto"
+Method = Enum("Method", {m.value: m.value for m in ANALYSIS_METHODS}, type=str)  # rules | model | auto
 
 
 class Ocr(str, Enum):
@@ -110,9 +109,7 @@ def analyze(
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
-    store = _open_store(db, must_exist=False)
-    progress_cb, finish = _progress(quiet)
-    if executor not in ("local", "dask"):
+    if executor not in ("local", "dask"):  # checked before the database is created
         raise ValueError(f"unknown executor {executor!r}; use local or dask")
     import dataclasses
 
@@ -126,6 +123,8 @@ def analyze(
         raise ValueError(f"--method {chosen}: {why}")
     opts = Options(method=chosen, ocr_mode=ocr.value, force=force, executor=executor, scheduler=scheduler,
                    limits=limits)
+    store = _open_store(db, must_exist=False)
+    progress_cb, finish = _progress(quiet)
     summary = run(paths, store, workers=workers, options=opts, progress=progress_cb)
     finish()
     from analyzer.pipeline import leaf_name
@@ -183,11 +182,6 @@ def _print_summary(store, summary) -> None:
     write_table(rows, sys.stdout)
 
 
-FINDING_COLUMNS = ["document", "sha256", "page", "kind", "label", "score", "method", "text", "evidence", "bbox",
-                   "evidence_start", "evidence_end", "reason", "tier", "clause_number", "marker", "section_path",
-                   "gloss", "buyer", "project_number", "clause_id"]
-
-
 @app.command()
 @handle_errors
 def findings(
@@ -200,15 +194,32 @@ def findings(
     """List findings with their evidence: quoted clause, page, box, file hash and reason."""
     from analyzer.export import write
 
+    _check_label(label)
+    if kind is not None and kind not in {k.value for k in Kind}:
+        raise ValueError(f"--kind {kind!r}: use one of {', '.join(k.value for k in Kind)}")
     store = _open_store(db)
     rows = store.findings(label=label, document=document, kind=kind)
-    cols = ["document", "page", "kind", "label", "score", "method", "evidence", "text"] \
-        if fmt == Fmt.table else FINDING_COLUMNS
-    write(rows, fmt.value, sys.stdout, cols)
+    write(rows, fmt.value, sys.stdout, _columns("findings", fmt))
 
 
-DOC_COLUMNS = ["name", "status", "error", "format", "pages", "clauses", "findings", "notice_type", "project_number",
-               "buyer", "buyer_is_police", "budget_yuan", "award_yuan", "winner", "region", "sha256", "paths"]
+def _check_label(label: str | None) -> None:
+    """A taxonomy id that does not exist is a typo, not an empty result."""
+    if label is None:
+        return
+    from analyzer.taxonomy import load
+
+    ids = load().labels
+    if label not in ids:
+        import difflib
+
+        close = difflib.get_close_matches(label, list(ids), n=1)
+        raise ValueError(f"--label {label!r} is not a taxonomy id" + (f"; did you mean {close[0]}?" if close else ""))
+
+
+def _columns(table: str, fmt: Fmt) -> list[str]:
+    from analyzer.export import COLUMNS, TABLE_COLUMNS
+
+    return TABLE_COLUMNS[table] if fmt == Fmt.table else COLUMNS[table]
 
 
 @app.command()
@@ -222,11 +233,10 @@ def documents(
     """List documents with status, errors and tender metadata."""
     from analyzer.export import write
 
+    if status is not None and status not in {s.value for s in Status}:
+        raise ValueError(f"--status {status!r}: use one of {', '.join(s.value for s in Status)}")
     store = _open_store(db)
-    cols = ["name", "status", "format", "pages", "clauses", "findings", "notice_type", "project_number", "buyer",
-            "budget_yuan", "error"] if fmt == Fmt.table else DOC_COLUMNS + ["dates", "markers", "budget_lots", "award_lots", "source_url", "retrieved_at", "project_name", "agency",
-                                                                             "parent_sha256"]
-    write(store.documents(status), fmt.value, sys.stdout, cols)
+    write(store.documents(status), fmt.value, sys.stdout, _columns("documents", fmt))
 
 
 @app.command()
@@ -315,7 +325,7 @@ def export_cmd(
     bom: Annotated[bool, typer.Option("--bom", help="Start CSV files with a UTF-8 BOM, so Excel reads Chinese.")]
     = False,
 ) -> None:
-    """Write documents, clauses and findings as CSV and JSON (columns: docs/export-columns.md)."""
+    """Write documents, clauses and findings as CSV and JSON (columns: the README's "Exports" section)."""
     from analyzer.export import export_tables
 
     store = _open_store(db)
@@ -341,6 +351,7 @@ def search(
     from analyzer.search import SEARCH_COLUMNS
     from analyzer.search import search as run
 
+    _check_label(label)
     store = _open_store(db)
     rows = run(store, query, label=label, buyer=buyer, since=since, limit=limit)
     if fmt == Fmt.table:

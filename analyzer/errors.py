@@ -1,5 +1,7 @@
 """Library exceptions. The CLI turns each into one line on stderr and a non-zero exit."""
 
+from analyzer.records import Status
+
 
 class AnalyzerError(Exception):
     """Base class for every error a user can act on."""
@@ -8,31 +10,31 @@ class AnalyzerError(Exception):
 class IngestError(AnalyzerError):
     """A file could not be read; the message says why and what to do."""
 
-    status = "failed"
+    status = Status.FAILED
 
 
 class UnsupportedFormat(IngestError):
     """The file type is not one analyzer reads."""
 
-    status = "unsupported"
+    status = Status.UNSUPPORTED
 
 
 class EncryptedFile(IngestError):
     """The file is password-protected and the empty password did not open it."""
 
-    status = "encrypted"
+    status = Status.ENCRYPTED
 
 
 class EmptyFile(IngestError):
     """The file holds no bytes or no text at all."""
 
-    status = "empty"
+    status = Status.EMPTY
 
 
 class LimitExceeded(IngestError):
     """The file went past a size, time or archive limit."""
 
-    status = "too_large"
+    status = Status.TOO_LARGE
 
 
 class ModelUnavailable(AnalyzerError):

@@ -8,13 +8,37 @@ because tender text is untrusted; table is for people at a terminal.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# The columns of each table, in order, for every output that writes that table: `findings` and
+# `documents` (csv, json, ndjson) and `export`'s files. the README's export section documents each
+# one in this order (a test holds them equal). New columns go at the end.
+COLUMNS: dict[str, list[str]] = {
+    "documents": [
+        "id", "sha256", "name", "paths", "format", "size", "pages", "clauses", "findings", "status", "error",
+        "encoding", "title", "parent_sha256", "analyzer_version", "taxonomy_version", "method", "notice_type",
+        "project_number", "project_number_norm", "project_name", "buyer", "buyer_is_police", "buyer_type",
+        "agency", "budget_yuan", "award_yuan", "winner", "winner_credit_code", "region", "dates", "markers",
+        "budget_lots", "award_lots", "source_url", "retrieved_at"],
+    "clauses": [
+        "id", "document_id", "page", "ordinal", "number", "level", "marker", "heading", "section_path", "kind",
+        "table_header", "text", "norm", "page_start", "page_end", "bbox", "zone", "document", "sha256"],
+    "findings": [
+        "document", "sha256", "page", "kind", "label", "score", "method", "text", "evidence", "evidence_start",
+        "evidence_end", "bbox", "reason", "tier", "clause_number", "marker", "section_path", "clause_id", "buyer",
+        "project_number", "gloss"],
+}
+# What the `table` format shows of each table: what fits a terminal.
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "documents": ["name", "status", "format", "pages", "clauses", "findings", "notice_type", "project_number",
+                  "buyer", "budget_yuan", "error"],
+    "findings": ["document", "page", "kind", "label", "score", "method", "evidence", "text"],
+}
 
 
 def _cell(v: Any) -> Any:
@@ -96,23 +120,17 @@ def export_tables(store, out_dir: Path, bom: bool = False) -> list[Path]:
     """Write documents, clauses and findings as CSV and JSON files into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    queries = {
-        "documents": "select * from documents order by name, id",
-        "clauses": "select c.*, d.name as document, d.sha256 from clauses c join documents d on d.id = c.document_id "
-                   "order by d.name, c.ordinal",
-    }
     sources: dict[str, Callable[[], Iterator[dict]]] = {
-        **{k: (lambda q=q: store.db.query(q)) for k, q in queries.items()},
-        "findings": lambda: store.findings(),
+        "documents": lambda: store.documents(), "clauses": store.clause_rows, "findings": store.findings,
     }
     for name, rows in sources.items():
         p = out_dir / f"{name}.csv"
         with open(p, "w", encoding="utf-8", newline="") as f:
-            write_csv(rows(), f, bom=bom)
+            write_csv(rows(), f, COLUMNS[name], bom=bom)
         written.append(p)
         p = out_dir / f"{name}.json"
         with open(p, "w", encoding="utf-8") as f:
-            write_json(rows(), f)
+            write_json(rows(), f, COLUMNS[name])
         written.append(p)
     return written
 
@@ -150,9 +168,3 @@ def _cut(s: str, width: int) -> str:
 
 def _pad(s: str, width: int) -> str:
     return s + " " * (width - _w(s))
-
-
-def to_string(rows: Iterable[dict], fmt: str, columns: list[str] | None = None) -> str:
-    buf = io.StringIO()
-    write(rows, fmt, buf, columns)
-    return buf.getvalue()

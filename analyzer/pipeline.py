@@ -20,7 +20,7 @@ from pathlib import Path
 from analyzer import __version__
 from analyzer.errors import AnalyzerError, IngestError, LimitExceeded
 from analyzer.limits import DEFAULT, Limits
-from analyzer.records import MEMBER_SEP, Clause, Document, Finding
+from analyzer.records import DONE_STATUSES, MEMBER_SEP, Clause, Document, Finding, Status
 from analyzer.store import DocumentRecord, Store
 
 # Inside folders, files of these kinds are code and data, not procurement documents: they are
@@ -29,7 +29,6 @@ from analyzer.store import DocumentRecord, Store
 NOT_DOCUMENTS = {".py", ".pyc", ".json", ".jsonl", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".sh", ".js",
                  ".css", ".map", ".lock", ".db", ".sqlite", ".db-wal", ".db-shm", ".log"}
 SKIP_DIRS = {".git", "__MACOSX", ".svn", ".hg", "__pycache__", ".venv", "node_modules"}
-OK_STATUSES = {"ok", "needs_ocr", "partial"}
 
 
 @dataclass
@@ -141,7 +140,7 @@ def process_document(path: Path, display: str, sha: str, size: int, opts: Option
     from analyzer.taxonomy import load
 
     rec = DocumentRecord(sha256=sha, name=leaf_name(display), path=display, size=size,
-                         format=fmt, status="failed", error="analysis did not finish",
+                         format=fmt, status=Status.FAILED, error="analysis did not finish",
                          parent_sha256=parent, method=opts.method, taxonomy_version=load().version)
     try:
         if size > opts.limits.max_file_bytes:
@@ -162,15 +161,15 @@ def process_document(path: Path, display: str, sha: str, size: int, opts: Option
             _attach_boxes(doc, clauses, flagged)
         rec.clauses, rec.findings = clauses, findings
         unread = [p.number for p in doc.pages if p.needs_ocr]
-        rec.status, rec.error = ("needs_ocr", f"pages {_ranges(unread)} have no usable text and could not be "
-                                 f"OCRed: {doc.pages[unread[0] - 1].note}") if unread else ("ok", None)
+        rec.status, rec.error = (Status.NEEDS_OCR, f"pages {_ranges(unread)} have no usable text and could not be "
+                                 f"OCRed: {doc.pages[unread[0] - 1].note}") if unread else (Status.OK, None)
     except AnalyzerError as ex:
-        rec.status = getattr(ex, "status", "failed")
+        rec.status = getattr(ex, "status", Status.FAILED)
         rec.error = str(ex)
     except MemoryError:
-        rec.status, rec.error = "too_large", f"{rec.name}: ran out of memory"
+        rec.status, rec.error = Status.TOO_LARGE, f"{rec.name}: ran out of memory"
     except Exception as ex:  # a bug or a library crash on a hostile file: record it, keep going
-        rec.status, rec.error = "failed", f"{rec.name}: {type(ex).__name__}: {ex}"
+        rec.status, rec.error = Status.FAILED, f"{rec.name}: {type(ex).__name__}: {ex}"
     return rec
 
 
@@ -196,19 +195,19 @@ def process_file(path: str, display: str, sha: str, size: int, opts: Options, de
     try:
         fmt = ingest.detect(p)
     except AnalyzerError as ex:
-        return [DocumentRecord(sha, Path(display).name, display, size, None, getattr(ex, "status", "failed"),
+        return [DocumentRecord(sha, Path(display).name, display, size, None, getattr(ex, "status", Status.FAILED),
                                str(ex), parent_sha256=parent)]
     except OSError as ex:
-        return [DocumentRecord(sha, Path(display).name, display, size, None, "unreadable",
+        return [DocumentRecord(sha, Path(display).name, display, size, None, Status.UNREADABLE,
                                f"{Path(display).name}: cannot read ({ex.strerror or ex})", parent_sha256=parent)]
     if fmt != "zip":
         return [process_document(p, display, sha, size, opts, fmt, parent)]
     name = leaf_name(display)
-    zrec = DocumentRecord(sha, name, display, size, "zip", "failed", "archive did not finish", parent_sha256=parent,
+    zrec = DocumentRecord(sha, name, display, size, "zip", Status.FAILED, "archive did not finish", parent_sha256=parent,
                           method=opts.method, taxonomy_version=_tax_version())
     out: list[DocumentRecord] = []
     if depth >= opts.limits.max_zip_depth:
-        zrec.status, zrec.error = "too_large", f"{name}: archives nested deeper than {opts.limits.max_zip_depth}"
+        zrec.status, zrec.error = Status.TOO_LARGE, f"{name}: archives nested deeper than {opts.limits.max_zip_depth}"
         return [zrec]
     work = Path(tempfile.mkdtemp(prefix="analyzer-zip-"))
     try:
@@ -221,16 +220,16 @@ def process_file(path: str, display: str, sha: str, size: int, opts: Options, de
                 problems.append(f"{m.name}: {m.error}")
                 msha = hashlib.sha256(mdisplay.encode()).hexdigest()  # no content: id from its place
                 out.append(DocumentRecord(msha, Path(m.name).name or m.name, mdisplay, 0, None,
-                                          m.status or "failed", f"{m.name}: {m.error}", parent_sha256=sha))
+                                          m.status or Status.FAILED, f"{m.name}: {m.error}", parent_sha256=sha))
                 continue
             msize = m.path.stat().st_size
             out.extend(process_file(str(m.path), mdisplay, sha256_file(m.path), msize, opts, depth + 1, sha))
             m.path.unlink(missing_ok=True)
-        zrec.status = "partial" if problems else "ok"
+        zrec.status = Status.PARTIAL if problems else Status.OK
         zrec.error = "; ".join(problems) or None
         zrec.title = f"{count} members"
     except IngestError as ex:
-        zrec.status, zrec.error = getattr(ex, "status", "failed"), str(ex)
+        zrec.status, zrec.error = getattr(ex, "status", Status.FAILED), str(ex)
     finally:
         archive.cleanup(work)
     # The archive's own record goes last: a crash before it leaves the archive unrecorded, so a
@@ -282,19 +281,19 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
                 if not stat.S_ISREG(st.st_mode):
                     # FIFOs and devices would block or never end when read.
                     rec = DocumentRecord(hashlib.sha256(display.encode()).hexdigest(), f.name, display, 0, None,
-                                         "unsupported", f"{f.name}: not a regular file (FIFO, device or socket)")
+                                         Status.UNSUPPORTED, f"{f.name}: not a regular file (FIFO, device or socket)")
                     _record(rec)
                     continue
                 size = st.st_size
                 sha = sha256_file(f)
             except OSError as ex:
                 sha = hashlib.sha256(display.encode()).hexdigest()
-                rec = DocumentRecord(sha, f.name, display, 0, None, "unreadable",
+                rec = DocumentRecord(sha, f.name, display, 0, None, Status.UNREADABLE,
                                      f"{f.name}: cannot read ({getattr(ex, 'strerror', None) or ex})")
                 _record(rec)
                 continue
             old = store.known(sha)
-            if (not opts.force and old and old["status"] in OK_STATUSES and old["analyzer_version"] == __version__
+            if (not opts.force and old and old["status"] in DONE_STATUSES and old["analyzer_version"] == __version__
                     and old["taxonomy_version"] == tax_version and (old["method"] or "rules") == opts.method):
                 store.add_path(sha, display)
                 summary.skipped += 1
@@ -305,11 +304,11 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
 
     def _record(rec: DocumentRecord) -> None:
         store.write(rec, __version__)
-        if rec.format != "zip" or rec.status not in OK_STATUSES:
+        if rec.format != "zip" or rec.status not in DONE_STATUSES:
             summary.analyzed += 1
-        if rec.status == "needs_ocr":
+        if rec.status == Status.NEEDS_OCR:
             summary.needs_ocr.append(rec.path)
-        elif rec.status not in OK_STATUSES:
+        elif rec.status not in DONE_STATUSES:
             summary.failed.append((rec.path, rec.status, rec.error or rec.status))
         if progress:
             progress(rec.path, rec)
@@ -348,5 +347,5 @@ def _results(task: tuple, status: str, value) -> list[DocumentRecord]:
     if status == "ok":
         return value
     display, sha, size = task[1], task[2], task[3]
-    st = {"timeout": "timeout", "crashed": "crashed"}.get(status, "failed")
+    st = {"timeout": Status.TIMEOUT, "crashed": Status.CRASHED}.get(status, Status.FAILED)
     return [DocumentRecord(sha, Path(display).name, display, size, None, st, f"{Path(display).name}: {value}")]

@@ -6,11 +6,74 @@ results can cross process boundaries (worker processes pickle them).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 # Archive members are shown as "bundle.zip!/member.pdf" (the jar-URL convention): a plain
 # "!" may appear in real file names, "!/" cannot end a file name.
 MEMBER_SEP = "!/"
+
+
+
+class Status(StrEnum):
+    """What happened to a file: ``documents.status``. Every value the code writes is here."""
+
+    OK = "ok"  # read in full
+    PARTIAL = "partial"  # an archive some of whose members failed (each member has its own row)
+    NEEDS_OCR = "needs_ocr"  # read, but some pages have no usable text and OCR was not possible
+    FAILED = "failed"  # could not be read: a damaged file or a library crash, with the error
+    UNSUPPORTED = "unsupported"  # a format analyzer does not read (.doc, .rar, a FIFO …)
+    ENCRYPTED = "encrypted"  # password-protected
+    EMPTY = "empty"  # no bytes, or no text at all
+    TOO_LARGE = "too_large"  # past a size, memory or archive-depth limit
+    UNREADABLE = "unreadable"  # the operating system refused to read it (permissions, broken link)
+    UNSAFE_PATH = "unsafe_path"  # an archive member whose name points outside the archive
+    TIMEOUT = "timeout"  # took longer than the per-file time limit; its worker was killed
+    CRASHED = "crashed"  # its worker process died (a native crash, or killed for memory)
+
+
+# Finished: an unchanged file with one of these is skipped on a re-run; any other status is a
+# failure, listed by ``documents --status failed`` and re-tried on the next run.
+DONE_STATUSES = frozenset({Status.OK, Status.NEEDS_OCR, Status.PARTIAL})
+# Read in full: the report lists every other status under "needs attention".
+CLEAN_STATUSES = frozenset({Status.OK, Status.PARTIAL})
+
+
+class Kind(StrEnum):
+    """What a finding names (``findings.kind``)."""
+
+    GROUP = "group"  # a group of people targeted (taxonomy section "groups")
+    CAPABILITY = "capability"  # a surveillance function (face recognition, watchlist …)
+    DATA_SOURCE = "data_source"  # a dataset the clause taps (flight bookings, hotel registers …)
+
+
+class Method(StrEnum):
+    """Which classifier produced a finding, or which one ``analyze --method`` runs."""
+
+    RULES = "rules"  # taxonomy terms plus the targeting test: an evidence span to quote
+    MODEL = "model"  # the transformer and its trained head: the whole clause is the evidence
+    BOTH = "both"  # found by the rules and confirmed by the model (findings only)
+    AUTO = "auto"  # rules and model together (an analysis method, never a finding's)
+
+
+ANALYSIS_METHODS = (Method.RULES, Method.MODEL, Method.AUTO)
+FINDING_METHODS = (Method.RULES, Method.MODEL, Method.BOTH)
+
+
+class Tier(StrEnum):
+    """How strong a finding's evidence is (``findings.tier``), from the pattern that produced it.
+
+    The tier says which test a clause passed, not how high its score is: scores rank findings
+    within a tier (classify/rules.py ``SCORES`` gives each rule's score and tier).
+    """
+
+    A = "A"  # explicit targeting: a group named with an operational cue, a targeting frame, an
+    #          enumeration of watched categories, or under a surveillance heading
+    B = "B"  # weaker group cue: a weak term next to a cue or listed beside watched groups, or
+    #          surveillance sited at a proxy place (a mosque, church, petition office)
+    C = "C"  # capability or data source only: what is bought, no group named by the rules
+    M = "M"  # model only: the model's reading of the whole clause, with no span to quote
+
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left (pdfplumber)
 
@@ -62,8 +125,6 @@ class Document:
     pages: list[Page]
     title: str | None = None
     encoding: str | None = None
-    status: str = "ok"
-    error: str | None = None
     source_url: str | None = None  # where a saved web page came from, when the file says so
     retrieved_at: str | None = None  # when it was saved (ISO 8601), when the file says so
 
@@ -92,15 +153,12 @@ class Clause:
 class Finding:
     """One label on one clause, with the evidence a journalist can quote."""
 
-    kind: str  # group | capability | data_source
+    kind: str  # a Kind
     label: str
     score: float
-    method: str  # rules | model | both
+    method: str  # a Method: rules | model | both
     evidence: str  # the matched span, raw text
     start: int | None  # offsets of the evidence in the clause's raw text
     end: int | None
     reason: str
-    tier: str | None = None  # A | B | C (primer 3.3)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+    tier: str | None = None  # a Tier

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 OPEN, CLOSE = "【", "】"
 SNIPPET_CONTEXT = 30  # raw characters kept on each side of the first hit
@@ -51,45 +50,16 @@ def search(store, query: str, *, label: str | None = None, buyer: str | None = N
     if since is not None:
         _check_date(since)
     long_terms = [t for t in words if len(t) >= 3]
-    short_terms = [t for t in words if len(t) < 3]
-    where: list[str] = []
-    params: list[Any] = []
-    if long_terms:
-        source = "clauses_fts join clauses c on c.rowid = clauses_fts.rowid"
-        where.append("clauses_fts match ?")
-        params.append(" AND ".join(_fts_phrase(t) for t in long_terms))
-        order = "clauses_fts.rank, d.name, c.ordinal"
-    else:
-        source = "clauses c"
-        order = "d.name, c.ordinal"
-    for t in short_terms:
-        where.append("c.norm like ? escape '\\'")
-        params.append(_like(t))
+    labels = None
     if label:
         from analyzer.taxonomy import load
 
         labels = load().descendants(label)
-        where.append(f"exists (select 1 from findings f where f.clause_id = c.id and f.label in "
-                     f"({','.join('?' * len(labels))}))")
-        params.extend(labels)
-    if buyer:
-        where.append("d.buyer like ? escape '\\'")
-        params.append(_like(buyer))
-    date_sql = ("(case when json_valid(d.dates) then coalesce(json_extract(d.dates, '$.published'), "
-                "json_extract(d.dates, '$.deadline'), json_extract(d.dates, '$.opening'), "
-                "json_extract(d.dates, '$.award'), json_extract(d.dates, '$.contract')) end)")
-    if since:
-        where.append(f"{date_sql} >= ?")
-        params.append(since)
-    sql = f"""
-        select c.id as clause_id, c.text, c.norm, c.page, c.number as clause_number, c.marker, c.section_path,
-               d.name as document, d.sha256, d.buyer, {date_sql} as published,
-               (select group_concat(distinct f.label) from findings f where f.clause_id = c.id) as labels
-        from {source} join documents d on d.id = c.document_id
-        where {' and '.join(where)}
-        order by {order}"""
+    rows = store.search_clauses(" AND ".join(_fts_phrase(t) for t in long_terms) or None,
+                                [_like(t) for t in words if len(t) < 3], labels=labels,
+                                buyer_like=_like(buyer) if buyer else None, since=since)
     found = 0
-    for row in store.db.query(sql, params):
+    for row in rows:
         if limit and found >= limit:
             break
         hit = _hit(row, words)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from analyzer.records import Clause, Finding, Page
+from analyzer.records import DONE_STATUSES, Clause, Finding, Page
 
 migrations = Migrations("analyzer")
 
@@ -87,22 +87,21 @@ def m010_fts(db: Database) -> None:
     db.execute("insert into clauses_fts(clauses_fts) values ('rebuild')")
 
 
-def _evidence_view(create: str, extra_columns: str = "") -> str:
-    """The evidence view's SQL: m011 made it, later migrations recreate it with more columns."""
-    return f"""{create} as
-        select f.id as finding_id, d.name as document, f.page, f.kind, f.label, f.score, f.method, f.tier,
-               f.evidence, f.reason, c.number as clause_number, c.marker, c.section_path, c.text,
-               d.buyer, d.region, d.buyer_type, d.project_number, d.project_name, d.notice_type, d.budget_yuan,
-               d.award_yuan, d.winner,
-               case when json_valid(d.dates) then json_extract(d.dates, '$.published') end as published, d.sha256,
-               f.bbox, f.clause_id, f.document_id{extra_columns}
-        from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id"""
+# Each migration's SQL is written out in full and never edited: an old database must end up
+# with exactly the schema a new one gets, so a shared helper would change history when edited.
 
 
 @migrations()
 def m011_evidence_view(db: Database) -> None:
     """One row per finding with its clause and document: what Datasette facets on (label, buyer, region)."""
-    db.execute(_evidence_view("create view if not exists evidence"))
+    db.execute("""create view if not exists evidence as
+        select f.id as finding_id, d.name as document, f.page, f.kind, f.label, f.score, f.method, f.tier,
+               f.evidence, f.reason, c.number as clause_number, c.marker, c.section_path, c.text,
+               d.buyer, d.region, d.buyer_type, d.project_number, d.project_name, d.notice_type, d.budget_yuan,
+               d.award_yuan, d.winner,
+               case when json_valid(d.dates) then json_extract(d.dates, '$.published') end as published, d.sha256,
+               f.bbox, f.clause_id, f.document_id
+        from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id""")
 
 
 @migrations()
@@ -128,7 +127,43 @@ def m014_award_lots(db: Database) -> None:
 def m015_evidence_view_source(db: Database) -> None:
     """The evidence view also carries where a saved notice came from (source_url, retrieved_at)."""
     db.execute("drop view if exists evidence")
-    db.execute(_evidence_view("create view evidence", ", d.source_url, d.retrieved_at"))
+    db.execute("""create view evidence as
+        select f.id as finding_id, d.name as document, f.page, f.kind, f.label, f.score, f.method, f.tier,
+               f.evidence, f.reason, c.number as clause_number, c.marker, c.section_path, c.text,
+               d.buyer, d.region, d.buyer_type, d.project_number, d.project_name, d.notice_type, d.budget_yuan,
+               d.award_yuan, d.winner,
+               case when json_valid(d.dates) then json_extract(d.dates, '$.published') end as published, d.sha256,
+               f.bbox, f.clause_id, f.document_id, d.source_url, d.retrieved_at
+        from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id""")
+
+
+@migrations()
+def m016_evidence_view_published(db: Database) -> None:
+    """The evidence view's ``published`` is the one definition (PUBLISHED_SQL) that search and the report use."""
+    db.execute("drop view if exists evidence")
+    db.execute("""create view evidence as
+        select f.id as finding_id, d.name as document, f.page, f.kind, f.label, f.score, f.method, f.tier,
+               f.evidence, f.reason, c.number as clause_number, c.marker, c.section_path, c.text,
+               d.buyer, d.region, d.buyer_type, d.project_number, d.project_name, d.notice_type, d.budget_yuan,
+               d.award_yuan, d.winner,
+               case when json_valid(d.dates) then coalesce(json_extract(d.dates, '$.published'),
+                    json_extract(d.dates, '$.award'), json_extract(d.dates, '$.deadline'),
+                    json_extract(d.dates, '$.opening'), json_extract(d.dates, '$.contract')) end as published,
+               d.sha256, f.bbox, f.clause_id, f.document_id, d.source_url, d.retrieved_at
+        from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id""")
+
+
+# When a document was published, as one definition for the view, search and the report: the
+# publication date it prints, else (for pages that print none) the award, bid deadline, opening
+# or contract date, in that order. ``published()`` is the same rule for a dates dict.
+PUBLISHED_DATES = ("published", "award", "deadline", "opening", "contract")
+PUBLISHED_SQL = ("(case when json_valid(d.dates) then coalesce("
+                 + ", ".join(f"json_extract(d.dates, '$.{k}')" for k in PUBLISHED_DATES) + ") end)")
+
+
+def published(dates: dict | None) -> str | None:
+    """The document's date by the rule of PUBLISHED_SQL, from its ``dates`` dict."""
+    return next((dates[k] for k in PUBLISHED_DATES if dates and dates.get(k)), None)
 
 
 def clause_id(sha256: str, ordinal: int) -> str:
@@ -342,10 +377,83 @@ class Store:
     # -- reads --------------------------------------------------------------------------------
 
     def documents(self, status: str | None = None) -> Iterator[dict]:
+        """Documents in name order; ``status="failed"`` means every status that is not done."""
         where, params = ("where status = ?", [status]) if status else ("", [])
         if status == "failed":
-            where, params = "where status not in ('ok', 'needs_ocr', 'partial')", []
+            done = sorted(DONE_STATUSES)
+            where, params = f"where status not in ({', '.join('?' * len(done))})", done
         yield from self.db.query(f"select * from documents {where} order by name, id", params)
+
+    def clause_rows(self) -> Iterator[dict]:
+        """Every clause with its document's name and sha256, in reading order (the clauses export)."""
+        yield from self.db.query("select c.*, d.name as document, d.sha256 from clauses c "
+                                 "join documents d on d.id = c.document_id order by d.name, c.ordinal")
+
+    def finding_rows(self) -> list[dict]:
+        """Every finding with the clause fields an evidence card shows, in document and reading order."""
+        return list(self.db.query("""
+            select f.id, f.document_id, f.clause_id, f.kind, f.label, f.score, f.method, f.evidence,
+                   f.evidence_start, f.evidence_end, f.reason, f.tier,
+                   c.page, c.number, c.marker, c.section_path, c.text, c.ordinal, c.bbox
+            from findings f join clauses c on c.id = f.clause_id
+            order by f.document_id, c.ordinal"""))
+
+    def page_methods(self) -> dict[tuple[str, int], dict]:
+        """How each page was read (method, OCR confidence, note), keyed by (document id, page)."""
+        return {(p["document_id"], p["page"]): p for p in self.db.query(
+            "select document_id, page, method, ocr_confidence, needs_ocr, note from pages")}
+
+    def ocr_page_runs(self) -> Iterator[dict]:
+        """Pages read by OCR or left unread, grouped per document, method and note (the report's attention list)."""
+        yield from self.db.query("""
+            select document_id, method, needs_ocr, note, count(*) as n, min(page) as first, max(page) as last,
+                   round(avg(ocr_confidence), 2) as conf
+            from pages where needs_ocr = 1 or method = 'ocr'
+            group by document_id, method, needs_ocr, note order by document_id, first""")
+
+    def count(self, table: str) -> int:
+        """Rows in one of the tables (documents, pages, clauses, findings)."""
+        if table not in ("documents", "pages", "clauses", "findings"):
+            raise ValueError(f"unknown table {table!r}")
+        return self.db.execute(f"select count(*) from {table}").fetchone()[0]
+
+    def search_clauses(self, fts_query: str | None, like_terms: list[str], labels: list[str] | None = None,
+                       buyer_like: str | None = None, since: str | None = None) -> Iterator[dict]:
+        """Candidate clauses for search: an FTS5 match and/or LIKE patterns (escaped with \\), with filters.
+
+        Best FTS rank first, else document order. Rows carry raw ``text`` and ``norm`` so the
+        caller can re-check each hit and cut a quotable snippet.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if fts_query:
+            source = "clauses_fts join clauses c on c.rowid = clauses_fts.rowid"
+            where.append("clauses_fts match ?")
+            params.append(fts_query)
+            order = "clauses_fts.rank, d.name, c.ordinal"
+        else:
+            source, order = "clauses c", "d.name, c.ordinal"
+        for t in like_terms:
+            where.append("c.norm like ? escape '\\'")
+            params.append(t)
+        if labels:
+            where.append(f"exists (select 1 from findings f where f.clause_id = c.id and f.label in "
+                         f"({','.join('?' * len(labels))}))")
+            params.extend(labels)
+        if buyer_like:
+            where.append("d.buyer like ? escape '\\'")
+            params.append(buyer_like)
+        if since:
+            where.append(f"{PUBLISHED_SQL} >= ?")
+            params.append(since)
+        sql = f"""
+            select c.id as clause_id, c.text, c.norm, c.page, c.number as clause_number, c.marker, c.section_path,
+                   d.name as document, d.sha256, d.buyer, {PUBLISHED_SQL} as published,
+                   (select group_concat(distinct f.label) from findings f where f.clause_id = c.id) as labels
+            from {source} join documents d on d.id = c.document_id
+            where {' and '.join(where) or '1=1'}
+            order by {order}"""
+        yield from self.db.query(sql, params)
 
     def findings(self, label: str | None = None, document: str | None = None,
                  kind: str | None = None) -> Iterator[dict]:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import CORPUS, EXPECTED, ROOT, run_cli
 
 from analyzer.normalize import norm_text
@@ -28,10 +29,15 @@ def test_help_is_fast_and_imports_nothing_heavy():
 
 
 def test_every_command_has_help():
+    """Top-level commands and those of sub-apps (`model build`, `model info`) alike."""
     from analyzer.cli import app
 
-    for cmd in app.registered_commands:
-        assert (cmd.callback.__doc__ or "").strip(), cmd.name
+    commands = [(cmd.name or cmd.callback.__name__, cmd) for cmd in app.registered_commands]
+    for group in app.registered_groups:
+        commands += [(f"{group.name} {cmd.name}", cmd) for cmd in group.typer_instance.registered_commands]
+    assert {"model build", "model info"} <= {name for name, _ in commands}
+    for name, cmd in commands:
+        assert (cmd.callback.__doc__ or "").strip(), name
 
 
 def test_findings_json_has_contract_fields(sample_findings):
@@ -250,3 +256,37 @@ def test_saved_page_source_reaches_documents_and_report(tmp_path):
     assert run_cli("report", "--db", db, "--out", str(tmp_path / "r"), "--format", "md").exit_code == 0
     report = next((tmp_path / "r").glob("*.md")).read_text(encoding="utf-8")
     assert "http://www.ccgp.gov.cn/cggg/dfgg/t20240220.htm" in report
+
+
+def test_unknown_executor_is_refused_before_the_database_is_created(tmp_path):
+    db = tmp_path / "new.db"
+    res = run_cli("analyze", str(CORPUS / "english_excerpt.txt"), "--db", str(db), "--executor", "foo")
+    assert res.exit_code == 1 and "unknown executor 'foo'" in res.stderr
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--kind", "bogus"], "--kind 'bogus'"),
+    (["--label", "nosuch"], "--label 'nosuch' is not a taxonomy id"),
+    (["--label", "uyghurs"], "did you mean uyghur?"),
+])
+def test_findings_filters_that_cannot_match_are_errors_not_empty_output(sample_db, args, says):
+    res = run_cli("findings", "--db", str(sample_db), *args)
+    assert res.exit_code == 1 and says in res.stderr and res.stdout == ""
+
+
+def test_documents_status_filter_must_be_a_status(sample_db):
+    res = run_cli("documents", "--db", str(sample_db), "--status", "okay")
+    assert res.exit_code == 1 and "--status 'okay'" in res.stderr
+
+
+@pytest.mark.parametrize("rc, ok", [(0, True), (3, True), (1, False), (2, False)])
+def test_make_demo_fails_when_analyze_reports_an_error(rc, ok):
+    """`make demo` accepts 0 (all read) and 3 (some samples failed, as designed), never 1 or 2."""
+    import re
+    import subprocess
+
+    line = next(x for x in (ROOT / "Makefile").read_text().splitlines() if "analyzer analyze samples/corpus" in x)
+    check = re.sub(r"^\s*\$\(BIN\)/analyzer analyze [^;]*;", "", line).split("#")[0].replace("$$", "$")
+    res = subprocess.run(["sh", "-c", f"(exit {rc}); {check}"])
+    assert (res.returncode == 0) is ok, check

@@ -258,3 +258,18 @@ def test_docx_text_in_content_controls_and_tracked_insertions_is_read(tmp_path):
     assert lines[:3] == ["普通段落", "系统应对涉疆人员进行布控预警。", "插入前修订插入行内控件智能标记"]
     assert "已删除" not in doc.pages[0].text
     assert doc.pages[0].rows[0].cells == ["1", "维族人员比对告警"]
+
+
+def test_zip_whose_first_member_is_a_stored_pdf_is_read_as_an_archive(tmp_path):
+    """A stored (uncompressed) PDF member puts %PDF- in the archive's first kilobyte: every member
+    must still be read, not the whole archive as one PDF."""
+    pdf = CORPUS / "benign_canteen_tender.pdf"
+    z = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(z, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.write(pdf, "a.pdf")
+        zf.writestr("b.txt", "第一章 采购需求\n一、系统应对涉疆人员进行实时预警。\n")
+    assert b"%PDF-" in z.read_bytes()[:1024]
+    assert ingest.detect(z) == "zip"
+    work = tmp_path / "work"
+    work.mkdir()
+    assert sorted(m.name for m in archive.members(z, work)) == ["a.pdf", "b.txt"]

@@ -25,8 +25,8 @@ def detect(path: Path) -> str:
         head = f.read(2048)
     if not head:
         raise EmptyFile(f"{path.name}: empty file (0 bytes)")
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
+    # The ZIP signature is checked first: a ZIP whose first stored member is a PDF has "%PDF-"
+    # within its first kilobyte too, and read as one PDF its other members would be lost.
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -38,6 +38,8 @@ def detect(path: Path) -> str:
         if path.suffix.lower() == ".docx":
             return "docx"  # let the DOCX reader say what is wrong with it
         return "zip"
+    if b"%PDF-" in head[:1024]:  # PDF readers accept junk before the header, so do we
+        return "pdf"
     suffix = path.suffix.lower()
     if head.startswith((b"Rar!", b"7z\xbc\xaf")) or suffix in (".rar", ".7z"):
         kind = "RAR" if head.startswith(b"Rar!") or suffix == ".rar" else "7-Zip"

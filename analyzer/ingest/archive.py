@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from analyzer.errors import IngestError, LimitExceeded
 from analyzer.limits import DEFAULT, Limits
+from analyzer.records import Status
 
 
 @dataclass
@@ -62,19 +63,19 @@ def members(path: Path, workdir: Path, limits: Limits = DEFAULT) -> Iterator[Mem
                 continue
             if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
                 yield Member(name, None, "member path points outside the archive; not extracted",
-                             "unsafe_path")
+                             Status.UNSAFE_PATH)
                 continue
             if info.flag_bits & 0x1:
-                yield Member(name, None, "member is encrypted", "encrypted")
+                yield Member(name, None, "member is encrypted", Status.ENCRYPTED)
                 continue
             if info.file_size > limits.max_zip_member_bytes:
                 yield Member(name, None, f"member inflates to {info.file_size:,} bytes, over the limit",
-                             "too_large")
+                             Status.TOO_LARGE)
                 continue
             ratio = info.file_size / max(1, info.compress_size)
             if info.file_size > 1024 * 1024 and ratio > limits.max_zip_ratio:
                 yield Member(name, None, f"compression ratio {ratio:.0f}:1 looks like a ZIP bomb",
-                             "too_large")
+                             Status.TOO_LARGE)
                 continue
             target = workdir / f"member-{k:05d}{_safe_suffix(name)}"
             try:
@@ -89,11 +90,11 @@ def members(path: Path, workdir: Path, limits: Limits = DEFAULT) -> Iterator[Mem
                         dst.write(chunk)
             except LimitExceeded as ex:
                 target.unlink(missing_ok=True)
-                yield Member(name, None, str(ex), "too_large")
+                yield Member(name, None, str(ex), Status.TOO_LARGE)
                 continue
             except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError) as ex:
                 target.unlink(missing_ok=True)
-                yield Member(name, None, f"could not extract: {ex}", "failed")
+                yield Member(name, None, f"could not extract: {ex}", Status.FAILED)
                 continue
             yield Member(name, target)
 

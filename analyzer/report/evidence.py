@@ -12,17 +12,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from analyzer.records import CLEAN_STATUSES, Tier
+from analyzer.store import published
+
 DEFAULT_MARKERS = {
     "★": "substantive requirement: a bid that fails it is rejected (实质性条款)",
     "▲": "important parameter: weighted in scoring (重要技术参数)",
 }
 TIERS = {
-    "A": "explicit targeting: a group named with an operational requirement",
-    "B": "capability to target, or a weaker group cue",
-    "C": "surveillance context only, no group named",
+    Tier.A: "explicit targeting: a group named with an operational requirement",
+    Tier.B: "capability to target, or a weaker group cue",
+    Tier.C: "surveillance context only, no group named",
+    Tier.M: "model only: the model's reading of the whole clause, no span to quote",
 }
 KIND_ORDER = {"group": 0, "capability": 1, "data_source": 2}
-OK_STATUSES = ("ok", "partial")
 
 
 @dataclass
@@ -86,15 +89,9 @@ def gather(store) -> Evidence:
     from analyzer.taxonomy import load
 
     tax = load()
-    docs = {d["id"]: _doc(d) for d in store.db.query("select * from documents order by name, id")}
-    pages = {(p["document_id"], p["page"]): p for p in store.db.query(
-        "select document_id, page, method, ocr_confidence, needs_ocr, note from pages")}
-    rows = list(store.db.query("""
-        select f.id, f.document_id, f.clause_id, f.kind, f.label, f.score, f.method, f.evidence,
-               f.evidence_start, f.evidence_end, f.reason, f.tier,
-               c.page, c.number, c.marker, c.section_path, c.text, c.ordinal, c.bbox
-        from findings f join clauses c on c.id = f.clause_id
-        order by f.document_id, c.ordinal"""))
+    docs = {d["id"]: _doc(d) for d in store.documents()}
+    pages = store.page_methods()
+    rows = store.finding_rows()
     by_clause: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_clause[r["clause_id"]].append(r)
@@ -166,8 +163,8 @@ def gather(store) -> Evidence:
     attention = _attention(store, docs)
     summary = {
         "documents": len(documents),
-        "pages": store.db.execute("select count(*) from pages").fetchone()[0],
-        "clauses": store.db.execute("select count(*) from clauses").fetchone()[0],
+        "pages": store.count("pages"),
+        "clauses": store.count("clauses"),
         "cards": len(cards),
         "group_findings": sum(1 for r in rows if r["kind"] == "group"),
         "findings": len(rows),
@@ -278,8 +275,7 @@ def _doc(d: dict) -> dict:
     d["dates"] = d["dates"] if isinstance(d.get("dates"), dict) else {}
     d["paths"] = d["paths"] if isinstance(d.get("paths"), list) else []
     d["marker_legend"] = d["markers"] if isinstance(d.get("markers"), dict) and d["markers"] else None
-    d["published"] = (d["dates"].get("published") or d["dates"].get("award") or d["dates"].get("deadline")
-                      or d["dates"].get("contract"))
+    d["published"] = published(d["dates"])
     d["budget"] = yuan(d.get("budget_yuan"))
     d["budget_parts"] = yuan_parts(d.get("budget_yuan"))
     for key, out in (("budget_lots", "lots"), ("award_lots", "award_lot_list")):
@@ -313,16 +309,11 @@ def _attention(store, docs: dict[str, dict]) -> list[dict]:
     """Documents that failed or need OCR, and pages read by OCR or not read at all, with reasons."""
     out: list[dict] = []
     for d in docs.values():
-        if d.get("status") not in OK_STATUSES:
+        if d.get("status") not in CLEAN_STATUSES:
             out.append({"document": d, "what": d.get("status") or "unknown", "reason": d.get("error") or ""})
         elif d.get("status") == "partial" and d.get("error"):
             out.append({"document": d, "what": "partial", "reason": d["error"]})
-    rows = store.db.query("""
-        select document_id, method, needs_ocr, note, count(*) as n, min(page) as first, max(page) as last,
-               round(avg(ocr_confidence), 2) as conf
-        from pages where needs_ocr = 1 or method = 'ocr'
-        group by document_id, method, needs_ocr, note order by document_id, first""")
-    for r in rows:
+    for r in store.ocr_page_runs():
         d = docs.get(r["document_id"])
         if d is None:
             continue
