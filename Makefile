@@ -45,6 +45,7 @@ check: $(VENV)/.base
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not ml and not slow" -x
 
 bench: setup
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python bench/bench_pipeline.py
 
 clean:

@@ -89,7 +89,7 @@ class Word:
 
 @dataclass
 class TableRow:
-    """One row of a table found on a page, kept whole as a clause-like unit (primer 1.7)."""
+    """One row of a table found on a page, kept whole as a clause-like unit (docs/taxonomy.md §1)."""
 
     cells: list[str]
     header: list[str]
@@ -146,7 +146,7 @@ class Clause:
     page_start: int | None = None  # offsets of the clause in the page's raw text, when contiguous
     page_end: int | None = None
     bbox: BBox | None = None
-    zone: str | None = None  # boilerplate zone name when the clause sits in one (primer 3.2)
+    zone: str | None = None  # boilerplate zone name when the clause sits in one (docs/taxonomy.md §3)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Split a document into clauses by the numbering Chinese tenders use (primer 1.5, 1.6).
+"""Split a document into clauses by the numbering Chinese tenders use (docs/taxonomy.md §1).
 
 Levels are not fixed: the hierarchy is inferred from the order in which numbering styles
 first appear in each document (a stack of styles), because tenders mix 一、/（一）/1./（1）/①

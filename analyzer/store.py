@@ -53,7 +53,7 @@ def m001_initial(db: Database) -> None:
 
 @migrations()
 def m002_tender_metadata(db: Database) -> None:
-    """Tender metadata (primer 1.8): who buys, what, for how much, who won."""
+    """Tender metadata (docs/taxonomy.md §1): who buys, what, for how much, who won."""
     for col, typ in [("notice_type", str), ("project_number", str), ("project_number_norm", str),
                      ("project_name", str), ("buyer", str), ("buyer_is_police", int), ("buyer_type", str),
                      ("agency", str), ("budget_yuan", float), ("award_yuan", float), ("winner", str),

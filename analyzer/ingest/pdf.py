@@ -18,7 +18,7 @@ from analyzer.ingest import ocr
 from analyzer.normalize import cjk_count, garbage_ratio
 from analyzer.records import BBox, Document, Page, TableRow, Word
 
-# A page header row that announces a parameter or function table (primer 1.7).
+# A page header row that announces a parameter or function table (docs/taxonomy.md §1).
 TABLE_HINT = re.compile(r"序\s*号.{0,40}?(名\s*称|参\s*数|功\s*能|模\s*块|要\s*求|规\s*格)", re.S)
 
 
@@ -126,10 +126,6 @@ def read(path: Path, *, ocr_mode: str = "auto") -> Document:
     finally:
         pdf.close()
     return Document("pdf", pages)
-
-
-def _clean_cell(c: str | None) -> str:
-    return " ".join((c or "").split())
 
 
 def _tables(page, tp, text: str, height: float, lines: list[Word] | None = None) -> tuple[list[TableRow], list[BBox]]:

@@ -1,7 +1,7 @@
 """The evidence report: an overview of the corpus plus one card per flagged clause.
 
 A card is what a journalist needs to cite a clause without reopening the pipeline
-(primer 5.2): the verbatim Chinese, its page and box, the file's sha256, the labels with
+(docs/taxonomy.md §5): the verbatim Chinese, its page and box, the file's sha256, the labels with
 English names and glosses, why it was flagged, and a crop of the page with the clause
 outlined. ``evidence`` gathers plain data from the database, ``sources`` finds the
 original files (checking their sha256), ``crops`` renders page images and ``render``

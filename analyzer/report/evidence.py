@@ -118,7 +118,7 @@ def gather(store) -> Evidence:
             tier=tiers[0] if tiers else None, bbox=json.loads(first["bbox"]) if first["bbox"] else None,
             page_method=page.get("method"), ocr_confidence=page.get("ocr_confidence"),
         ))
-    # Per procurement, strongest first: tier, then ★ before ▲ before unmarked (primer 5.2).
+    # Per procurement, strongest first: tier, then ★ before ▲ before unmarked (docs/taxonomy.md §5).
     mark_rank = {"★": 0, "▲": 1}
     ordinal = {r["clause_id"]: r["ordinal"] for r in rows}
     cards.sort(key=lambda c: (c.document.get("name") or "", c.document.get("sha256") or "", c.tier or "Z",
@@ -175,7 +175,7 @@ def gather(store) -> Evidence:
                     procurements=procurements)
 
 
-# The life of a procurement (primer 1.2): plan, requirements, tender, changes, award, contract.
+# The life of a procurement (docs/taxonomy.md §1): plan, requirements, tender, changes, award, contract.
 NOTICE_ORDER = {t: i for i, t in enumerate((
     "intention", "consultation", "prequalification", "tender", "negotiation", "consultation_competitive", "rfq",
     "single_source", "correction", "failed", "award", "contract", "acceptance"))}

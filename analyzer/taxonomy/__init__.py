@@ -1,6 +1,6 @@
 """Load the versioned taxonomy (taxonomy.yaml): target groups, capabilities, data sources.
 
-Ids are stable (primer section 2). Parents are implied: a finding on ``foreign_journalist``
+Ids are stable (docs/taxonomy.md §2). Parents are implied: a finding on ``foreign_journalist``
 is also about ``journalist``, so label filters and evaluation expand through ``parent``.
 """
 
