@@ -129,33 +129,14 @@ def process_document(path: Path, display: str, sha: str, size: int, opts: Option
                      fmt: str | None = None, parent: str | None = None) -> DocumentRecord:
     """Ingest, segment, classify one non-archive file. Never raises for a bad file."""
     from analyzer import ingest
-    from analyzer.segment import segment
-    from analyzer.taxonomy import load
 
-    rec = DocumentRecord(sha256=sha, name=leaf_name(display), path=display, size=size,
-                         format=fmt, status=Status.FAILED, error="analysis did not finish",
-                         parent_sha256=parent, method=opts.method, taxonomy_version=load().version)
+    rec = new_record(sha, display, size, opts, fmt, parent)
     try:
         if size > opts.limits.max_file_bytes:
             raise LimitExceeded(f"{rec.name}: {size:,} bytes, over the {opts.limits.max_file_bytes:,}-byte limit")
         fmt = fmt or ingest.detect(path)
         rec.format = fmt
-        doc = ingest.read(path, fmt, ocr_mode=opts.ocr_mode)
-        rec.pages, rec.encoding, rec.title = doc.pages, doc.encoding, doc.title
-        clauses = segment(doc)
-        rec.metadata = _metadata(doc)
-        findings = classify_clauses(clauses, opts.method, rec.metadata, opts.db_path)
-        if opts.method != "rules":
-            from analyzer.classify.combine import new_embeddings
-
-            rec.embeddings = new_embeddings(opts.method, opts.db_path)
-        flagged = {o for o, _ in findings}
-        if fmt == "pdf" and flagged:
-            _attach_boxes(doc, clauses, flagged)
-        rec.clauses, rec.findings = clauses, findings
-        unread = [p.number for p in doc.pages if p.needs_ocr]
-        rec.status, rec.error = (Status.NEEDS_OCR, f"pages {_ranges(unread)} have no usable text and could not be "
-                                 f"OCRed: {doc.pages[unread[0] - 1].note}") if unread else (Status.OK, None)
+        return analyse(ingest.read(path, fmt, ocr_mode=opts.ocr_mode), rec, opts)
     except AnalyzerError as ex:
         rec.status = getattr(ex, "status", Status.FAILED)
         rec.error = str(ex)
@@ -163,6 +144,42 @@ def process_document(path: Path, display: str, sha: str, size: int, opts: Option
         rec.status, rec.error = Status.TOO_LARGE, f"{rec.name}: ran out of memory"
     except Exception as ex:  # a bug or a library crash on a hostile file: record it, keep going
         rec.status, rec.error = Status.FAILED, f"{rec.name}: {type(ex).__name__}: {ex}"
+    return rec
+
+
+def new_record(sha: str, display: str, size: int, opts: Options, fmt: str | None = None,
+               parent: str | None = None) -> DocumentRecord:
+    """A document's record before analysis: failed until ``analyse`` finishes (failure first)."""
+    from analyzer.taxonomy import load
+
+    return DocumentRecord(sha256=sha, name=leaf_name(display), path=display, size=size,
+                          format=fmt, status=Status.FAILED, error="analysis did not finish",
+                          parent_sha256=parent, method=opts.method, taxonomy_version=load().version)
+
+
+def analyse(doc: Document, rec: DocumentRecord, opts: Options) -> DocumentRecord:
+    """Segment, read metadata, classify and box an ingested document into ``rec`` (which it returns).
+
+    Separate from reading the file so that documents that are not files (a crawler's notice
+    records, ingest/notice.py) go through exactly the same stages. Raises what the stages raise.
+    """
+    from analyzer.segment import segment
+
+    rec.pages, rec.encoding, rec.title = doc.pages, doc.encoding, doc.title
+    clauses = segment(doc)
+    rec.metadata = _metadata(doc)
+    findings = classify_clauses(clauses, opts.method, rec.metadata, opts.db_path)
+    if opts.method != "rules":
+        from analyzer.classify.combine import new_embeddings
+
+        rec.embeddings = new_embeddings(opts.method, opts.db_path)
+    flagged = {o for o, _ in findings}
+    if rec.format == "pdf" and flagged:
+        _attach_boxes(doc, clauses, flagged)
+    rec.clauses, rec.findings = clauses, findings
+    unread = [p.number for p in doc.pages if p.needs_ocr]
+    rec.status, rec.error = (Status.NEEDS_OCR, f"pages {_ranges(unread)} have no usable text and could not be "
+                             f"OCRed: {doc.pages[unread[0] - 1].note}") if unread else (Status.OK, None)
     return rec
 
 
