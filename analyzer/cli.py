@@ -136,6 +136,8 @@ def analyze(
         _err(f"{status}: {path}: {error[len(name) + 2:] if error.startswith(name + ': ') else error}")
     for path in summary.needs_ocr:
         _err(f"needs_ocr: {path}: some pages have no text layer and OCR was not possible")
+    for path, note in summary.garbled:
+        _err(f"garbled: {path}: {note}")
     if not quiet:
         _print_summary(store, summary)
     store.close()
@@ -218,6 +220,8 @@ def documents(
     fmt: FmtOpt = Fmt.table,
     status: Annotated[str | None, typer.Option(help="Only this status (ok, failed, needs_ocr, …); "
                                                      "'failed' lists every failure.")] = None,
+    attention: Annotated[bool, typer.Option("--attention", help="Only documents that need attention: not ok, "
+                                            "or with pages OCRed, unread or garbled.")] = False,
 ) -> None:
     """List documents with status, errors and tender metadata."""
     from analyzer.export import write
@@ -226,7 +230,7 @@ def documents(
     cols = ["name", "status", "format", "pages", "clauses", "findings", "notice_type", "project_number", "buyer",
             "budget_yuan", "error"] if fmt == Fmt.table else DOC_COLUMNS + ["dates", "markers", "budget_lots", "award_lots", "source_url", "retrieved_at", "project_name", "agency",
                                                                              "parent_sha256"]
-    write(store.documents(status), fmt.value, sys.stdout, cols)
+    write(store.documents(status, attention), fmt.value, sys.stdout, cols)
 
 
 @app.command()

@@ -341,10 +341,15 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------------
 
-    def documents(self, status: str | None = None) -> Iterator[dict]:
-        where, params = ("where status = ?", [status]) if status else ("", [])
+    def documents(self, status: str | None = None, attention: bool = False) -> Iterator[dict]:
+        """Documents, optionally of one status; ``attention`` keeps those a reader should look at:
+        any status but ok, or a page with a note (OCRed, not read, garbled text flagged)."""
+        where, params = ("where status = ?", [status]) if status else ("where 1=1", [])
         if status == "failed":
             where, params = "where status not in ('ok', 'needs_ocr', 'partial')", []
+        if attention:
+            where += (" and (status != 'ok' or exists (select 1 from pages p where p.document_id = documents.id"
+                      " and p.note is not null))")
         yield from self.db.query(f"select * from documents {where} order by name, id", params)
 
     def findings(self, label: str | None = None, document: str | None = None,

@@ -310,7 +310,8 @@ def yuan_parts(v: float | None) -> tuple[str | None, str | None]:
 
 
 def _attention(store, docs: dict[str, dict]) -> list[dict]:
-    """Documents that failed or need OCR, and pages read by OCR or not read at all, with reasons."""
+    """Documents that failed or need OCR, and pages read by OCR, not read at all or flagged as garbled
+    (formats that cannot be OCRed), with reasons."""
     out: list[dict] = []
     for d in docs.values():
         if d.get("status") not in OK_STATUSES:
@@ -320,7 +321,7 @@ def _attention(store, docs: dict[str, dict]) -> list[dict]:
     rows = store.db.query("""
         select document_id, method, needs_ocr, note, count(*) as n, min(page) as first, max(page) as last,
                round(avg(ocr_confidence), 2) as conf
-        from pages where needs_ocr = 1 or method = 'ocr'
+        from pages where needs_ocr = 1 or method = 'ocr' or note is not null
         group by document_id, method, needs_ocr, note order by document_id, first""")
     for r in rows:
         d = docs.get(r["document_id"])
@@ -329,6 +330,8 @@ def _attention(store, docs: dict[str, dict]) -> list[dict]:
         pages = f"page {r['first']}" if r["n"] == 1 else f"pages {r['first']}–{r['last']} ({r['n']})"
         if r["needs_ocr"]:
             out.append({"document": d, "what": "needs OCR", "reason": f"{pages}: {r['note'] or 'no usable text'}"})
+        elif r["method"] != "ocr":
+            out.append({"document": d, "what": "garbled text", "reason": f"{pages}: {r['note']}"})
         else:
             conf = f", mean confidence {confidence(r['conf'])}" if r["conf"] is not None else ""
             out.append({"document": d, "what": "OCR text",
