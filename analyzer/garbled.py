@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Blocks a Chinese or English document uses; everything else is rare (see module docstring).
-_EXPECTED = re.compile(
-    "[\t\n\r\x20-\x7e\u00a0-\u024f"  # ASCII, Latin-1, Latin Extended A/B (pinyin tones)
+# Characters outside the blocks a Chinese or English document uses (see the module docstring).
+_RARE = re.compile(
+    "[^\t\n\r\x20-\x7e\u00a0-\u024f"  # ASCII, Latin-1, Latin Extended A/B (pinyin tones)
     "\u02c7\u02c9-\u02cb\u02d9"  # ˇ ˉ ˊ ˋ ˙, the modifier letters of GB2312/GBK
     "\u0370-\u03ff"  # Greek (α, μ, Ω in specifications)
     "\u2000-\u23ff"  # punctuation, super/subscripts, currency, letterlike, number forms, arrows, maths
@@ -41,8 +41,7 @@ _EXPECTED = re.compile(
     "\ufe30-\ufe6f\uff00-\uffef]"  # vertical, small and full-width forms
 )
 _SPACE = re.compile(r"\s+")
-_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
-_PAIR = re.compile("(?=([\u3400-\u4dbf\u4e00-\u9fff]{2}))")  # overlapping pairs
+_IDEOGRAPHS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")  # runs of ideographs
 
 # The most frequent characters of general written Chinese, in rough frequency order, and a few
 # procurement staples. General knowledge, not read off any document.
@@ -105,6 +104,7 @@ COMMON_WORDS = """
 # What the word test looks up: every adjacent pair inside those words (供应商: 供应, 应商).
 COMMON_BIGRAMS = frozenset(w[i:i + 2] for w in COMMON_WORDS for i in range(len(w) - 1))
 
+_DROP_COMMON = dict.fromkeys(map(ord, COMMON_CHARS))  # str.translate: delete the common characters
 MIN_CHARS = 40  # fewer non-space characters: too little text to judge
 MIN_IDEOGRAPHS = 30  # fewer ideographs: the character test does not apply (English pages)
 MIN_PAIRS = 80  # fewer adjacent ideograph pairs: the word test does not apply (a short page of names)
@@ -147,14 +147,16 @@ def measure(text: str) -> Garbled:
     n = len(flat)
     if n == 0:
         return Garbled(0, 0.0, 0, None, None)
-    rare = (n - len(_EXPECTED.findall(flat))) / n
-    ideo = _IDEOGRAPH.findall(flat)
-    common = sum(1 for ch in ideo if ch in COMMON_CHARS) / len(ideo) if len(ideo) >= MIN_IDEOGRAPHS else None
-    # pairs of ideographs adjacent in the text (whitespace removed: PDFs space out characters)
-    pairs = [m.group(1) for m in _PAIR.finditer(flat)]
-    words = sum(1 for p in pairs if p in COMMON_BIGRAMS) / len(pairs) if len(pairs) >= MIN_PAIRS else None
-    return Garbled(n, round(rare, 4), len(ideo), None if common is None else round(common, 4),
-                   None if words is None else round(words, 4))
+    rare = len(_RARE.findall(flat)) / n
+    runs = _IDEOGRAPHS.findall(flat)  # whitespace is gone: PDFs space out characters
+    ideo = "".join(runs)
+    common = words = None
+    if len(ideo) >= MIN_IDEOGRAPHS:
+        common = round((len(ideo) - len(ideo.translate(_DROP_COMMON))) / len(ideo), 4)
+    pairs = [r[i:i + 2] for r in runs for i in range(len(r) - 1)]
+    if len(pairs) >= MIN_PAIRS:
+        words = round(len(list(filter(COMMON_BIGRAMS.__contains__, pairs))) / len(pairs), 4)
+    return Garbled(n, round(rare, 4), len(ideo), common, words)
 
 
 def is_garbled(text: str) -> bool:
