@@ -8,8 +8,10 @@ such a page would be missed with the document reported ok. Two signals tell them
 
 1. **Rare-block share.** The share of non-space characters outside the blocks a Chinese or
    English document uses (ASCII and Latin, Greek, punctuation and symbols, CJK symbols,
-   unified ideographs, compatibility and full-width forms). Jamo, syllabics, private use,
-   CJK Extension A and beyond, control characters and every other script count as rare.
+   unified ideographs, compatibility and full-width forms, and the Uyghur, Tibetan and
+   Mongolian scripts of bilingual notices from minority regions, which this tool must read).
+   Jamo, syllabics, Cyrillic, private use, CJK Extension A and beyond, control characters and
+   every other script count as rare.
 2. **Chinese coverage.** Where a page has enough ideographs: the share of them among the
    ~400 most frequent Chinese characters (general frequency, plus procurement staples), and
    the share of adjacent ideograph pairs that are common words (的/和 aside: 我们, 可以, 项目,
@@ -32,6 +34,8 @@ _RARE = re.compile(
     "[^\t\n\r\x20-\x7e\u00a0-\u024f"  # ASCII, Latin-1, Latin Extended A/B (pinyin tones)
     "\u02c7\u02c9-\u02cb\u02d9"  # ˇ ˉ ˊ ˋ ˙, the modifier letters of GB2312/GBK
     "\u0370-\u03ff"  # Greek (α, μ, Ω in specifications)
+    "\u0600-\u06ff\u0f00-\u0fff\u1800-\u18af"  # Uyghur (Arabic script), Tibetan, Mongolian: bilingual notices
+    "\ufb50-\ufdff\ufe70-\ufeff"  # Arabic presentation forms, as some PDFs extract Uyghur
     "\u2000-\u23ff"  # punctuation, super/subscripts, currency, letterlike, number forms, arrows, maths
     "\u2460-\u27bf"  # enclosed alphanumerics, box drawing, shapes, symbols, dingbats
     "\u2e80-\u2fdf"  # CJK radicals and Kangxi radicals (folded to ideographs by normalize)

@@ -134,6 +134,8 @@ def test_real_chinese_and_english_are_not_garbled():
     random.Random(16).shuffle(shuffled)
     assert garbled.is_garbled("".join(shuffled))
     assert not garbled.is_garbled("\n".join(LINES))  # English: no ideographs to count, no rare blocks
+    # a bilingual notice from a minority region: Uyghur script is text this tool must read, not noise
+    assert not garbled.is_garbled("ئاپتونوم رايونلۇق جامائەت خەۋپسىزلىك نازارىتى 自治区公安厅采购公告 " * 4)
     assert not garbled.is_garbled("ᄇᐃ㐀 ok")  # too short to judge
     assert not garbled.is_garbled("型号：GN27-40.5 额定电压 40.5kV ≥73kV ±5% ℃ ① ★ ▲ α β μ Ω ㎡ “引号” 《书名》 ")
 
