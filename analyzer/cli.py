@@ -135,6 +135,8 @@ def analyze(
         _err(f"{status}: {path}: {error[len(name) + 2:] if error.startswith(name + ': ') else error}")
     for path in summary.needs_ocr:
         _err(f"needs_ocr: {path}: some pages have no text layer and OCR was not possible")
+    for path, note in summary.garbled:
+        _err(f"garbled: {path}: {note}")
     if not quiet:
         _print_summary(store, summary)
     store.close()
@@ -229,6 +231,8 @@ def documents(
     fmt: FmtOpt = Fmt.table,
     status: Annotated[str | None, typer.Option(help="Only this status (ok, failed, needs_ocr, …); "
                                                      "'failed' lists every failure.")] = None,
+    attention: Annotated[bool, typer.Option("--attention", help="Only documents that need attention: not ok, "
+                                            "or with pages OCRed, unread or garbled.")] = False,
 ) -> None:
     """List documents with status, errors and tender metadata."""
     from analyzer.export import write
@@ -236,7 +240,7 @@ def documents(
     if status is not None and status not in {s.value for s in Status}:
         raise ValueError(f"--status {status!r}: use one of {', '.join(s.value for s in Status)}")
     store = _open_store(db)
-    write(store.documents(status), fmt.value, sys.stdout, _columns("documents", fmt))
+    write(store.documents(status, attention), fmt.value, sys.stdout, _columns("documents", fmt))
 
 
 @app.command()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError, IngestError, LimitExceeded
+from analyzer.ingest import GARBLED_TEXT
 from analyzer.limits import DEFAULT, Limits
 from analyzer.records import DONE_STATUSES, MEMBER_SEP, Clause, Document, Finding, Status
 from analyzer.store import DocumentRecord, Store
@@ -50,6 +51,7 @@ class Summary:
     skipped: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (path, status, error)
     needs_ocr: list[str] = field(default_factory=list)
+    garbled: list[tuple[str, str]] = field(default_factory=list)  # (path, note): read, but partly garbled
     ignored: list[str] = field(default_factory=list)  # code/data files met in folders, not analysed
 
 
@@ -318,6 +320,9 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
             summary.analyzed += 1
         if rec.status == Status.NEEDS_OCR:
             summary.needs_ocr.append(rec.path)
+        elif rec.status == Status.OK and (note := next((p.note for p in rec.pages or [] if p.note
+                                                        and p.note.startswith(GARBLED_TEXT)), None)):
+            summary.garbled.append((rec.path, note))
         elif rec.status not in DONE_STATUSES:
             summary.failed.append((rec.path, rec.status, rec.error or rec.status))
         if progress:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from analyzer.records import DONE_STATUSES, Clause, Finding, Page
+from analyzer.records import DONE_STATUSES, Clause, Finding, Page, Status
 
 migrations = Migrations("analyzer")
 
@@ -376,12 +376,18 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------------
 
-    def documents(self, status: str | None = None) -> Iterator[dict]:
-        """Documents in name order; ``status="failed"`` means every status that is not done."""
-        where, params = ("where status = ?", [status]) if status else ("", [])
+    def documents(self, status: str | None = None, attention: bool = False) -> Iterator[dict]:
+        """Documents in name order, optionally of one status (``"failed"``: every status that is not
+        done); ``attention`` keeps those a reader should look at: any status but ok, or a page with a
+        note (OCRed, not read, garbled text flagged)."""
+        where, params = ("where status = ?", [status]) if status else ("where 1=1", [])
         if status == "failed":
             done = sorted(DONE_STATUSES)
             where, params = f"where status not in ({', '.join('?' * len(done))})", done
+        if attention:
+            where += (" and (status != ? or exists (select 1 from pages p where p.document_id = documents.id"
+                      " and p.note is not null))")
+            params = [*params, Status.OK]
         yield from self.db.query(f"select * from documents {where} order by name, id", params)
 
     def clause_rows(self) -> Iterator[dict]:
@@ -408,7 +414,7 @@ class Store:
         yield from self.db.query("""
             select document_id, method, needs_ocr, note, count(*) as n, min(page) as first, max(page) as last,
                    round(avg(ocr_confidence), 2) as conf
-            from pages where needs_ocr = 1 or method = 'ocr'
+            from pages where needs_ocr = 1 or method = 'ocr' or note is not null
             group by document_id, method, needs_ocr, note order by document_id, first""")
 
     def count(self, table: str) -> int:

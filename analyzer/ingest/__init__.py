@@ -13,6 +13,8 @@ from pathlib import Path
 from analyzer.errors import EmptyFile, UnsupportedFormat
 from analyzer.records import Document
 
+# How a page note of a format that cannot be OCRed starts when part of its text is garbled.
+GARBLED_TEXT = "text garbled"
 UNSUPPORTED = {
     ".doc": "legacy Word .doc", ".wps": "WPS", ".xls": "legacy Excel .xls", ".xlsx": "Excel",
     ".ofd": "OFD", ".rar": "RAR", ".7z": "7-Zip", ".ppt": "PowerPoint", ".pptx": "PowerPoint",
@@ -95,4 +97,25 @@ def read(path: Path, fmt: str | None = None, **kw) -> Document:
     fmt = fmt or detect(path)
     if fmt not in INGESTORS:
         raise UnsupportedFormat(f"{path.name}: no reader for format {fmt}")
-    return INGESTORS[fmt](path, **kw)
+    doc = INGESTORS[fmt](path, **kw)
+    if fmt != "pdf":  # PDF pages are judged, and OCRed, one by one in pdf.read
+        flag_garbled(doc)
+    return doc
+
+
+def flag_garbled(doc: Document) -> None:
+    """Note the garbled passages of pages that have no image to OCR (HTML, DOCX, plain text).
+
+    Their text is kept (it may be partly right, and quotes must match the file), but the note
+    lists the document under "needs attention": nothing read wrong passes silently.
+    """
+    from analyzer.garbled import passages
+
+    for page in doc.pages:
+        if page.note or page.needs_ocr:
+            continue
+        runs = passages(page.text)
+        if runs:
+            where = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs)
+            page.note = (f"{GARBLED_TEXT} (lines {where}); {doc.format.upper()} has no page image to OCR, "
+                         "check the original")

@@ -182,22 +182,45 @@ class Numbering:
 
 # Containers whose text Word shows but python-docx's paragraph and body iterators skip:
 # content controls (w:sdt, common in government templates), tracked insertions, smart tags,
-# custom XML and simple fields. Deleted and moved-away text is skipped, as Word hides it.
-_SKIP = {W + t for t in ("del", "moveFrom", "pPr", "rPr", "instrText", "delText", "drawing", "pict", "object")}
+# custom XML and simple fields (w:fldSimple: its runs are the displayed result, the instruction
+# is an attribute). Deleted and moved-away text is skipped, as Word hides it, and so are field
+# instructions (w:instrText, w:delInstrText): "PAGEREF _Toc123 \\h" is markup, not text.
+_SKIP = {W + t for t in ("del", "moveFrom", "pPr", "rPr", "instrText", "delInstrText", "delText", "drawing", "pict",
+                         "object")}
 _SKIP.add("{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent")  # text boxes, twice
 _CONTAINERS = {W + t for t in ("sdt", "sdtContent", "customXml")}
 
 
 def paragraph_text(p_element: Any) -> str:
     """The text of one w:p as Word displays it (python-docx's Paragraph.text misses the
-    containers above: a clause typed into a content control would vanish)."""
+    containers above: a clause typed into a content control would vanish).
+
+    A complex field runs begin, instruction, separate, result, end (w:fldChar); only its result
+    is shown. Text between begin and separate belongs to the instruction (a nested field's
+    result inside ``IF { MERGEFIELD x } = …`` included) and is skipped. Fields are tracked
+    within the paragraph: one that began in an earlier paragraph shows as its result.
+    """
     out: list[str] = []
+    fields: list[bool] = []  # per open field: True once past its separator (showing the result)
 
     def walk(el: Any) -> None:
         for child in el:
             tag = child.tag
             if not isinstance(tag, str) or tag in _SKIP:
                 continue  # comments and processing instructions have no string tag
+            if tag == W + "fldChar":
+                kind = child.get(W + "fldCharType")
+                if kind == "begin":
+                    fields.append(False)
+                elif kind == "separate" and fields:
+                    fields[-1] = True
+                elif kind == "end" and fields:
+                    fields.pop()
+                continue
+            if not all(fields):
+                if tag not in (W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
+                    walk(child)
+                continue  # inside an instruction: nothing shows
             if tag == W + "t":
                 out.append(child.text or "")
             elif tag == W + "tab":

@@ -1,5 +1,5 @@
 """HTML notice pages: a real parser (lxml via BeautifulSoup), declared encodings honoured,
-scripts and navigation dropped, tables kept row by row."""
+server-page code, scripts, styles, comments and navigation dropped, tables kept row by row."""
 
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ from analyzer.records import Document, Page, TableRow
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_DECL = re.compile(rb"""<\?xml[^>]+encoding=["']([A-Za-z0-9_\-]+)""", re.I)
 DROP_TAGS = ["script", "style", "noscript", "iframe", "nav", "template", "svg", "head"]
+
+
+# Server-page code left in saved or scraped pages (JSP/ASP directives, scriptlets and expressions,
+# JSP comments, PHP blocks): browsers never show it, but an HTML parser keeps it as text.
+_SERVER_CODE = re.compile(r"<%--.*?--%>|<%.*?%>|<\?(?:php\b|=).*?(?:\?>|\Z)", re.S | re.I)
+
+
+def strip_server_code(text: str) -> str:
+    """The page without its server-side code (``<%@ page … %>``, ``<% … %>``, ``<%= … %>``, ``<?php … ?>``)."""
+    return _SERVER_CODE.sub("", text)
 
 
 def declared_encoding(data: bytes) -> str | None:
@@ -78,7 +88,7 @@ def parse(data: bytes, name: str) -> Document:
         raise EmptyFile(f"{name}: empty file")
     text, enc = decode(data, declared_encoding(data))
     check_length(name, text)
-    soup = BeautifulSoup(text, "lxml")
+    soup = BeautifulSoup(strip_server_code(text), "lxml")  # comments and <?…?> never reach get_text
     title = soup.title.get_text(strip=True) if soup.title else None
     source_url, retrieved_at = saved_source(text, soup)
     for tag in soup(DROP_TAGS):

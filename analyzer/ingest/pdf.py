@@ -14,10 +14,13 @@ from pathlib import Path
 
 from analyzer import limits
 from analyzer.errors import EmptyFile, EncryptedFile, IngestError, LimitExceeded
+from analyzer.garbled import is_garbled
 from analyzer.ingest import ocr
 from analyzer.normalize import cjk_count, garbage_ratio
 from analyzer.records import BBox, Document, Page, TableRow, Word
 
+# The reason a page whose fonts map glyphs to the wrong characters is OCRed (analyzer/garbled.py).
+GARBLED = "text layer garbled"
 # A page header row that announces a parameter or function table (docs/taxonomy.md §1).
 TABLE_HINT = re.compile(r"序\s*号.{0,40}?(名\s*称|参\s*数|功\s*能|模\s*块|要\s*求|规\s*格)", re.S)
 
@@ -37,7 +40,8 @@ def _open(path: Path):
 
 
 def needs_ocr(text: str, has_images: bool | Callable[[], bool]) -> str | None:
-    """Why a page's text layer is unusable, or None when it reads fine.
+    """Why a page's text layer is unusable, or None when it reads fine: no text, glyph codes,
+    garbled text (glyphs mapped to the wrong characters, see analyzer/garbled.py).
 
     ``has_images`` may be a callable: walking a page's objects costs time, and only pages
     with little text need the answer.
@@ -45,6 +49,8 @@ def needs_ocr(text: str, has_images: bool | Callable[[], bool]) -> str | None:
     stripped = "".join(text.split())
     if garbage_ratio(text) > 0.1:
         return "glyph codes ((cid:N) or U+FFFD) instead of text"
+    if is_garbled(text):
+        return GARBLED
     if len(stripped) >= 60:
         return None
     images = has_images() if callable(has_images) else has_images

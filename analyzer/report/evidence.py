@@ -306,7 +306,8 @@ def yuan_parts(v: float | None) -> tuple[str | None, str | None]:
 
 
 def _attention(store, docs: dict[str, dict]) -> list[dict]:
-    """Documents that failed or need OCR, and pages read by OCR or not read at all, with reasons."""
+    """Documents that failed or need OCR, and pages read by OCR, not read at all or flagged as garbled
+    (formats that cannot be OCRed), with reasons."""
     out: list[dict] = []
     for d in docs.values():
         if d.get("status") not in CLEAN_STATUSES:
@@ -320,6 +321,8 @@ def _attention(store, docs: dict[str, dict]) -> list[dict]:
         pages = f"page {r['first']}" if r["n"] == 1 else f"pages {r['first']}–{r['last']} ({r['n']})"
         if r["needs_ocr"]:
             out.append({"document": d, "what": "needs OCR", "reason": f"{pages}: {r['note'] or 'no usable text'}"})
+        elif r["method"] != "ocr":
+            out.append({"document": d, "what": "garbled text", "reason": f"{pages}: {r['note']}"})
         else:
             conf = f", mean confidence {confidence(r['conf'])}" if r["conf"] is not None else ""
             out.append({"document": d, "what": "OCR text",
