@@ -35,6 +35,7 @@ __all__ = [
     "NOTICE_TYPES",
     "TenderMetadata",
     "classify_buyer",
+    "document_metadata",
     "extract_metadata",
     "normalize_project_number",
     "parse_amount",
@@ -991,6 +992,24 @@ def extract_metadata(text: str) -> TenderMetadata:
     meta.dates = _dates(sc, top)
     meta.markers = marker_legend(norm)
     return meta
+
+
+def document_metadata(doc) -> dict:
+    """Metadata of an ingested Document as the store keeps it (a dict).
+
+    The title goes in front of the text (notice records and web pages print it outside the
+    body, and it names the notice type and project); a platform's publication date fills
+    ``dates.published`` when the text gives none.
+    """
+    text = "\n".join(p.text for p in doc.pages[:60])
+    if doc.title:
+        text = doc.title + "\n" + text
+    md = extract_metadata(text).to_dict()
+    published = getattr(doc, "published", None)
+    if published and not md["dates"].get("published"):
+        md["dates"]["published"] = parse_chinese_date(published) or published
+    md["source_url"], md["retrieved_at"] = doc.source_url, doc.retrieved_at
+    return md
 
 
 _LOT = re.compile(r"(?:合同包|采购包|包件|分包|标段|标包|包组|包)\s*(?:号\s*)?([0-9]{1,3}|[一二三四五六七八九十]{1,3})"

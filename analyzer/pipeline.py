@@ -121,16 +121,9 @@ def _attach_boxes(doc: Document, clauses: list[Clause], flagged: set[int]) -> No
 
 
 def _metadata(doc: Document) -> dict:
-    try:
-        from analyzer.metadata import extract_metadata
-    except ImportError:  # pragma: no cover - metadata module is part of the package
-        return {}
-    text = "\n".join(p.text for p in doc.pages[:60])
-    if doc.title:
-        text = doc.title + "\n" + text
-    md = extract_metadata(text).to_dict()
-    md["source_url"], md["retrieved_at"] = doc.source_url, doc.retrieved_at
-    return md
+    from analyzer.metadata import document_metadata
+
+    return document_metadata(doc)
 
 
 def process_document(path: Path, display: str, sha: str, size: int, opts: Options,

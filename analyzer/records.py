@@ -66,6 +66,7 @@ class Document:
     error: str | None = None
     source_url: str | None = None  # where a saved web page came from, when the file says so
     retrieved_at: str | None = None  # when it was saved (ISO 8601), when the file says so
+    published: str | None = None  # publication date a platform gives beside the page (notice records)
 
 
 @dataclass

@@ -67,13 +67,17 @@ def _cell(el) -> str:
 
 
 def read(path: Path) -> Document:
+    return parse(path.read_bytes(), path.name)
+
+
+def parse(data: bytes, name: str) -> Document:
+    """An HTML page's bytes as a Document; ``name`` is only for messages (notice records have no file)."""
     from bs4 import BeautifulSoup
 
-    data = path.read_bytes()
     if not data.strip():
-        raise EmptyFile(f"{path.name}: empty file")
+        raise EmptyFile(f"{name}: empty file")
     text, enc = decode(data, declared_encoding(data))
-    check_length(path.name, text)
+    check_length(name, text)
     soup = BeautifulSoup(text, "lxml")
     title = soup.title.get_text(strip=True) if soup.title else None
     source_url, retrieved_at = saved_source(text, soup)
@@ -122,6 +126,6 @@ def read(path: Path) -> Document:
             pos += len(item) + 1
     body = "\n".join(lines)
     if not body.strip():
-        raise EmptyFile(f"{path.name}: no text in the HTML page")
+        raise EmptyFile(f"{name}: no text in the HTML page")
     page = Page(1, body, "html", rows=page_rows, table_spans=spans)
     return Document("html", [page], title=title, encoding=enc, source_url=source_url, retrieved_at=retrieved_at)
