@@ -13,6 +13,10 @@ from analyzer.records import Document, Page, TableRow
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_DECL = re.compile(rb"""<\?xml[^>]+encoding=["']([A-Za-z0-9_\-]+)""", re.I)
 DROP_TAGS = ["script", "style", "noscript", "iframe", "nav", "template", "svg", "head"]
+# Inline elements never break a line: platforms split one sentence across <span>/<u>/<font> runs
+# ("招标人为<u>X</u>，委托…"), and a line per run leaves every label apart from its value.
+INLINE_TAGS = ["span", "u", "b", "i", "em", "strong", "font", "a", "sub", "sup", "small", "big", "s", "strike",
+               "ins", "label", "abbr", "code", "mark", "o:p"]
 
 
 def declared_encoding(data: bytes) -> str | None:
@@ -83,6 +87,9 @@ def parse(data: bytes, name: str) -> Document:
     source_url, retrieved_at = saved_source(text, soup)
     for tag in soup(DROP_TAGS):
         tag.decompose()
+    for tag in soup(INLINE_TAGS):
+        tag.unwrap()
+    soup.smooth()
     tables: list[list[TableRow]] = []
     for table in soup.find_all("table"):
         if table.find_parent("table") is not None:
