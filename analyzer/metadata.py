@@ -79,6 +79,8 @@ class TenderMetadata:
     buyer_type: str | None = None
     agency: str | None = None
     budget_yuan: float | None = None
+    # What budget_yuan is, as printed: total | per_year | lots_summed | unit_price (see BUDGET_BASES)
+    budget_basis: str | None = None
     award_yuan: float | None = None
     winner: str | None = None
     winner_credit_code: str | None = None
@@ -90,6 +92,9 @@ class TenderMetadata:
     # unless the notice states a different total.
     budget_lots: dict[str, float] = field(default_factory=dict)
     award_lots: dict[str, float] = field(default_factory=dict)  # the same for award amounts
+    # An award priced as a rate (中标价(%): a discount or fee rate on a schedule) has no amount;
+    # the rate is kept as printed.
+    award_rate: str | None = None
 
     def to_dict(self) -> dict:
         """Plain dict for JSON export and the store."""
@@ -456,7 +461,8 @@ _LABEL_TIERS: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "agency": (
         ("采购代理机构", "代理机构", "招标代理机构", "采购代理机构名称", "代理机构名称", "招标代理机构名称",
-         "招标代理", "采购代理", "集中采购机构", "集中采购机构名称", "采购代理单位", "招标代理单位"),
+         "招标代理", "采购代理", "集中采购机构", "集中采购机构名称", "采购代理单位", "招标代理单位",
+         "招标机构", "招标机构名称", "招标代理人", "代理单位", "招标代理单位名称"),
     ),
     "winner": (
         ("中标供应商", "中标人", "中标单位", "成交供应商", "成交人", "成交单位", "中标供应商名称",
@@ -543,10 +549,33 @@ def _clean_key(raw: str) -> tuple[str, str | None]:
     for m in _PAREN.finditer(key):
         if "元" in m.group(1) or "亿" in m.group(1):
             unit = m.group(1)
+        elif _RATE_UNIT.search(m.group(1)) and "税" not in m.group(1):
+            unit = "%"  # 中标价(%): a rate (a discount on a schedule), never an amount
     key = _PAREN.sub("", key)
     key = re.sub(r"^原公告的?", "", key) if key.startswith("原公告") else key
     key = key.replace("/成交", "").removesuffix("为")
+    if key not in _LABELS:
+        key = _known_part(key)
     return key, unit
+
+
+_RATE_UNIT = re.compile(r"^\s*%\s*$|报价承诺|费率|折扣|下浮|优惠率")
+_FILLER = re.compile(r"^(?:本次|本项目|本工程|项目|本|总价|总|年度|采购|招标|工程|服务|货物|合同|此次)+$")
+
+
+def _known_part(key: str) -> str:
+    """A label inside a longer key: "本次招标控制价" → 招标控制价, "采购预算/最高限价" → 采购预算.
+
+    Only a known label after filler words (本次, 本项目, 总价, 年度 …) or one side of a slash
+    counts, so a sentence ending in a label word never becomes a key.
+    """
+    for part in key.split("/") if "/" in key else ():
+        if part in _LABELS:
+            return part
+    for i in range(1, min(len(key) - 1, 8)):
+        if key[i:] in _LABELS and _FILLER.match(key[:i]):
+            return key[i:]
+    return key
 
 
 def _date_fields(key: str) -> list[tuple[str, int]]:
@@ -583,6 +612,8 @@ _ORG_END = re.compile(
     r"军|区|伙|地|县|市|省|营|庭|宫|館|處|廳|辦|隊)$"
 )
 _ORG_BAD_START = re.compile(r"^(?:是指|系指|指|即|有权|应|须|必须|可|将|不|是|按|根据|对|在|与|和|为|的|已|提供|负责|承担|如|若)")
+_ORG_DEFINITION = re.compile(r"^(?:是指|系指|指|即)")
+_COMPANY_END = re.compile(r"(?:有限公司|有限责任公司|股份公司|集团|局|大学|学院|医院|中心|委员会)$")
 _NAME_BAD = re.compile(r"_{2,}|盖章|签字|签章|填写|详见|见附件|以下简称|\.{3}|…")
 _ORG_BAD = re.compile(_NAME_BAD.pattern + "|/|:")
 _NUMBER_OK = re.compile(r"[0-9A-Za-z]")
@@ -597,8 +628,8 @@ def _org(value: str, weak: bool) -> str | None:
     v = re.sub(r"\((?:地址|电话|联系|住所|邮编)[^()]*\)$", "", v).strip()  # 采购人：X（地址：…）
     if not (2 <= len(v) <= 60) or len(_HAS_CJK.findall(v)) < 2:
         return None
-    if _ORG_BAD_START.match(v) or _ORG_BAD.search(v):
-        return None
+    if _ORG_BAD.search(v) or _ORG_BAD_START.match(v) and (_ORG_DEFINITION.match(v) or not _COMPANY_END.search(v)):
+        return None  # "可…" starts sentences ("可以…") but also 可克达拉…有限公司
     if weak and not _ORG_END.search(re.sub(r"\([^()]*\)$", "", v)):
         return None
     return v
@@ -749,7 +780,7 @@ class _Scanner:
             return False
         n_labels = sum(1 for k, _ in keys if _fields(k))
         if n_labels < 2 or any(not _fields(k) and k not in _HEADER_WORDS for k, _ in keys):
-            return False
+            return self.amount_column(line, cells, keys)
         for j in range(line + 1, min(line + 3, len(self.lines))):
             s, e = self.lines[j]
             if not self.norm[s:e].strip():
@@ -762,12 +793,46 @@ class _Scanner:
             break
         return True
 
+    def amount_column(self, line: int, cells: list[tuple[int, int]], keys: list[tuple[str, str | None]]) -> bool:
+        """"序号 | 采购内容 | 服务期限 | 最高限价" over "1 | … | … | 70万元": the amount column's first value.
+
+        Only budget and award columns are read this way (an amount checks itself); a row of
+        prose cells under a header of free words would make any other field a guess.
+        """
+        cols = [i for i, (k, _) in enumerate(keys) if any(f in ("budget", "award") for f, _ in _fields(k))]
+        if len(cells) < 3 or not cols or any(re.search(r"\d", _PAREN.sub("", self.text(a, b))) for a, b in cells):
+            return False  # a row holding figures is a data row ("1.3 | 预算金额(万元) | 315.00"), not a header
+        for j in range(line + 1, min(line + 3, len(self.lines))):
+            s, e = self.lines[j]
+            if not self.norm[s:e].strip():
+                continue
+            row = self.cells(s, e)
+            if len(row) != len(cells):
+                return False
+            for i in cols:
+                a, b = row[i]
+                unit = keys[i][1]
+                if unit or re.search(r"\d\s*(?:亿元|万元|元|万)\s*(?:\(|$)", self.text(a, b)):
+                    self.add(keys[i][0], unit, a, b, j, False, None)
+            return False  # the header's own cells still go through cell_row
+        return False
+
     def cell_row(self, line: int, cells: list[tuple[int, int]], ctx: str | None) -> str | None:
         """"条款号 | 采购人 | 名称：X": a label cell takes the next cell as its value."""
         i = 0
         while i < len(cells):
             a, b = cells[i]
-            if ":" in self.text(a, b):
+            cell = self.text(a, b)
+            if cell.endswith(":") and i + 1 < len(cells) and ":" not in cell[:-1]:
+                # "招标人: | X | 中标价(元): | 998000.00": the label cell's value is the next cell.
+                key, unit = _clean_key(cell)
+                na, nb = cells[i + 1]
+                if (_fields(key) or (ctx and key in _CONTEXT_KEYS)) and not self.known(na, nb) \
+                        and not self.text(na, nb).endswith(":"):
+                    self.add(key, unit, na, nb, line, False, ctx)
+                    i += 2
+                    continue
+            if ":" in cell:
                 ctx = self.segment(a, b, line, ctx)
                 i += 1
                 continue
@@ -900,7 +965,9 @@ def _notice_type(sc: _Scanner, top: list[int]) -> tuple[str | None, int | None]:
 _AWARD_TYPES = {"award", "single_source", "contract", "acceptance", None}
 _DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前(?:递交|提交|上传)")
 _BUDGET_PROSE = re.compile(
-    r"(?:预算金额|采购预算|项目预算|最高限价|控制价)\s*(?:为|是|约)\s*((?:人民币)?\s*[¥\d][\d,.]*\s*(?:亿元|万元|元)?)"
+    r"(?:预算金额|采购预算|项目预算|总预算|预算价|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
+    r"(?:总价|总额|金额)?\s*(?:\([^()]{0,16}\))?\s*(?:为|是|约)?\s*:?\s*"
+    r"((?:人民币)?\s*[¥]?\s*\d[\d,.]*\s*(?:亿元|万元|元|万)(?!\s*/))"
 )
 
 
@@ -967,6 +1034,8 @@ def extract_metadata(text: str) -> TenderMetadata:
     meta.agency, _ = _pick(sc, "agency", org)
 
     def money(p: _Pair) -> float | None:
+        if p.unit == "%":
+            return None
         v = parse_amount(norm[p.start:p.end], p.unit)
         return v if v is not None and v > 0 else None
 
@@ -980,6 +1049,9 @@ def extract_metadata(text: str) -> TenderMetadata:
         meta.award_yuan, _ = _pick(sc, "award", money)
         meta.award_lots = lot_awards(norm)
         meta.award_yuan = _sum_lots(meta.award_yuan, meta.award_lots)
+        if meta.award_yuan is None:
+            meta.award_rate, _ = _pick(sc, "award", lambda p: _tidy(norm[p.start:p.end])[:40] or None
+                                       if p.unit == "%" else None)
         meta.winner, winner_pair = _pick(sc, "winner", org)
         meta.winner_credit_code = _credit_code(sc, winner_pair)
         winners = list(dict.fromkeys(lot_winners(norm).values()))

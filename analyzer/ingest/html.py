@@ -19,6 +19,11 @@ INLINE_TAGS = ["span", "u", "b", "i", "em", "strong", "font", "a", "sub", "sup",
                "ins", "label", "abbr", "code", "mark", "o:p"]
 
 
+def _inline(tag) -> bool:
+    # Word-exported pages mangle "<span style='mso-spacerun:yes';…>" into tags named "spanyes';font-…".
+    return tag.name in INLINE_TAGS or tag.name.startswith("span")
+
+
 def declared_encoding(data: bytes) -> str | None:
     head = data[:4096]
     m = _META.search(head) or _XML_DECL.search(head)
@@ -87,7 +92,7 @@ def parse(data: bytes, name: str) -> Document:
     source_url, retrieved_at = saved_source(text, soup)
     for tag in soup(DROP_TAGS):
         tag.decompose()
-    for tag in soup(INLINE_TAGS):
+    for tag in soup.find_all(_inline):
         tag.unwrap()
     soup.smooth()
     tables: list[list[TableRow]] = []
