@@ -57,6 +57,7 @@ NOTICE_TYPES: dict[str, str] = {
     "failed": "废标 / 流标 / 终止公告: no award, usually re-tendered",
     "contract": "合同公告: signed contract, parties and amount",
     "acceptance": "验收结果公告: delivered scope",
+    "template": "标准文件 / 示范文本 / 范本: a model text with blanks, no procurement of its own",
 }
 
 
@@ -462,7 +463,7 @@ _LABEL_TIERS: dict[str, tuple[tuple[str, ...], ...]] = {
     "agency": (
         ("采购代理机构", "代理机构", "招标代理机构", "采购代理机构名称", "代理机构名称", "招标代理机构名称",
          "招标代理", "采购代理", "集中采购机构", "集中采购机构名称", "采购代理单位", "招标代理单位",
-         "招标机构", "招标机构名称", "招标代理人", "代理单位", "招标代理单位名称"),
+         "招标机构", "招标机构名称", "招标代理人", "代理单位", "招标代理单位名称", "集采机构"),
     ),
     "winner": (
         ("中标供应商", "中标人", "中标单位", "成交供应商", "成交人", "成交单位", "中标供应商名称",
@@ -535,7 +536,7 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 _L1_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+[、.]")
 _KEY_BAD = re.compile(r"[，。；;,!！?？《》“”\"'=]")
 _NEXT_LABEL = re.compile(
-    rf"(?:\s+|[;；,，。])\s*(?=[{_CJK}(][^\s:;；,，。()\d]{{0,16}}(?:\([^()]{{0,6}}\))?[^\s:;；,，。()\d]{{0,6}}:)"
+    rf"(?:\s+|[;；,，。])\s*(?![万亿元])(?=[{_CJK}(][^\s:;；,，。()\d]{{0,16}}(?:\([^()]{{0,6}}\))?[^\s:;；,，。()\d]{{0,6}}:)"
 )
 _LEADING_LABEL = re.compile(rf"\s*[{_CJK}][^\s:;；,，。]{{0,20}}:")
 
@@ -620,8 +621,41 @@ _NUMBER_OK = re.compile(r"[0-9A-Za-z]")
 _CREDIT = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
 
 
+_PLACEHOLDERS: list[tuple[str, re.Pattern[str]]] = [
+    ("signature line", re.compile(r"^\(?\s*(?:盖单位章|盖章|签字|签章|公章|单位公章|盖单位公章)")),
+    ("to be generated", re.compile(r"以系统生成为准|系统自动生成|^(?:待定|另行通知)$")),
+    ("template placeholder", re.compile(r"^[\[【<{(][^\]】>})]{0,30}(?:名称|单位|填写|日期|编号|金额|地址|项目)[^\]】>})]{0,10}[\]】>})]")),
+    ("blank", re.compile(r"^[\sXx×＊*○_/—\-－.…]*$|[Xx×]{2,}|_{2,}|\*{2,}")),
+    ("reference", re.compile(r"^(?:详见|见|参见|同)[^\d]{0,30}|^(?:按|以)[^\d]{0,12}(?:为准|确定)")),
+    ("template numbering", re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,3}\s*[\u4e00-\u9fff]{2,12}\s*:?$")),
+    ("a label, not a value", re.compile(r"^(?:[\u4e00-\u9fff()/]{2,12}:\s*)+$")),
+    ("a role, not a name", re.compile(r"^(?:甲方|乙方|采购人|招标人|投标人|供应商|中标人|成交人|采购单位|招标单位|"
+                                      r"招标代理机构|采购代理机构|代理机构|集中采购机构|招标代理)$")),
+]
+
+
+def placeholder(value: str | None) -> str | None:
+    """Why ``value`` is a blank or a template placeholder rather than a value, or None when it is one.
+
+    Templates and model texts print ``[采购单位名称]``, ``XX``, ``（盖单位章）``, ``/``, ``详见…``
+    or the next clause's numbering where a value belongs; each of those is reported as no value
+    (with this reason), never as the buyer, name or number.
+    """
+    if value is None:
+        return None
+    v = _tidy(unicodedata.normalize("NFKC", value)).strip(" ;,.。")
+    if not v:
+        return "blank"
+    for reason, pat in _PLACEHOLDERS:
+        if pat.search(v):
+            return reason
+    return None
+
+
 def _org(value: str, weak: bool) -> str | None:
     """A plausible organisation name, or None for boilerplate, blanks and sentences."""
+    if placeholder(value):
+        return None
     v = re.split(r"[，,。；;]|\(以下|\(简称|\(盖章|\(签章|\s{2,}", value, maxsplit=1)[0]
     v = _tidy(v).strip(" :-")
     v = re.sub(r"\((?:[^()]*(?:联合体|牵头|成员|主体|盖章|签章)[^()]*)\)$", "", v).strip()
@@ -650,7 +684,11 @@ _GENERIC_NAMES = {"政府采购", "采购", "招标", "项目", "政府采购合
 
 def _name(value: str) -> str | None:
     """Project name with the notice suffix stripped; None for blanks, templates and bare "政府采购"."""
+    if placeholder(value):
+        return None
     v = _strip_notice_suffix(_tidy(value))
+    if v in _LABELS or v in _HEADER_WORDS or re.fullmatch(r"[\u4e00-\u9fff]{2,4}(?:内容|名称|编号|概况)", v):
+        return None  # a column header or the next label, not a name
     if v in _GENERIC_NAMES or not (2 <= len(v) <= 150) or _NAME_BAD.search(v) or v.startswith(("详见", "见")):
         return None
     return v
@@ -906,12 +944,25 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("intention", re.compile(r"采购意向")),
     ("consultation", re.compile(r"征求意见|需求公示|意见征集|需求征求")),
     ("prequalification", re.compile(r"资格预审(?:公告|文件)$")),
-    ("single_source", re.compile(r"单一来源[^公]{0,8}(?:公示|公告|文件)$")),
+    ("single_source", re.compile(r"(?:单一来源|单源)[^公]{0,8}(?:公示|公告|文件)$")),
     ("consultation_competitive", re.compile(r"磋商(?:公告|文件|邀请函?|邀请书)$")),
     ("negotiation", re.compile(r"谈判(?:公告|文件|邀请函?|邀请书)$")),
-    ("rfq", re.compile(r"询价(?:公告|文件|通知书?|单|采购公告)$")),
+    ("rfq", re.compile(r"(?:询价|询比)(?:公告|文件|通知书?|单|采购公告|采购文件|响应文件)$")),
     ("tender", re.compile(r"(?:招标公告|招标文件|投标邀请书?|投标邀请函|招标邀请书?)$")),
+    # A generic procurement notice: the method comes from the body (_body_method), tender by default.
+    ("procurement", re.compile(r"采购(?:公告|文件)$")),
 ]
+# How the body declares its method ("采购方式：竞争性磋商", "进行竞争性磋商", "竞争性谈判文件"); the
+# body wins over a generic or wrong title, as a person reading the notice decides.
+_BODY_METHODS = [
+    ("consultation_competitive", re.compile(r"竞争性磋商")),
+    ("negotiation", re.compile(r"竞争性谈判")),
+    ("rfq", re.compile(r"询比|询价采购|采购方式:询价")),
+    ("tender", re.compile(r"公开招标|邀请招标|招标公告")),
+]
+_INVITATION = re.compile(r"欢迎[^。\n]{0,30}参加|邀请[^。\n]{0,40}参加|获取(?:招标|采购|磋商|谈判|询价)?文件")
+_SHORT_TITLE = re.compile(r"^(?:公开|邀请)?(?:招标|竞争性磋商|磋商|竞争性谈判|谈判|询价|询比|采购)(?:采购)?文件$")
+_TEMPLATE_TITLE = re.compile(r"示范文本|范本|标准[^\n]{0,8}(?:招标|采购|设计|施工)?文件|标准文件|(?:招标|采购)文件模板")
 _METHOD_TYPES = [("单一来源", "single_source"), ("竞争性磋商", "consultation_competitive"),
                  ("竞争性谈判", "negotiation"), ("询价", "rfq"), ("招标", "tender")]
 _CHAPTER = re.compile(r"^\s*第[一二三四五六七八九十\d]+(?:章|部分|篇|册)\s*(.*)$")
@@ -930,6 +981,36 @@ def _title_type(line: str) -> str | None:
     return None
 
 
+def _is_template(sc: _Scanner, top: list[int]) -> bool:
+    """A model text: its cover names itself 标准…文件 / 示范文本 / 范本 and it explains its own use (使用说明)."""
+    cover = "".join(re.sub(r"\s+", "", sc.norm[s:e]) for s, e in (sc.lines[i] for i in top))
+    return bool(_TEMPLATE_TITLE.search(cover)) and "使用说明" in re.sub(r"\s+", "", sc.norm[:6000])
+
+
+def _body_method(text: str) -> str | None:
+    """The procurement method the opening of the body declares, by the order of _BODY_METHODS."""
+    for name, pat in _BODY_METHODS:
+        if pat.search(text):
+            return name
+    return None
+
+
+def _resolve_type(title_type: str | None, sc: _Scanner) -> str | None:
+    """Title type corrected by the body: a generic 采购公告 takes the body's method; a tender-like
+    title over a body declaring 竞争性磋商/谈判 takes the body's; an "award" title over a body that
+    still invites suppliers and names no winner is that invitation (a mis-titled page)."""
+    head = sc.norm[:4000]
+    method = _body_method(head)
+    if title_type == "procurement":
+        return method or "tender"
+    if title_type in ("tender", "rfq") and method in ("consultation_competitive", "negotiation"):
+        return method
+    if title_type == "award" and _INVITATION.search(head) and method \
+            and not any(f == "winner" for p in sc.pairs for f, _ in p.fields):
+        return method
+    return title_type
+
+
 def _notice_type(sc: _Scanner, top: list[int]) -> tuple[str | None, int | None]:
     """Type from the title lines, then the chapter structure of a 招标文件; also the title line index."""
     for li in top:
@@ -940,7 +1021,7 @@ def _notice_type(sc: _Scanner, top: list[int]) -> tuple[str | None, int | None]:
         if re.search(r"[>»›]|当前位置|首页", line):
             continue  # breadcrumbs name a listing, not this notice
         line = re.split(r"\s+[-_|–—]\s+", line)[0]  # "Title - 上海市政府采购网": drop the site name
-        if len(line.strip()) < 8:
+        if len(line.strip()) < 8 and not _SHORT_TITLE.match(re.sub(r"\s+", "", line)):
             continue  # a bare menu item such as 中标公告 names a listing, not this notice
         kind = _title_type(line.split(":", 1)[-1])
         if kind:
@@ -986,6 +1067,46 @@ def _pick(sc: _Scanner, name: str, check: Callable[[_Pair], _T | None]) -> tuple
     return None, None
 
 
+_NUMBERING_VALUE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){1,3}\s*[\u4e00-\u9fff]")  # "3.2 投标报价": the next clause
+_DEFINITION = re.compile(r"[\"“”'‘’\s]*(采购人|招标人|集中采购机构|采购代理机构|代理机构|招标代理机构)[\"“”'‘’\s]*(?:系指|是指)\s*"
+                         r"([^。;；,，\n]{2,60})")
+
+
+_NAME_END = re.compile(r"(?:项目|采购|服务|工程|施工|设计|监理|设备|系统|平台|货物|[)）])$")
+
+
+def _wrapped(sc: _Scanner, p: _Pair, name: str) -> str:
+    """A project name cut at a line break ("…辅助及后" / "勤服务项目") joined with its tail.
+
+    The next line counts only when the name does not already end like a name (or leaves a
+    bracket open) and the line is short, label-free and ends like one.
+    """
+    if sc.norm[p.end:sc.lines[p.line][1]].strip() or p.line + 1 >= len(sc.lines):
+        return name
+    if _NAME_END.search(name) and name.count("(") <= name.count(")"):
+        return name
+    s, e = sc.lines[p.line + 1]
+    tail = _tidy(sc.norm[s:e])
+    if not tail or len(tail) > 40 or ":" in tail or "|" in tail or _LEADING_NUMBERING.match(tail) \
+            or not _NAME_END.search(tail):
+        return name
+    joined = _name(name + tail)
+    return joined or name
+
+
+def _definitions(norm: str) -> dict[str, str]:
+    """Buyer and agency from the 须知 definitions: "“采购人”系指上海市…局。" (weak: must end like an org)."""
+    out: dict[str, str] = {}
+    for m in _DEFINITION.finditer(norm):
+        field_name = "buyer" if m.group(1) in ("采购人", "招标人") else "agency"
+        if field_name in out:
+            continue
+        value = _org(m.group(2).strip("\"“” "), True)
+        if value and not re.search(r"投标人须知|前附表|所述|组织本次|本次招标", value):
+            out[field_name] = value
+    return out
+
+
 def extract_metadata(text: str) -> TenderMetadata:
     """Metadata of one document (a notice page, a tender, a contract) from its extracted text.
 
@@ -1002,6 +1123,7 @@ def extract_metadata(text: str) -> TenderMetadata:
     sc.scan()
     top = [i for i, (s, e) in enumerate(sc.lines) if norm[s:e].strip()][:15]
     meta.notice_type, title_line = _notice_type(sc, top)
+    meta.notice_type = _resolve_type(meta.notice_type, sc)
 
     def number(p: _Pair) -> tuple[int, int] | None:
         s, e = p.start, p.end
@@ -1010,7 +1132,11 @@ def extract_metadata(text: str) -> TenderMetadata:
         if cut:
             e = s + cut.start()
         s, e = sc.strip_span(s, e)
+        while e - s > 2 and norm[s] in "[【<(" and norm[e - 1] in "]】>)":
+            s, e = s + 1, e - 1  # 【CP-2025-032】: the brackets are typography, not the number
         v = norm[s:e]
+        if placeholder(norm[p.start:p.end]) or placeholder(v):
+            return None
         if not (3 <= len(v) <= 60) or not _NUMBER_OK.search(v) or not re.search(r"\d", v):
             return None
         if len(_HAS_CJK.findall(v)) * 2 > len(v) or _NAME_BAD.search(v):
@@ -1022,21 +1148,35 @@ def extract_metadata(text: str) -> TenderMetadata:
         meta.project_number = text[offs[span[0]]: offs[span[1]]].strip()
         meta.project_number_norm = normalize_project_number(meta.project_number)
 
-    meta.project_name, _ = _pick(sc, "project_name", lambda p: _name(norm[p.start:p.end]))
+    meta.project_name, name_pair = _pick(sc, "project_name", lambda p: _name(norm[p.start:p.end]))
+    if meta.project_name and name_pair is not None:
+        meta.project_name = _wrapped(sc, name_pair, meta.project_name)
     if meta.project_name is None and title_line is not None:
         meta.project_name = _title_name(sc, title_line)
 
     def org(p: _Pair) -> str | None:
         return _org(norm[p.start:p.end], p.weak)
 
-    meta.buyer, _ = _pick(sc, "buyer", org)
-    meta.buyer_is_police, meta.buyer_type = classify_buyer(meta.buyer)
+    defined = _definitions(norm)
     meta.agency, _ = _pick(sc, "agency", org)
+    meta.agency = meta.agency or defined.get("agency")
+
+    def buyer(p: _Pair) -> str | None:
+        v = org(p)
+        return None if v is not None and v == meta.agency else v  # never the agency
+
+    meta.buyer, buyer_pair = _pick(sc, "buyer", buyer)
+    if defined.get("buyer") and (buyer_pair is None or min(t for f, t in buyer_pair.fields if f == "buyer") > 0):
+        meta.buyer = defined["buyer"]  # the 须知 definition beats 甲方/业主/使用单位
+    meta.buyer_is_police, meta.buyer_type = classify_buyer(meta.buyer)
 
     def money(p: _Pair) -> float | None:
-        if p.unit == "%":
+        text = norm[p.start:p.end]
+        if p.unit == "%" or placeholder(text) or _NUMBERING_VALUE.match(text):
             return None
-        v = parse_amount(norm[p.start:p.end], p.unit)
+        # "最高限价为人民币包 1-10787900.00 元": the lot number is no part of the amount
+        text = re.sub(r"(?:合同包|采购包|包件|标段|标包|包)\s*\d{1,2}\s*[-—–:]\s*(?=\d)", "", text)
+        v = parse_amount(text, p.unit)
         return v if v is not None and v > 0 else None
 
     meta.budget_yuan, _ = _pick(sc, "budget", money)
@@ -1062,6 +1202,14 @@ def extract_metadata(text: str) -> TenderMetadata:
     meta.region = region or (_region_from_name(meta.buyer) if meta.buyer else None)
 
     meta.dates = _dates(sc, top)
+    if meta.project_number is None and _is_template(sc, top):
+        # A model text (标准/示范文本/范本) with blanks: whatever filled a slot is the template's own
+        # wording, so nothing of it is reported as this procurement's facts.
+        meta.notice_type = "template"
+        meta.project_name = meta.buyer = meta.agency = meta.winner = meta.region = None
+        meta.budget_yuan = meta.award_yuan = None
+        meta.buyer_is_police, meta.buyer_type = False, None
+        meta.budget_lots, meta.award_lots, meta.dates = {}, {}, {}
     meta.markers = marker_legend(norm)
     return meta
 
