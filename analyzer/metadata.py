@@ -1044,6 +1044,9 @@ def _notice_type(sc: _Scanner, top: list[int]) -> tuple[str | None, int | None]:
 # --------------------------------------------------------------------------- assembling the record
 
 _AWARD_TYPES = {"award", "single_source", "contract", "acceptance", None}
+# "投标文件递交的截止时间（投标截止时间，下同）为2025年12月22日10时00分" (prose, no label/colon pair)
+_DEADLINE_SENTENCE = re.compile(r"(?:投标|响应|应答)?(?:\([^()]{0,6}\))?文件(?:的)?(?:递交|提交|上传)?(?:的)?截止(?:时间|日期)"
+                                r"(?:\([^()]{0,20}\))?(?:和开标时间|及开标时间)?\s*(?:为|是|:)\s*:?\s*([^,，;；。]{8,30})")
 _DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前(?:递交|提交|上传)")
 _BUDGET_PROSE = re.compile(
     r"(?:预算金额|采购预算|项目预算|总预算|预算价|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
@@ -1375,10 +1378,12 @@ def _dates(sc: _Scanner, top: list[int]) -> dict[str, str]:
         value, _ = _pick(sc, name, lambda p: parse_chinese_date(sc.norm[p.start:p.end]))
         if value:
             out[key] = value
-    if "deadline" not in out and (m := _DEADLINE_PROSE.search(sc.norm)):
-        value = parse_chinese_date(m.group(1))
-        if value:
-            out["deadline"] = value
+    if "deadline" not in out:
+        for m in (*_DEADLINE_PROSE.finditer(sc.norm), *_DEADLINE_SENTENCE.finditer(sc.norm)):
+            value = parse_chinese_date(m.group(1))
+            if value:
+                out["deadline"] = value
+                break
     if "opening" not in out and "deadline" in out:
         # "开标时间：同投标截止时间" is the usual wording; the opening is the deadline.
         for p in sc.pairs:
