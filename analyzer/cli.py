@@ -175,6 +175,8 @@ def _print_summary(store, summary) -> None:
     s = store.summary()
     rows = [{"": "files seen", "count": summary.files}, {"": "analysed now", "count": summary.analyzed},
             {"": "unchanged, skipped", "count": summary.skipped},
+            *([{"": "unchanged but re-read: the extraction changed (upgrade)", "count": summary.reread}]
+              if summary.reread else []),
             {"": "not documents (.py, .json, …), ignored", "count": len(summary.ignored)},
             {"": "documents in db", "count": s["documents"]}, {"": "pages", "count": s["pages"]},
             {"": "clauses", "count": s["clauses"]}, {"": "flagged clauses (any group)", "count": s["flagged_clauses"]}]
@@ -224,7 +226,8 @@ def documents(
 
     store = _open_store(db)
     cols = ["name", "status", "format", "pages", "clauses", "findings", "notice_type", "project_number", "buyer",
-            "budget_yuan", "error"] if fmt == Fmt.table else DOC_COLUMNS + ["dates", "markers", "budget_lots", "award_lots", "source_url", "retrieved_at", "project_name", "agency",
+            "budget_yuan", "error"] if fmt == Fmt.table else DOC_COLUMNS + ["dates", "markers", "budget_lots", "award_lots", "budget_basis", "award_rate",
+                                                 "metadata_evidence", "extraction_version", "source_url", "retrieved_at", "project_name", "agency",
                                                                              "parent_sha256"]
     write(store.documents(status), fmt.value, sys.stdout, cols)
 

@@ -96,6 +96,11 @@ class TenderMetadata:
     # An award priced as a rate (中标价(%): a discount or fee rate on a schedule) has no amount;
     # the rate is kept as printed.
     award_rate: str | None = None
+    # Where each field was read: {field: {"offset", "snippet", "how", "confidence"}} (offset into the
+    # text given; document_metadata adds the page). "how" is label | table | definition | prose | title.
+    evidence: dict[str, dict] = field(default_factory=dict)
+    # Why a field is null although the document has a slot for it ("template placeholder: [采购单位名称]").
+    null_reasons: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """Plain dict for JSON export and the store."""
@@ -706,6 +711,7 @@ class _Pair:
     line: int
     weak: bool
     fields: tuple[tuple[str, int], ...]
+    column: bool = False  # read from an amount column under a header row
 
 
 class _Scanner:
@@ -852,6 +858,7 @@ class _Scanner:
                 unit = keys[i][1]
                 if unit or re.search(r"\d\s*(?:亿元|万元|元|万)\s*(?:\(|$)", self.text(a, b)):
                     self.add(keys[i][0], unit, a, b, j, False, None)
+                    self.pairs[-1].column = True
             return False  # the header's own cells still go through cell_row
         return False
 
@@ -1097,9 +1104,9 @@ def _wrapped(sc: _Scanner, p: _Pair, name: str) -> str:
     return joined or name
 
 
-def _definitions(norm: str) -> dict[str, str]:
+def _definitions(norm: str) -> dict:
     """Buyer and agency from the 须知 definitions: "“采购人”系指上海市…局。" (weak: must end like an org)."""
-    out: dict[str, str] = {}
+    out: dict = {}  # field -> value, and field + "@" -> where it was read
     for m in _DEFINITION.finditer(norm):
         field_name = "buyer" if m.group(1) in ("采购人", "招标人") else "agency"
         if field_name in out:
@@ -1107,6 +1114,7 @@ def _definitions(norm: str) -> dict[str, str]:
         value = _org(m.group(2).strip("\"“” "), True)
         if value and not re.search(r"投标人须知|前附表|所述|组织本次|本次招标", value):
             out[field_name] = value
+            out[field_name + "@"] = m.start(2)
     return out
 
 
@@ -1128,6 +1136,21 @@ def extract_metadata(text: str) -> TenderMetadata:
     meta.notice_type, title_line = _notice_type(sc, top)
     meta.notice_type = _resolve_type(meta.notice_type, sc)
 
+    def cite(name: str, start: int | None, how: str, pair: _Pair | None = None) -> None:
+        if start is None:
+            return
+        raw = offs[min(start, len(offs) - 1)]
+        ls, le = text.rfind("\n", 0, raw) + 1, text.find("\n", raw)
+        snippet = _tidy(text[ls: le if le >= 0 else len(text)])[:160]
+        conf = _CONFIDENCE[how]
+        if pair is not None and (pair.weak or min((t for _, t in pair.fields), default=0) > 0):
+            conf = _CONFIDENCE["weak"]
+        meta.evidence[name] = {"offset": raw, "snippet": snippet, "how": how, "confidence": conf}
+
+    def cite_pair(name: str, pair: _Pair | None) -> None:
+        if pair is not None:
+            cite(name, pair.start, "table" if pair.column else "label", pair)
+
     def number(p: _Pair) -> tuple[int, int] | None:
         s, e = p.start, p.end
         v = norm[s:e]
@@ -1146,7 +1169,8 @@ def extract_metadata(text: str) -> TenderMetadata:
             return None
         return s, e
 
-    span, _ = _pick(sc, "project_number", number)
+    span, number_pair = _pick(sc, "project_number", number)
+    cite_pair("project_number", number_pair)
     if span:
         meta.project_number = text[offs[span[0]]: offs[span[1]]].strip()
         meta.project_number_norm = normalize_project_number(meta.project_number)
@@ -1154,15 +1178,21 @@ def extract_metadata(text: str) -> TenderMetadata:
     meta.project_name, name_pair = _pick(sc, "project_name", lambda p: _name(norm[p.start:p.end]))
     if meta.project_name and name_pair is not None:
         meta.project_name = _wrapped(sc, name_pair, meta.project_name)
+    cite_pair("project_name", name_pair)
     if meta.project_name is None and title_line is not None:
         meta.project_name = _title_name(sc, title_line)
+        if meta.project_name:
+            cite("project_name", sc.lines[title_line][0], "title")
 
     def org(p: _Pair) -> str | None:
         return _org(norm[p.start:p.end], p.weak)
 
     defined = _definitions(norm)
-    meta.agency, _ = _pick(sc, "agency", org)
-    meta.agency = meta.agency or defined.get("agency")
+    meta.agency, agency_pair = _pick(sc, "agency", org)
+    cite_pair("agency", agency_pair)
+    if meta.agency is None and defined.get("agency"):
+        meta.agency = defined["agency"]
+        cite("agency", defined["agency@"], "definition")
 
     def buyer(p: _Pair) -> str | None:
         v = org(p)
@@ -1171,6 +1201,9 @@ def extract_metadata(text: str) -> TenderMetadata:
     meta.buyer, buyer_pair = _pick(sc, "buyer", buyer)
     if defined.get("buyer") and (buyer_pair is None or min(t for f, t in buyer_pair.fields if f == "buyer") > 0):
         meta.buyer = defined["buyer"]  # the 须知 definition beats 甲方/业主/使用单位
+        cite("buyer", defined["buyer@"], "definition")
+    else:
+        cite_pair("buyer", buyer_pair)
     meta.buyer_is_police, meta.buyer_type = classify_buyer(meta.buyer)
 
     def money(p: _Pair) -> float | None:
@@ -1182,26 +1215,32 @@ def extract_metadata(text: str) -> TenderMetadata:
         v = parse_amount(text, p.unit)
         return v if v is not None and v > 0 else None
 
-    meta.budget_yuan, _ = _pick(sc, "budget", money)
+    meta.budget_yuan, budget_pair = _pick(sc, "budget", money)
+    cite_pair("budget_yuan", budget_pair)
     if meta.budget_yuan is None and (m := _BUDGET_PROSE.search(norm)):
         meta.budget_yuan = parse_amount(m.group(1))
+        cite("budget_yuan", m.start(), "prose")
     meta.budget_lots = lot_budgets(norm)
     meta.budget_yuan = _sum_lots(meta.budget_yuan, meta.budget_lots)  # not one lot's budget as the whole
 
     if meta.notice_type in _AWARD_TYPES:
-        meta.award_yuan, _ = _pick(sc, "award", money)
+        meta.award_yuan, award_pair = _pick(sc, "award", money)
+        cite_pair("award_yuan", award_pair)
         meta.award_lots = lot_awards(norm)
         meta.award_yuan = _sum_lots(meta.award_yuan, meta.award_lots)
         if meta.award_yuan is None:
-            meta.award_rate, _ = _pick(sc, "award", lambda p: _tidy(norm[p.start:p.end])[:40] or None
-                                       if p.unit == "%" else None)
+            meta.award_rate, rate_pair = _pick(sc, "award", lambda p: _tidy(norm[p.start:p.end])[:40] or None
+                                               if p.unit == "%" else None)
+            cite_pair("award_rate", rate_pair)
         meta.winner, winner_pair = _pick(sc, "winner", org)
+        cite_pair("winner", winner_pair)
         meta.winner_credit_code = _credit_code(sc, winner_pair)
         winners = list(dict.fromkeys(lot_winners(norm).values()))
         if len(winners) >= 2:  # lots won by different suppliers: name them all, in lot order
             meta.winner = "；".join(winners)
 
-    region, _ = _pick(sc, "region", lambda p: _region(norm[p.start:p.end]))
+    region, region_pair = _pick(sc, "region", lambda p: _region(norm[p.start:p.end]))
+    cite_pair("region", region_pair)
     meta.region = region or (_region_from_name(meta.buyer) if meta.buyer else None)
 
     meta.dates = _dates(sc, top)
@@ -1213,8 +1252,45 @@ def extract_metadata(text: str) -> TenderMetadata:
         meta.budget_yuan = meta.award_yuan = None
         meta.buyer_is_police, meta.buyer_type = False, None
         meta.budget_lots, meta.award_lots, meta.dates = {}, {}, {}
+        meta.evidence = {}
+        meta.null_reasons = {f: "template: a model text with blanks" for f in _REASON_FIELDS.values()}
+    else:
+        for field_name, slot in _REASON_FIELDS.items():
+            if slot == "winner" and meta.notice_type not in _AWARD_TYPES:
+                continue
+            if getattr(meta, slot) is None and (why := _why_none(sc, field_name)):
+                meta.null_reasons[slot] = why
+    meta.budget_basis = _budget_basis(meta, norm) if meta.budget_yuan is not None else None
     meta.markers = marker_legend(norm)
     return meta
+
+
+_CONFIDENCE = {"label": 0.95, "table": 0.85, "definition": 0.85, "prose": 0.75, "weak": 0.7, "title": 0.6}
+_REASON_FIELDS = {"project_number": "project_number", "project_name": "project_name", "buyer": "buyer",
+                  "agency": "agency", "budget": "budget_yuan", "winner": "winner"}
+
+
+def _why_none(sc: _Scanner, name: str) -> str | None:
+    """The placeholder a field's slot held, when the document has a slot but no value for it."""
+    for p in sc.pairs:
+        if any(f == name for f, _ in p.fields):
+            value = sc.norm[p.start:p.end]
+            if why := placeholder(value):
+                return f"{why}: {_tidy(value)[:40]}"
+    return None
+
+
+def _budget_basis(meta: TenderMetadata, norm: str) -> str:
+    """What budget_yuan is: lots_summed, per_year, unit_price or total (the default), from its evidence."""
+    if len(meta.budget_lots) >= 2 and meta.budget_yuan == sum(meta.budget_lots.values()):
+        return "lots_summed"
+    snippet = meta.evidence.get("budget_yuan", {}).get("snippet", "")
+    if re.search(r"(?:万?元)\s*/\s*年|每年|年度预算|/年(?!.*(?:共计|总计|合计))", snippet) \
+            and not re.search(r"共计|总计|合计", snippet):
+        return "per_year"
+    if re.search(r"单价", snippet) and not re.search(r"总价", snippet):
+        return "unit_price"
+    return "total"
 
 
 def document_metadata(doc) -> dict:
@@ -1225,9 +1301,18 @@ def document_metadata(doc) -> dict:
     ``dates.published`` when the text gives none.
     """
     text = "\n".join(p.text for p in doc.pages[:60])
-    if doc.title:
-        text = doc.title + "\n" + text
-    md = extract_metadata(text).to_dict()
+    head = doc.title + "\n" if doc.title else ""
+    md = extract_metadata(head + text).to_dict()
+    starts, pos = [], len(head)
+    for p in doc.pages[:60]:
+        starts.append((pos, p.number))
+        pos += len(p.text) + 1
+    for ev in md["evidence"].values():
+        # The page a field was read on (None: the title the platform printed around the body).
+        ev["page"] = next((n for s, n in reversed(starts) if ev["offset"] >= s), None)
+        ev["offset"] = ev["offset"] - len(head) if ev["page"] is not None else None
+        if ev["page"] is not None:
+            ev["offset"] -= next(s for s, n in starts if n == ev["page"]) - len(head)
     published = getattr(doc, "published", None)
     if published and not md["dates"].get("published"):
         md["dates"]["published"] = parse_chinese_date(published) or published

@@ -131,6 +131,17 @@ def m015_evidence_view_source(db: Database) -> None:
     db.execute(_evidence_view("create view evidence", ", d.source_url, d.retrieved_at"))
 
 
+@migrations()
+def m016_metadata_evidence(db: Database) -> None:
+    """Issue 14: what the budget is (budget_basis), an award priced as a rate (award_rate), where each
+    metadata field was read and why a field is null (metadata_evidence, JSON), and the extraction
+    version the document was analysed under (re-read when the code, taxonomy or model head changes)."""
+    db["documents"].add_column("budget_basis", str)
+    db["documents"].add_column("award_rate", str)
+    db["documents"].add_column("metadata_evidence", str)
+    db["documents"].add_column("extraction_version", str)
+
+
 def clause_id(sha256: str, ordinal: int) -> str:
     return f"{sha256[:16]}-c{ordinal:05d}"
 
@@ -252,7 +263,7 @@ class Store:
             with self.db.atomic():
                 self.db["documents"].update(sha256, {"paths": _json(paths), "name": display_name(paths)})
 
-    def write(self, rec: DocumentRecord, analyzer_version: str) -> None:
+    def write(self, rec: DocumentRecord, analyzer_version: str, extraction_version: str | None = None) -> None:
         """Replace everything stored for this document with ``rec``, atomically."""
         from analyzer.normalize import norm_text
 
@@ -274,9 +285,11 @@ class Store:
             "findings": len(rec.findings), "status": rec.status, "error": rec.error,
             "encoding": rec.encoding, "title": rec.title, "parent_sha256": rec.parent_sha256,
             "analyzer_version": analyzer_version, "taxonomy_version": rec.taxonomy_version,
-            "method": rec.method,
+            "method": rec.method, "extraction_version": extraction_version,
         }
         md = dict(rec.metadata)
+        if "evidence" in md or "null_reasons" in md:
+            md["metadata_evidence"] = _json({"fields": md.pop("evidence", {}), "null_reasons": md.pop("null_reasons", {})})
         for k in ("dates", "markers", "budget_lots", "award_lots"):
             if k in md:
                 md[k] = _json(md[k])

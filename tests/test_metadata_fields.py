@@ -128,3 +128,26 @@ def test_no_placeholder_is_reported_from_the_template_texts(name_part):
     assert md["notice_type"] == "template"
     for key in ("project_number", "project_name", "buyer", "agency", "winner", "budget_yuan", "award_yuan"):
         assert md[key] is None, (key, md[key])
+
+
+def test_unchanged_files_are_read_again_when_the_extraction_changed(tmp_path):
+    """Issue 14: the skip key was __version__, never bumped; an upgrade kept the old metadata."""
+    import sqlite3
+
+    from conftest import run_cli
+
+    page = tmp_path / "notice.html"
+    page.write_text("<html><body><p>采购人：某某市第一中学</p><p>最高限价：480万元</p></body></html>", encoding="utf-8")
+    db = tmp_path / "a.db"
+    assert run_cli("analyze", str(page), "--db", str(db)).exit_code == 0
+    again = run_cli("analyze", str(page), "--db", str(db))
+    assert "re-read" not in again.stdout  # same extraction: skipped
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("select extraction_version, budget_yuan, budget_basis, metadata_evidence from documents").fetchone()
+        assert row[0] and row[1] == 4_800_000 and row[2] == "total"
+        assert json.loads(row[3])["fields"]["budget_yuan"]["page"] == 1
+        conn.execute("update documents set extraction_version = 'older', budget_yuan = 480")
+    upgraded = run_cli("analyze", str(page), "--db", str(db))
+    assert upgraded.exit_code == 0 and "re-read" in upgraded.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select budget_yuan from documents").fetchone()[0] == 4_800_000
