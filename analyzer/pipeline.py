@@ -57,7 +57,7 @@ class Summary:
 
 
 # What can change a stored document: every stage's code and the data it reads (taxonomy, model head).
-_EXTRACTION_PARTS = ("ingest", "normalize.py", "segment.py", "metadata.py", "metadata", "classify", "taxonomy",
+_EXTRACTION_PARTS = ("ingest", "normalize.py", "segment.py", "metadata", "classify", "taxonomy",
                      "records.py", "limits.py")
 
 
