@@ -326,7 +326,8 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
             yield (str(f), display, sha, size, opts)
 
     def _record(rec: DocumentRecord) -> None:
-        store.write(rec, __version__, version)
+        rec.extraction_version = version
+        store.write(rec, __version__)
         if rec.format != "zip" or rec.status not in OK_STATUSES:
             summary.analyzed += 1
         if rec.status == "needs_ocr":

@@ -171,6 +171,7 @@ class DocumentRecord:
     method: str | None = None
     taxonomy_version: str | None = None
     embeddings: dict[str, bytes] = field(default_factory=dict)  # new clause embeddings to cache
+    extraction_version: str | None = None  # pipeline.extraction_version() of the run that wrote it
 
 
 def display_name(paths: list[str]) -> str:
@@ -263,7 +264,7 @@ class Store:
             with self.db.atomic():
                 self.db["documents"].update(sha256, {"paths": _json(paths), "name": display_name(paths)})
 
-    def write(self, rec: DocumentRecord, analyzer_version: str, extraction_version: str | None = None) -> None:
+    def write(self, rec: DocumentRecord, analyzer_version: str) -> None:
         """Replace everything stored for this document with ``rec``, atomically."""
         from analyzer.normalize import norm_text
 
@@ -285,7 +286,7 @@ class Store:
             "findings": len(rec.findings), "status": rec.status, "error": rec.error,
             "encoding": rec.encoding, "title": rec.title, "parent_sha256": rec.parent_sha256,
             "analyzer_version": analyzer_version, "taxonomy_version": rec.taxonomy_version,
-            "method": rec.method, "extraction_version": extraction_version,
+            "method": rec.method, "extraction_version": rec.extraction_version,
         }
         md = dict(rec.metadata)
         if "evidence" in md or "null_reasons" in md:
