@@ -176,6 +176,8 @@ def _print_summary(store, summary) -> None:
     s = store.summary()
     rows = [{"": "files seen", "count": summary.files}, {"": "analysed now", "count": summary.analyzed},
             {"": "unchanged, skipped", "count": summary.skipped},
+            *([{"": "unchanged but re-read: the extraction changed (upgrade)", "count": summary.reread}]
+              if summary.reread else []),
             {"": "not documents (.py, .json, …), ignored", "count": len(summary.ignored)},
             {"": "documents in db", "count": s["documents"]}, {"": "pages", "count": s["pages"]},
             {"": "clauses", "count": s["clauses"]}, {"": "flagged clauses (any group)", "count": s["flagged_clauses"]}]
@@ -267,27 +269,54 @@ def classify(
 @app.command(name="eval")
 @handle_errors
 def eval_cmd(
-    input: Annotated[str, typer.Option("--input", "-i", help="Labelled JSONL: {id, text, groups, capabilities}.")],
+    input: Annotated[str | None, typer.Option("--input", "-i", help="Labelled JSONL: {id, text, groups, "
+                                                                      "capabilities}.")] = None,
     method: Annotated[Method | None, typer.Option(help="rules, model or auto (default: auto when the model "
                                                        "is built, else rules).", envvar="ANALYZER_METHOD")] = None,
     fmt: FmtOpt = Fmt.table,
-    errors: Annotated[bool, typer.Option("--errors", help="Also list the misclassified clauses (stderr).")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="Also list the misclassified clauses or fields "
+                                                          "(stderr).")] = False,
+    metadata: Annotated[Path | None, typer.Option(
+        "--metadata", help="Score metadata fields against labels (JSONL: file or record + field values).")] = None,
+    awards: Annotated[Path | None, typer.Option(
+        "--awards", help="Score award fields against a crawler's award file (JSONL with html + fields).")] = None,
+    half: Annotated[str | None, typer.Option(help="With --awards: calibration (even records) or reporting "
+                                                  "(odd).")] = None,
+    docs: Annotated[Path | None, typer.Option(help="Folder the labels' files and record paths are under "
+                                                   "(default: beside the labels).")] = None,
+    ocr: Annotated[Ocr, typer.Option(help="OCR for labelled PDFs (default off: text layers only).")]
+    = Ocr.off,
 ) -> None:
-    """Precision, recall and F1 per label and overall on a labelled set."""
-    from analyzer.classify.combine import default_method
-    from analyzer.evaluate import evaluate, read_jsonl
+    """Precision, recall and F1 per label on a labelled set; or, with --metadata/--awards, field accuracy."""
     from analyzer.export import write
 
-    items = list(read_jsonl(input))
-    report = evaluate(items, method.value if method else default_method())
-    if errors:
-        for e in report["errors"]:
-            _err(f"{e['id']}: gold={e['gold']} pred={e['pred']} :: {e['text'][:100]}")
+    if metadata is not None or awards is not None:
+        from analyzer.evaluate_metadata import award_labels, evaluate_metadata, read_labels
+
+        if metadata is not None:
+            labels, base = read_labels(metadata), metadata.parent
+        else:
+            labels, base = list(award_labels(awards, half)), awards.parent
+        report = evaluate_metadata(labels, base, docs, ocr.value)
+        if errors:
+            for e in report["failures"]:
+                _err(f"{e['id']}: {e['field']}: gold={e['gold']!r} got={e['got']!r}")
+    elif input is None:
+        raise typer.BadParameter("give --input (clauses), --metadata or --awards")
+    else:
+        from analyzer.classify.combine import default_method
+        from analyzer.evaluate import evaluate, read_jsonl
+
+        items = list(read_jsonl(input))
+        report = evaluate(items, method.value if method else default_method())
+        if errors:
+            for e in report["errors"]:
+                _err(f"{e['id']}: gold={e['gold']} pred={e['pred']} :: {e['text'][:100]}")
     if fmt in (Fmt.json,):
         import json
 
-        sys.stdout.write(json.dumps({k: v for k, v in report.items() if k != "errors"}, ensure_ascii=False,
-                                    indent=2) + "\n")
+        sys.stdout.write(json.dumps({k: v for k, v in report.items() if k not in ("errors", "failures")},
+                                    ensure_ascii=False, indent=2) + "\n")
     else:
         write(report["rows"], fmt.value, sys.stdout)
 

@@ -24,7 +24,8 @@ COLUMNS: dict[str, list[str]] = {
         "encoding", "title", "parent_sha256", "analyzer_version", "taxonomy_version", "method", "notice_type",
         "project_number", "project_number_norm", "project_name", "buyer", "buyer_is_police", "buyer_type",
         "agency", "budget_yuan", "award_yuan", "winner", "winner_credit_code", "region", "dates", "markers",
-        "budget_lots", "award_lots", "source_url", "retrieved_at"],
+        "budget_lots", "award_lots", "source_url", "retrieved_at", "budget_basis", "award_rate", "metadata_evidence",
+        "extraction_version"],
     "clauses": [
         "id", "document_id", "page", "ordinal", "number", "level", "marker", "heading", "section_path", "kind",
         "table_header", "text", "norm", "page_start", "page_end", "bbox", "zone", "document", "sha256"],

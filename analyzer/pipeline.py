@@ -8,6 +8,7 @@ goes on. Worker processes do the per-document work; only this process writes SQL
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import os
@@ -49,10 +50,35 @@ class Summary:
     files: int = 0
     analyzed: int = 0
     skipped: int = 0
+    reread: int = 0  # unchanged files read again because the extraction changed (an upgrade)
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (path, status, error)
     needs_ocr: list[str] = field(default_factory=list)
     garbled: list[tuple[str, str]] = field(default_factory=list)  # (path, note): read, but partly garbled
     ignored: list[str] = field(default_factory=list)  # code/data files met in folders, not analysed
+
+
+# What can change a stored document: every stage's code and the data it reads (taxonomy, model head).
+_EXTRACTION_PARTS = ("ingest", "normalize.py", "segment.py", "metadata", "classify", "taxonomy",
+                     "records.py", "limits.py")
+
+
+@functools.lru_cache(maxsize=1)
+def extraction_version() -> str:
+    """A hash of everything that can change a document's output, so upgrades re-read unchanged files.
+
+    A constant (``__version__``) must be remembered on every change and was not; hashing the
+    stages' own files (code, taxonomy, the trained head) cannot be forgotten. Databases written
+    before it existed have no version stored and are re-read once.
+    """
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for part in _EXTRACTION_PARTS:
+        path = root / part
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for f in files:
+            if f.is_file() and f.suffix != ".pyc" and "__pycache__" not in f.parts:
+                h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
 
 
 def sha256_file(path: Path) -> str:
@@ -280,6 +306,7 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
     from analyzer.taxonomy import load
 
     tax_version = load().version
+    version = extraction_version()
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
 
     def tasks() -> Iterator[tuple]:
@@ -305,16 +332,19 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
                 _record(rec)
                 continue
             old = store.known(sha)
-            if (not opts.force and old and old["status"] in DONE_STATUSES and old["analyzer_version"] == __version__
-                    and old["taxonomy_version"] == tax_version and (old["method"] or "rules") == opts.method):
-                store.add_path(sha, display)
-                summary.skipped += 1
-                if progress:
-                    progress(display, None)
-                continue
+            if (not opts.force and old and old["status"] in DONE_STATUSES and old["taxonomy_version"] == tax_version
+                    and (old["method"] or "rules") == opts.method):
+                if old.get("extraction_version") == version:
+                    store.add_path(sha, display)
+                    summary.skipped += 1
+                    if progress:
+                        progress(display, None)
+                    continue
+                summary.reread += 1  # unchanged file, changed extraction: read again (no --force needed)
             yield (str(f), display, sha, size, opts)
 
     def _record(rec: DocumentRecord) -> None:
+        rec.extraction_version = version
         store.write(rec, __version__)
         if rec.format != "zip" or rec.status not in DONE_STATUSES:
             summary.analyzed += 1

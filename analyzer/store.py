@@ -166,6 +166,17 @@ def published(dates: dict | None) -> str | None:
     return next((dates[k] for k in PUBLISHED_DATES if dates and dates.get(k)), None)
 
 
+@migrations()
+def m017_metadata_evidence(db: Database) -> None:
+    """What the budget is (budget_basis), an award priced as a rate (award_rate), where each
+    metadata field was read and why a field is null (metadata_evidence, JSON), and the extraction
+    version the document was analysed under (re-read when the code, taxonomy or model head changes)."""
+    db["documents"].add_column("budget_basis", str)
+    db["documents"].add_column("award_rate", str)
+    db["documents"].add_column("metadata_evidence", str)
+    db["documents"].add_column("extraction_version", str)
+
+
 def clause_id(sha256: str, ordinal: int) -> str:
     return f"{sha256[:16]}-c{ordinal:05d}"
 
@@ -195,6 +206,7 @@ class DocumentRecord:
     method: str | None = None
     taxonomy_version: str | None = None
     embeddings: dict[str, bytes] = field(default_factory=dict)  # new clause embeddings to cache
+    extraction_version: str | None = None  # pipeline.extraction_version() of the run that wrote it
 
 
 def display_name(paths: list[str]) -> str:
@@ -309,9 +321,11 @@ class Store:
             "findings": len(rec.findings), "status": rec.status, "error": rec.error,
             "encoding": rec.encoding, "title": rec.title, "parent_sha256": rec.parent_sha256,
             "analyzer_version": analyzer_version, "taxonomy_version": rec.taxonomy_version,
-            "method": rec.method,
+            "method": rec.method, "extraction_version": rec.extraction_version,
         }
         md = dict(rec.metadata)
+        if "evidence" in md or "null_reasons" in md:
+            md["metadata_evidence"] = _json({"fields": md.pop("evidence", {}), "null_reasons": md.pop("null_reasons", {})})
         for k in ("dates", "markers", "budget_lots", "award_lots"):
             if k in md:
                 md[k] = _json(md[k])

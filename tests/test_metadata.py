@@ -403,6 +403,7 @@ def test_region_label_beats_inference_and_empty_text():
     assert set(extract_metadata(AWARD_2020).to_dict()) == {
         "notice_type", "project_number", "project_number_norm", "project_name", "buyer", "buyer_is_police",
         "buyer_type", "agency", "budget_yuan", "award_yuan", "winner", "winner_credit_code", "region", "dates", "markers", "budget_lots", "award_lots",
+        "award_rate", "budget_basis", "evidence", "null_reasons",
     }
 
 

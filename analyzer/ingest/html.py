@@ -13,6 +13,15 @@ from analyzer.records import Document, Page, TableRow
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_DECL = re.compile(rb"""<\?xml[^>]+encoding=["']([A-Za-z0-9_\-]+)""", re.I)
 DROP_TAGS = ["script", "style", "noscript", "iframe", "nav", "template", "svg", "head"]
+# Inline elements never break a line: platforms split one sentence across <span>/<u>/<font> runs
+# ("招标人为<u>X</u>，委托…"), and a line per run leaves every label apart from its value.
+INLINE_TAGS = ["span", "u", "b", "i", "em", "strong", "font", "a", "sub", "sup", "small", "big", "s", "strike",
+               "ins", "label", "abbr", "code", "mark", "o:p"]
+
+
+def _inline(tag) -> bool:
+    # Word-exported pages mangle "<span style='mso-spacerun:yes';…>" into tags named "spanyes';font-…".
+    return tag.name in INLINE_TAGS or tag.name.startswith("span")
 
 
 # Server-page code left in saved or scraped pages (JSP/ASP directives, scriptlets and expressions,
@@ -93,6 +102,9 @@ def parse(data: bytes, name: str) -> Document:
     source_url, retrieved_at = saved_source(text, soup)
     for tag in soup(DROP_TAGS):
         tag.decompose()
+    for tag in soup.find_all(_inline):
+        tag.unwrap()
+    soup.smooth()
     tables: list[list[TableRow]] = []
     for table in soup.find_all("table"):
         if table.find_parent("table") is not None:

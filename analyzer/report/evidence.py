@@ -282,7 +282,23 @@ def _doc(d: dict) -> dict:
         lots = d.get(key) if isinstance(d.get(key), dict) else {}
         d[out] = [(k, yuan(v)) for k, v in sorted(lots.items(), key=lambda kv: (len(kv[0]), kv[0]))]
     d["award"] = yuan(d.get("award_yuan"))
+    d["cite"] = _metadata_cites(d.get("metadata_evidence"))
     return d
+
+
+def _metadata_cites(raw: str | None) -> dict[str, str]:
+    """Hover text per metadata field: where it was read ("p. 3 · label · 0.95: 采购人：…") or why it is null."""
+    try:
+        ev = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+    out = {}
+    for name, e in (ev.get("fields") or {}).items():
+        where = f"p. {e['page']}" if e.get("page") else "title"
+        out[name] = f"{where} · {e.get('how')} · {e.get('confidence')}: {e.get('snippet', '')}"
+    for name, why in (ev.get("null_reasons") or {}).items():
+        out.setdefault(name, f"no value: {why}")
+    return out
 
 
 def confidence(v: float | None) -> str:

@@ -1,0 +1,484 @@
+"""Assembling one document's record: each field's pick among the scanned pairs, prose fallbacks,
+lots, dates, the marker legend, evidence and null reasons."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from analyzer.metadata.fields import TenderMetadata
+from analyzer.metadata.kinds import _is_template, _notice_type, _resolve_type
+from analyzer.metadata.parsers import (
+    _CJK,
+    _CN_DATE_DIGIT,
+    _CREDIT,
+    _HAS_CJK,
+    _NAME_BAD,
+    _NUMBER_OK,
+    _cn_small_int,
+    _fold,
+    _name,
+    _org,
+    _region,
+    _region_from_name,
+    _tidy,
+    classify_buyer,
+    normalize_project_number,
+    parse_amount,
+    parse_chinese_date,
+    placeholder,
+)
+from analyzer.metadata.scan import _LEADING_NUMBERING, _Pair, _Scanner
+
+# --------------------------------------------------------------------------- assembling the record
+
+_AWARD_TYPES = {"award", "single_source", "contract", "acceptance", None}
+# "投标文件递交的截止时间（投标截止时间，下同）为2025年12月22日10时00分" (prose, no label/colon pair)
+_DEADLINE_SENTENCE = re.compile(r"(?:投标|响应|应答)?(?:\([^()]{0,6}\))?文件(?:的)?(?:递交|提交|上传)?(?:的)?截止(?:时间|日期)"
+                                r"(?:\([^()]{0,20}\))?(?:和开标时间|及开标时间)?\s*(?:为|是|:)\s*:?\s*([^,，;；。]{8,30})")
+_DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前(?:递交|提交|上传)")
+_BUDGET_PROSE = re.compile(
+    r"(?:预算金额|采购预算|项目预算|总预算|预算价|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
+    r"(?:总价|总额|金额)?\s*(?:\([^()]{0,16}\))?\s*(?:为|是|约)?\s*:?\s*"
+    r"((?:人民币)?\s*[¥]?\s*\d[\d,.]*\s*(?:亿元|万元|元|万)(?!\s*/))"
+)
+
+
+_T = TypeVar("_T")
+
+
+def _pick(sc: _Scanner, name: str, check: Callable[[_Pair], _T | None]) -> tuple[_T | None, _Pair | None]:
+    """First value for field ``name`` by (label tier, position) that ``check`` accepts."""
+    cands = sorted(
+        ((tier, p.start, p) for p in sc.pairs for f, tier in p.fields if f == name), key=lambda c: (c[0], c[1])
+    )
+    for _, _, p in cands:
+        value = check(p)
+        if value is not None:
+            return value, p
+    return None, None
+
+
+_NUMBERING_VALUE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){1,3}\s*[\u4e00-\u9fff]")  # "3.2 投标报价": the next clause
+_DEFINITION = re.compile(r"[\"“”'‘’\s]*(采购人|招标人|集中采购机构|采购代理机构|代理机构|招标代理机构)[\"“”'‘’\s]*(?:系指|是指)\s*"
+                         r"([^。;；,，\n]{2,60})")
+
+
+_NAME_END = re.compile(r"(?:项目|采购|服务|工程|施工|设计|监理|设备|系统|平台|货物|[)）])$")
+
+
+def _wrapped(sc: _Scanner, p: _Pair, name: str) -> str:
+    """A project name cut at a line break ("…辅助及后" / "勤服务项目") joined with its tail.
+
+    The next line counts only when the name does not already end like a name (or leaves a
+    bracket open) and the line is short, label-free and ends like one.
+    """
+    if sc.norm[p.end:sc.lines[p.line][1]].strip() or p.line + 1 >= len(sc.lines):
+        return name
+    if _NAME_END.search(name) and name.count("(") <= name.count(")"):
+        return name
+    s, e = sc.lines[p.line + 1]
+    tail = _tidy(sc.norm[s:e])
+    if not tail or len(tail) > 40 or ":" in tail or "|" in tail or _LEADING_NUMBERING.match(tail) \
+            or not _NAME_END.search(tail):
+        return name
+    joined = _name(name + tail)
+    return joined or name
+
+
+def _definitions(norm: str) -> dict:
+    """Buyer and agency from the 须知 definitions: "“采购人”系指上海市…局。" (weak: must end like an org)."""
+    out: dict = {}  # field -> value, and field + "@" -> where it was read
+    for m in _DEFINITION.finditer(norm):
+        field_name = "buyer" if m.group(1) in ("采购人", "招标人") else "agency"
+        if field_name in out:
+            continue
+        value = _org(m.group(2).strip("\"“” "), True)
+        if value and not re.search(r"投标人须知|前附表|所述|组织本次|本次招标", value):
+            out[field_name] = value
+            out[field_name + "@"] = m.start(2)
+    return out
+
+
+def extract_metadata(text: str) -> TenderMetadata:
+    """Metadata of one document (a notice page, a tender, a contract) from its extracted text.
+
+    Works on cover pages and the 投标人须知前附表, 2020-template notices (tender, award,
+    correction), award tables and contracts. See the module docstring for how labels are read.
+    """
+    meta = TenderMetadata()
+    if not text or not text.strip():
+        return meta
+    # "1.采购人信息 名称：X 地址：Y" on one line (HTML notices): put the pair under its heading.
+    text = re.sub(r"(信息)[ \t]+(?=名\s*称\s*[：:])", "\\1\n", text)
+    norm, offs = _fold(text)
+    sc = _Scanner(norm)
+    sc.scan()
+    top = [i for i, (s, e) in enumerate(sc.lines) if norm[s:e].strip()][:15]
+    meta.notice_type, title_line = _notice_type(sc, top)
+    meta.notice_type = _resolve_type(meta.notice_type, sc)
+
+    def cite(name: str, start: int | None, how: str, pair: _Pair | None = None) -> None:
+        if start is None:
+            return
+        raw = offs[min(start, len(offs) - 1)]
+        ls, le = text.rfind("\n", 0, raw) + 1, text.find("\n", raw)
+        snippet = _tidy(text[ls: le if le >= 0 else len(text)])[:160]
+        conf = _CONFIDENCE[how]
+        if pair is not None and (pair.weak or min((t for _, t in pair.fields), default=0) > 0):
+            conf = _CONFIDENCE["weak"]
+        meta.evidence[name] = {"offset": raw, "snippet": snippet, "how": how, "confidence": conf}
+
+    def cite_pair(name: str, pair: _Pair | None) -> None:
+        if pair is not None:
+            cite(name, pair.start, "table" if pair.column else "label", pair)
+
+    def number(p: _Pair) -> tuple[int, int] | None:
+        s, e = p.start, p.end
+        v = norm[s:e]
+        cut = re.search(rf"\s*\([^()]*[{_CJK}][^()]*\)|[;；,，。]|\s{{2,}}|\s+[{_CJK}]", v)
+        if cut:
+            e = s + cut.start()
+        s, e = sc.strip_span(s, e)
+        while e - s > 2 and norm[s] in "[【<(" and norm[e - 1] in "]】>)":
+            s, e = s + 1, e - 1  # 【CP-2025-032】: the brackets are typography, not the number
+        v = norm[s:e]
+        if placeholder(norm[p.start:p.end]) or placeholder(v):
+            return None
+        if not (3 <= len(v) <= 60) or not _NUMBER_OK.search(v) or not re.search(r"\d", v):
+            return None
+        if len(_HAS_CJK.findall(v)) * 2 > len(v) or _NAME_BAD.search(v):
+            return None
+        return s, e
+
+    span, number_pair = _pick(sc, "project_number", number)
+    cite_pair("project_number", number_pair)
+    if span:
+        meta.project_number = text[offs[span[0]]: offs[span[1]]].strip()
+        meta.project_number_norm = normalize_project_number(meta.project_number)
+
+    meta.project_name, name_pair = _pick(sc, "project_name", lambda p: _name(norm[p.start:p.end]))
+    if meta.project_name and name_pair is not None:
+        meta.project_name = _wrapped(sc, name_pair, meta.project_name)
+    cite_pair("project_name", name_pair)
+    if meta.project_name is None and title_line is not None:
+        meta.project_name = _title_name(sc, title_line)
+        if meta.project_name:
+            cite("project_name", sc.lines[title_line][0], "title")
+
+    def org(p: _Pair) -> str | None:
+        return _org(norm[p.start:p.end], p.weak)
+
+    defined = _definitions(norm)
+    meta.agency, agency_pair = _pick(sc, "agency", org)
+    cite_pair("agency", agency_pair)
+    if meta.agency is None and defined.get("agency"):
+        meta.agency = defined["agency"]
+        cite("agency", defined["agency@"], "definition")
+
+    def buyer(p: _Pair) -> str | None:
+        v = org(p)
+        return None if v is not None and v == meta.agency else v  # never the agency
+
+    meta.buyer, buyer_pair = _pick(sc, "buyer", buyer)
+    if defined.get("buyer") and (buyer_pair is None or min(t for f, t in buyer_pair.fields if f == "buyer") > 0):
+        meta.buyer = defined["buyer"]  # the 须知 definition beats 甲方/业主/使用单位
+        cite("buyer", defined["buyer@"], "definition")
+    else:
+        cite_pair("buyer", buyer_pair)
+    meta.buyer_is_police, meta.buyer_type = classify_buyer(meta.buyer)
+
+    def money(p: _Pair) -> float | None:
+        text = norm[p.start:p.end]
+        if p.unit == "%" or placeholder(text) or _NUMBERING_VALUE.match(text):
+            return None
+        # "最高限价为人民币包 1-10787900.00 元": the lot number is no part of the amount
+        text = re.sub(r"(?:合同包|采购包|包件|标段|标包|包)\s*\d{1,2}\s*[-—–:]\s*(?=\d)", "", text)
+        v = parse_amount(text, p.unit)
+        return v if v is not None and v > 0 else None
+
+    meta.budget_yuan, budget_pair = _pick(sc, "budget", money)
+    cite_pair("budget_yuan", budget_pair)
+    if meta.budget_yuan is None and (m := _BUDGET_PROSE.search(norm)):
+        meta.budget_yuan = parse_amount(m.group(1))
+        cite("budget_yuan", m.start(), "prose")
+    meta.budget_lots = lot_budgets(norm)
+    meta.budget_yuan = _sum_lots(meta.budget_yuan, meta.budget_lots)  # not one lot's budget as the whole
+
+    if meta.notice_type in _AWARD_TYPES:
+        meta.award_yuan, award_pair = _pick(sc, "award", money)
+        cite_pair("award_yuan", award_pair)
+        meta.award_lots = lot_awards(norm)
+        meta.award_yuan = _sum_lots(meta.award_yuan, meta.award_lots)
+        if meta.award_yuan is None:
+            meta.award_rate, rate_pair = _pick(sc, "award", lambda p: _tidy(norm[p.start:p.end])[:40] or None
+                                               if p.unit == "%" else None)
+            cite_pair("award_rate", rate_pair)
+        meta.winner, winner_pair = _pick(sc, "winner", org)
+        cite_pair("winner", winner_pair)
+        meta.winner_credit_code = _credit_code(sc, winner_pair)
+        winners = list(dict.fromkeys(lot_winners(norm).values()))
+        if len(winners) >= 2:  # lots won by different suppliers: name them all, in lot order
+            meta.winner = "；".join(winners)
+
+    region, region_pair = _pick(sc, "region", lambda p: _region(norm[p.start:p.end]))
+    cite_pair("region", region_pair)
+    meta.region = region or (_region_from_name(meta.buyer) if meta.buyer else None)
+
+    meta.dates = _dates(sc, top)
+    if meta.project_number is None and _is_template(sc, top):
+        # A model text (标准/示范文本/范本) with blanks: whatever filled a slot is the template's own
+        # wording, so nothing of it is reported as this procurement's facts.
+        meta.notice_type = "template"
+        meta.project_name = meta.buyer = meta.agency = meta.winner = meta.region = None
+        meta.budget_yuan = meta.award_yuan = None
+        meta.buyer_is_police, meta.buyer_type = False, None
+        meta.budget_lots, meta.award_lots, meta.dates = {}, {}, {}
+        meta.evidence = {}
+        meta.null_reasons = {f: "template: a model text with blanks" for f in _REASON_FIELDS.values()}
+    else:
+        for field_name, slot in _REASON_FIELDS.items():
+            if slot == "winner" and meta.notice_type not in _AWARD_TYPES:
+                continue
+            if getattr(meta, slot) is None and (why := _why_none(sc, field_name)):
+                meta.null_reasons[slot] = why
+    meta.budget_basis = _budget_basis(meta, norm) if meta.budget_yuan is not None else None
+    meta.markers = marker_legend(norm)
+    return meta
+
+
+_CONFIDENCE = {"label": 0.95, "table": 0.85, "definition": 0.85, "prose": 0.75, "weak": 0.7, "title": 0.6}
+_REASON_FIELDS = {"project_number": "project_number", "project_name": "project_name", "buyer": "buyer",
+                  "agency": "agency", "budget": "budget_yuan", "winner": "winner"}
+
+
+def _why_none(sc: _Scanner, name: str) -> str | None:
+    """The placeholder a field's slot held, when the document has a slot but no value for it."""
+    for p in sc.pairs:
+        if any(f == name for f, _ in p.fields):
+            value = sc.norm[p.start:p.end]
+            if why := placeholder(value):
+                return f"{why}: {_tidy(value)[:40]}"
+    return None
+
+
+def _budget_basis(meta: TenderMetadata, norm: str) -> str:
+    """What budget_yuan is: lots_summed, per_year, unit_price or total (the default), from its evidence."""
+    if len(meta.budget_lots) >= 2 and meta.budget_yuan == sum(meta.budget_lots.values()):
+        return "lots_summed"
+    snippet = meta.evidence.get("budget_yuan", {}).get("snippet", "")
+    if re.search(r"(?:万?元)\s*/\s*年|每年|年度预算|/年(?!.*(?:共计|总计|合计))", snippet) \
+            and not re.search(r"共计|总计|合计", snippet):
+        return "per_year"
+    if re.search(r"单价", snippet) and not re.search(r"总价", snippet):
+        return "unit_price"
+    return "total"
+
+
+def document_metadata(doc) -> dict:
+    """Metadata of an ingested Document as the store keeps it (a dict).
+
+    The title goes in front of the text (notice records and web pages print it outside the
+    body, and it names the notice type and project); a platform's publication date fills
+    ``dates.published`` when the text gives none.
+    """
+    text = "\n".join(p.text for p in doc.pages[:60])
+    head = doc.title + "\n" if doc.title else ""
+    md = extract_metadata(head + text).to_dict()
+    starts, pos = [], len(head)
+    for p in doc.pages[:60]:
+        starts.append((pos, p.number))
+        pos += len(p.text) + 1
+    for ev in md["evidence"].values():
+        # The page a field was read on (None: the title the platform printed around the body).
+        ev["page"] = next((n for s, n in reversed(starts) if ev["offset"] >= s), None)
+        ev["offset"] = ev["offset"] - len(head) if ev["page"] is not None else None
+        if ev["page"] is not None:
+            ev["offset"] -= next(s for s, n in starts if n == ev["page"]) - len(head)
+    published = getattr(doc, "published", None)
+    if published and not md["dates"].get("published"):
+        md["dates"]["published"] = parse_chinese_date(published) or published
+    md["source_url"], md["retrieved_at"] = doc.source_url, doc.retrieved_at
+    return md
+
+
+_LOT = re.compile(r"(?:合同包|采购包|包件|分包|标段|标包|包组|包)\s*(?:号\s*)?([0-9]{1,3}|[一二三四五六七八九十]{1,3})"
+                  r"(?!\s*[0-9一二三四五六七八九十])|第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:包|标段|分包)")
+_LOT_BUDGET = re.compile(r"(?:预算金额|采购预算|项目预算|预算|最高限价|控制价)\s*(\((?:万元|元)\))?\s*[:：]?\s*"
+                         r"((?:人民币)?\s*[¥￥]?\s*\d[\d,.]*\s*(?:亿元|万元|元)?)")
+_LOT_AWARD = re.compile(r"(?:中标|成交)(?:\(成交\))?(?:金额|价格|总价|价|报价)\s*(\((?:万元|元)\))?\s*[:：]?\s*"
+                        r"((?:人民币)?\s*[¥￥]?\s*\d[\d,.]*\s*(?:亿元|万元|元)?)")
+_TOTAL = re.compile(r"合计|总计|共计|总预算|总金额|总额")
+_LOT_WINNER = re.compile(r"(?:中标|成交)(?:\(成交\))?(?:供应商|人|单位)(?:名称)?\s*[:：]\s*([^\n]{2,80})")
+
+
+def _lot_lines(text: str):
+    """(lot number, line) for every line inside a lot: a line belongs to the lot named on it or
+    on the nearest line above ("1", "2", …; 第一包 gives "1")."""
+    current: str | None = None
+    for line in text.split("\n"):
+        if m := _LOT.search(line):
+            raw = m.group(1) or m.group(2)
+            current = raw if raw.isdigit() else str(_cn_small_int(raw))
+        if current is not None:
+            yield current, line
+
+
+def _per_lot(text: str, amount: re.Pattern) -> dict[str, float]:
+    """The first amount matching ``amount`` in each lot, keyed by lot number.
+
+    Lines with 合计/总计 are totals, not lots. Fewer than two lots gives {}: a single lot is the whole.
+    """
+    lots: dict[str, float] = {}
+    for lot, line in _lot_lines(text):
+        if lot in lots or _TOTAL.search(line):
+            continue
+        if b := amount.search(line):
+            unit = b.group(1)[1:-1] if b.group(1) else None
+            if value := parse_amount(b.group(2), unit):
+                lots[lot] = value
+    return lots if len(lots) >= 2 else {}
+
+
+def lot_winners(text: str) -> dict[str, str]:
+    """The winner named in each lot of a multi-lot result notice ({} for fewer than two lots)."""
+    lots: dict[str, str] = {}
+    for lot, line in _lot_lines(text):
+        if lot not in lots and (w := _LOT_WINNER.search(line)) and (name := _org(w.group(1), weak=False)):
+            lots[lot] = name
+    return lots if len(lots) >= 2 else {}
+
+
+def lot_budgets(text: str) -> dict[str, float]:
+    """Budget of each lot of a multi-lot notice. The 2020 notice templates give one 预算金额 per
+    合同包, sometimes with no total; reading only the first would under-report what the police
+    are spending."""
+    return _per_lot(text, _LOT_BUDGET)
+
+
+def lot_awards(text: str) -> dict[str, float]:
+    """Award amount of each lot of a multi-lot result notice (each lot may have its own winner)."""
+    return _per_lot(text, _LOT_AWARD)
+
+
+def _sum_lots(whole: float | None, lots: dict[str, float]) -> float | None:
+    """The sum of the lots when ``whole`` is missing or is just one lot's figure; else ``whole``."""
+    if len(lots) >= 2 and (whole is None or any(abs(whole - v) < 0.5 for v in lots.values())):
+        return round(sum(lots.values()), 2)
+    return whole
+
+
+# A marker defined in the text: 标注“★”的条款为实质性条款… / 带“▲”号的为重要技术参数… / ★表示…
+# The marker must be introduced (标注, 带…) or quoted, or followed by 表示/代表: a bare "▲系统应…"
+# at the start of a requirement is a marked clause, not a definition.
+_MARK = r"([★▲#*※△●◆☆])"
+_OPEN, _CLOSE = r"[\"“'‘「『(（]", r"[\"”'’」』)）]"
+_AFTER = (r"\s*(?:号|标记|符号|标识)?\s*(?:的|者)?\s*(?:条款|参数|指标|内容|项目?|要求|技术参数|部分|技术指标)?\s*"
+          r"(?:为|是|表示|系(?!统)|属于|均为|即为|代表)\s*((?:(?![，,、]?\s*[\"“'‘「『(（]?[★▲※△●◆☆])[^。；;]){2,60})")
+_LEGEND = re.compile(
+    rf"(?:(?:标注|标有|带有?|注明|标记为?|打有?)\s*{_OPEN}?\s*{_MARK}\s*{_CLOSE}?|{_OPEN}\s*{_MARK}\s*{_CLOSE}){_AFTER}"
+    rf"|{_MARK}\s*(?:号|标记|符号)?\s*(?:表示|代表)\s*((?:(?![，,、]?\s*[\"“'‘「『(（]?[★▲※△●◆☆])[^。；;]){{2,60}})")
+_SUBSTANTIVE = re.compile(r"实质性|必须|须完全满足|不得(?:有)?负偏离|不允许(?:有)?负偏离|无效投标|投标无效|废标|否决|强制|刚性")
+_IMPORTANT = re.compile(r"重要|关键|主要|评分|加分|扣分|打分")
+
+
+def marker_legend(text: str) -> dict[str, str]:
+    """What this document says its requirement markers mean, as "kind: the legend's words".
+
+    Tenders mostly use ★ for substantive requirements (a bid that deviates is rejected) and
+    ▲ for important scored parameters, but not all: some use ▲ or # for the substantive ones.
+    A finding that calls a clause "mandatory" must rest on the document's own legend, so the
+    first definition of each marker wins; kinds are "substantive requirement", "important
+    parameter" or "marked" when the wording fits neither.
+    """
+    out: dict[str, str] = {}
+    for m in _LEGEND.finditer(text):
+        mark = m.group(1) or m.group(2) or m.group(4)
+        words = _tidy(m.group(3) or m.group(5) or "")
+        if mark in out or mark in "#*" and not re.match(r"(?:实质|重要|关键|必须|主要|评分|加分)", words):
+            continue  # '#' and '*' also appear in other roles: only a clear definition counts
+        kind = ("substantive requirement" if _SUBSTANTIVE.search(words) else
+                "important parameter" if _IMPORTANT.search(words) else "marked")
+        out[mark] = f"{kind}: {words}"
+    return out
+
+
+def _title_name(sc: _Scanner, li: int) -> str | None:
+    """Project name from the title line, or from the line above a bare "招标文件" cover title."""
+    s, e = sc.lines[li]
+    name = _name(re.sub(r"^\s*(?:公告)?标题\s*:", "", sc.norm[s:e]))
+    if name and len(re.sub(r"\s", "", name)) >= 4:
+        return name
+    for j in range(li - 1, max(li - 4, -1), -1):
+        ps, pe = sc.lines[j]
+        prev = _tidy(sc.norm[ps:pe])
+        if prev and ":" not in prev and re.search("项目|工程|采购|系统|平台|建设|服务|设备", prev):
+            return _name(prev)
+    return None
+
+
+def _credit_code(sc: _Scanner, winner: _Pair | None) -> str | None:
+    """The winner's 统一社会信用代码: the labelled code nearest after the winner, else one on its line."""
+    codes = []
+    for p in sc.pairs:
+        if any(f == "credit_code" for f, _ in p.fields):
+            m = _CREDIT.search(re.sub(r"\s+", "", sc.norm[p.start:p.end]).upper())
+            if m:
+                codes.append((p.start, m.group(0)))
+    if winner is not None:
+        after = [c for c in codes if c[0] >= winner.start - 200]
+        if after:
+            return min(after, key=lambda c: abs(c[0] - winner.start))[1]
+        ls = sc.lines[winner.line][0]
+        le = sc.lines[min(winner.line + 3, len(sc.lines) - 1)][1]
+        m = _CREDIT.search(sc.norm, ls, le)
+        if m:
+            return m.group(0)
+    return codes[0][1] if codes and winner is not None else None
+
+
+def _dates(sc: _Scanner, top: list[int]) -> dict[str, str]:
+    """published / deadline / opening / award / contract, each the first labelled date that parses."""
+    out: dict[str, str] = {}
+    for key, name in (("published", "published"), ("deadline", "deadline"), ("opening", "opening"),
+                      ("award", "award_date"), ("contract", "contract")):
+        value, _ = _pick(sc, name, lambda p: parse_chinese_date(sc.norm[p.start:p.end]))
+        if value:
+            out[key] = value
+    if "deadline" not in out:
+        for m in (*_DEADLINE_PROSE.finditer(sc.norm), *_DEADLINE_SENTENCE.finditer(sc.norm)):
+            value = parse_chinese_date(m.group(1))
+            if value:
+                out["deadline"] = value
+                break
+    if "opening" not in out and "deadline" in out:
+        # "开标时间：同投标截止时间" is the usual wording; the opening is the deadline.
+        for p in sc.pairs:
+            if any(f == "opening" for f, _ in p.fields) and "截止" in sc.norm[p.start:p.end]:
+                out["opening"] = out["deadline"]
+                break
+    if "published" not in out:
+        out_pub = _standalone_date(sc, top) or _standalone_date(sc, _last_lines(sc, 8))
+        if out_pub:
+            out["published"] = out_pub
+    return out
+
+
+def _last_lines(sc: _Scanner, n: int) -> list[int]:
+    return [i for i, (s, e) in enumerate(sc.lines) if sc.norm[s:e].strip()][-n:]
+
+
+def _standalone_date(sc: _Scanner, lines: list[int]) -> str | None:
+    """A line that is only a date: the cover-page date of a tender, or the signature date of a notice."""
+    for li in lines:
+        if li in sc.consumed:
+            continue
+        s, e = sc.lines[li]
+        t = re.sub(r"\s+", "", sc.norm[s:e])
+        t = re.sub(r"^(?:日期|发布日期):?", "", t)
+        if 6 <= len(t) <= 16 and "时" not in t and ":" not in t and "点" not in t:
+            d = parse_chinese_date(t)
+            if d and re.fullmatch(r"[\d年月日号/.\-" + _CN_DATE_DIGIT + "十]+", t):
+                return d
+    return None

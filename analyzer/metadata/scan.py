@@ -1,0 +1,351 @@
+"""The scanner: label/value pairs from folded text (label：value, table cells, header rows, a label
+alone on its line); which words are labels comes from vocabulary.yaml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from analyzer.metadata.parsers import _CJK, _HAS_CJK
+from analyzer.metadata.vocabulary import CONTEXT_KEYS, CONTEXTS, DATE_EXCLUDE, HEADER_WORDS, LABEL_TIERS
+
+# --------------------------------------------------------------------------- labels
+
+_LABEL_TIERS = LABEL_TIERS
+
+
+def _invert(tiers: dict[str, tuple[tuple[str, ...], ...]]) -> dict[str, list[tuple[str, int]]]:
+    """label -> [(field, tier)]; a label may feed two fields."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for name, groups in tiers.items():
+        for tier, labels in enumerate(groups):
+            for label in labels:
+                out.setdefault(label, []).append((name, tier))
+    return out
+
+
+_LABELS = _invert(_LABEL_TIERS)
+
+_CONTEXT = CONTEXTS
+_CONTEXT_KEYS = CONTEXT_KEYS
+_HEADER_WORDS = HEADER_WORDS
+_DATE_EXCLUDE = DATE_EXCLUDE
+_LEADING_NUMBERING = re.compile(
+    r"^(?:第[一二三四五六七八九十百\d]+[章节条部分篇]\s*)?"
+    r"(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)[、.]?|\(?\d{1,2}\)[、.]?|"
+    r"\d{1,2}(?:\.\d{1,2})*[、.]?(?!\d)|[★▲*#※△●◆■□•·>\-]\s*)+"
+)
+_PAREN = re.compile(r"\(([^()]*)\)")
+_L1_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+[、.]")
+_KEY_BAD = re.compile(r"[，。；;,!！?？《》“”\"'=]")
+_NEXT_LABEL = re.compile(
+    rf"(?:\s+|[;；,，。])\s*(?![万亿元])(?=[{_CJK}(][^\s:;；,，。()\d]{{0,16}}(?:\([^()]{{0,6}}\))?[^\s:;；,，。()\d]{{0,6}}:)"
+)
+_LEADING_LABEL = re.compile(rf"\s*[{_CJK}][^\s:;；,，。]{{0,20}}:")
+
+
+@lru_cache(maxsize=8192)
+def _clean_key(raw: str) -> tuple[str, str | None]:
+    """Canonical label and any unit it carries: "七、预算金额（万元）" → ("预算金额", "万元")."""
+    key = re.sub(r"\s+", "", raw).rstrip(":")
+    key = _LEADING_NUMBERING.sub("", key)
+    unit = None
+    for m in _PAREN.finditer(key):
+        if "元" in m.group(1) or "亿" in m.group(1):
+            unit = m.group(1)
+        elif _RATE_UNIT.search(m.group(1)) and "税" not in m.group(1):
+            unit = "%"  # 中标价(%): a rate (a discount on a schedule), never an amount
+    key = _PAREN.sub("", key)
+    key = re.sub(r"^原公告的?", "", key) if key.startswith("原公告") else key
+    key = key.replace("/成交", "").removesuffix("为")
+    if key not in _LABELS:
+        key = _known_part(key)
+    return key, unit
+
+
+_RATE_UNIT = re.compile(r"^\s*%\s*$|报价承诺|费率|折扣|下浮|优惠率")
+_FILLER = re.compile(r"^(?:本次|本项目|本工程|项目|本|总价|总|年度|采购|招标|工程|服务|货物|合同|此次)+$")
+
+
+def _known_part(key: str) -> str:
+    """A label inside a longer key: "本次招标控制价" → 招标控制价, "采购预算/最高限价" → 采购预算.
+
+    Only a known label after filler words (本次, 本项目, 总价, 年度 …) or one side of a slash
+    counts, so a sentence ending in a label word never becomes a key.
+    """
+    for part in key.split("/") if "/" in key else ():
+        if part in _LABELS:
+            return part
+    for i in range(1, min(len(key) - 1, 8)):
+        if key[i:] in _LABELS and _FILLER.match(key[:i]):
+            return key[i:]
+    return key
+
+
+def _date_fields(key: str) -> list[tuple[str, int]]:
+    """Date labels vary too much to list (投标(响应)文件递交截止时间 …), so match by parts."""
+    if len(key) > 24 or key.startswith(("同", "详见", "见")) or any(x in key for x in _DATE_EXCLUDE):
+        return []
+    out = []
+    if "截止" in key and ("时间" in key or "日期" in key or key.endswith("截止")):
+        out.append(("deadline", 0))
+    if "开标" in key or "开启" in key or (("磋商" in key or "谈判" in key) and "截止" not in key
+                                         and ("时间" in key or "日期" in key)):
+        out.append(("opening", 0))
+    if any(x in key for x in ("签订", "签署", "签约")) and ("日期" in key or "时间" in key):
+        out.append(("contract", 0))
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _fields(key: str) -> tuple[tuple[str, int], ...]:
+    """(field, tier) pairs a cleaned label feeds; empty for anything that is not a label."""
+    return tuple(_LABELS.get(key, [])) + tuple(_date_fields(key))
+
+
+def _is_key(key: str) -> bool:
+    # No digits: "2023年6月10日 下午2:30" has a colon but is a value, not a label.
+    return 0 < len(key) <= 24 and bool(_HAS_CJK.search(key)) and not _KEY_BAD.search(key) \
+        and not any(c.isdigit() for c in key)
+
+
+# --------------------------------------------------------------------------- pair extraction
+
+
+@dataclass
+class _Pair:
+    key: str
+    start: int  # value span in the folded text
+    end: int
+    unit: str | None
+    line: int
+    weak: bool
+    fields: tuple[tuple[str, int], ...]
+    column: bool = False  # read from an amount column under a header row
+
+
+class _Scanner:
+    """Turns the folded text into label/value pairs; one instance per document."""
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        self.lines: list[tuple[int, int]] = []
+        pos = 0
+        for line in norm.split("\n"):
+            self.lines.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        self.pairs: list[_Pair] = []
+        self.consumed: set[int] = set()
+
+    # -- helpers
+    def text(self, s: int, e: int) -> str:
+        return self.norm[s:e]
+
+    def strip_span(self, s: int, e: int) -> tuple[int, int]:
+        while s < e and self.norm[s].isspace():
+            s += 1
+        while e > s and self.norm[e - 1].isspace():
+            e -= 1
+        return s, e
+
+    def cells(self, s: int, e: int) -> list[tuple[int, int]]:
+        out, pos = [], s
+        for m in re.finditer(r"\t+|\s*\|\s*", self.norm[s:e]):
+            out.append((pos, s + m.start()))
+            pos = s + m.end()
+        out.append((pos, e))
+        return [self.strip_span(a, b) for a, b in out if self.norm[a:b].strip()]
+
+    def add(self, key: str, unit: str | None, s: int, e: int, line: int, weak: bool, ctx: str | None) -> None:
+        fields = _fields(key)
+        if not fields and ctx and key in _CONTEXT_KEYS:
+            fields = ((ctx, 0),)
+        if fields:
+            s, e = self.strip_span(s, e)
+            self.pairs.append(_Pair(key, s, e, unit, line, weak, fields))
+
+    def first_key(self, s: int, e: int) -> tuple[str, str | None, int] | None:
+        """Key before the first colon of a segment, if it looks like a label."""
+        i = self.norm.find(":", s, e)
+        if i < 0:
+            return None
+        key, unit = _clean_key(self.norm[s:i])
+        if not _fields(key) and key not in _CONTEXT and key not in _CONTEXT_KEYS:
+            # "某某项目 项目编号：X": the label is the last chunk before the colon.
+            tail_key, tail_unit = _clean_key(re.split(r"[\s;；,，。]+", self.norm[s:i].rstrip())[-1])
+            if _fields(tail_key):
+                return tail_key, tail_unit, i
+        return (key, unit, i) if _is_key(key) else None
+
+    def known(self, s: int, e: int) -> str | None:
+        key = _clean_key(self.norm[s:e])[0]
+        return key if (_fields(key) or key in _CONTEXT) else None
+
+    # -- segment "key: value key: value"
+    def segment(self, s: int, e: int, line: int, ctx: str | None) -> str | None:
+        """Parse pairs from a segment; returns the context a bare heading-with-colon sets."""
+        hit = self.first_key(s, e)
+        if not hit:
+            return ctx
+        key, unit, colon = hit
+        vs = colon + 1
+        if key in _CONTEXT and not self.norm[vs:e].strip():
+            return _CONTEXT[key]
+        if _LEADING_LABEL.match(self.norm, vs, e):
+            # "采购人：名称：X 地址：Y" or "中标金额：最终报价：315万元": keep the whole value
+            # for amounts, and read the inner pairs with the outer label as context.
+            self.add(key, unit, vs, e, line, False, ctx)
+            inner = _CONTEXT.get(key) or next((f for f, _ in _fields(key) if f in ("buyer", "agency", "winner")),
+                                              ctx)
+            self.segment(vs, e, line, inner)
+            return ctx
+        m = _NEXT_LABEL.search(self.norm, vs, e)
+        ve = m.start() if m else e
+        if self.norm[vs:ve].strip():
+            self.add(key, unit, vs, ve, line, False, ctx)
+        elif _fields(key) or key in _CONTEXT_KEYS:
+            self.next_line_value(key, unit, line, ctx)
+        if m:
+            self.segment(m.end(), e, line, ctx)
+        # "(招标编号：X)" inside a value: the inner pair is a candidate too.
+        for pm in _PAREN.finditer(self.norm, vs, ve):
+            if self.first_key(pm.start(1), pm.end(1)):
+                self.segment(pm.start(1), pm.end(1), line, ctx)
+        return ctx
+
+    def next_line_value(self, key: str, unit: str | None, line: int, ctx: str | None) -> bool:
+        """Value of a label that sits alone on its line (tables flattened by PDF extraction)."""
+        for j in range(line + 1, min(line + 4, len(self.lines))):
+            s, e = self.lines[j]
+            if not self.norm[s:e].strip():
+                continue
+            if self.first_key(s, e) or self.known(s, e) or _L1_HEADING.match(self.norm, s, e):
+                return False
+            self.add(key, unit, s, e, j, True, ctx)
+            self.consumed.add(j)
+            return True
+        return False
+
+    # -- table rows
+    def header_row(self, line: int, cells: list[tuple[int, int]]) -> bool:
+        """Header of labels with values in the next row (award tables); reads the first data row."""
+        keys = [_clean_key(self.text(a, b)) for a, b in cells]
+        if any(":" in self.text(a, b) for a, b in cells):
+            return False
+        n_labels = sum(1 for k, _ in keys if _fields(k))
+        if n_labels < 2 or any(not _fields(k) and k not in _HEADER_WORDS for k, _ in keys):
+            return self.amount_column(line, cells, keys)
+        for j in range(line + 1, min(line + 3, len(self.lines))):
+            s, e = self.lines[j]
+            if not self.norm[s:e].strip():
+                continue
+            row = self.cells(s, e)
+            if len(row) == len(cells):
+                for (key, unit), (a, b) in zip(keys, row, strict=True):
+                    self.add(key, unit, a, b, j, False, None)
+                self.consumed.add(j)
+            break
+        return True
+
+    def amount_column(self, line: int, cells: list[tuple[int, int]], keys: list[tuple[str, str | None]]) -> bool:
+        """"序号 | 采购内容 | 服务期限 | 最高限价" over "1 | … | … | 70万元": the amount column's first value.
+
+        Only budget and award columns are read this way (an amount checks itself); a row of
+        prose cells under a header of free words would make any other field a guess.
+        """
+        cols = [i for i, (k, _) in enumerate(keys) if any(f in ("budget", "award") for f, _ in _fields(k))]
+        if len(cells) < 3 or not cols or any(re.search(r"\d", _PAREN.sub("", self.text(a, b))) for a, b in cells):
+            return False  # a row holding figures is a data row ("1.3 | 预算金额(万元) | 315.00"), not a header
+        for j in range(line + 1, min(line + 3, len(self.lines))):
+            s, e = self.lines[j]
+            if not self.norm[s:e].strip():
+                continue
+            row = self.cells(s, e)
+            if len(row) != len(cells):
+                return False
+            for i in cols:
+                a, b = row[i]
+                unit = keys[i][1]
+                if unit or re.search(r"\d\s*(?:亿元|万元|元|万)\s*(?:\(|$)", self.text(a, b)):
+                    self.add(keys[i][0], unit, a, b, j, False, None)
+                    self.pairs[-1].column = True
+            return False  # the header's own cells still go through cell_row
+        return False
+
+    def cell_row(self, line: int, cells: list[tuple[int, int]], ctx: str | None) -> str | None:
+        """"条款号 | 采购人 | 名称：X": a label cell takes the next cell as its value."""
+        i = 0
+        while i < len(cells):
+            a, b = cells[i]
+            cell = self.text(a, b)
+            if cell.endswith(":") and i + 1 < len(cells) and ":" not in cell[:-1]:
+                # "招标人: | X | 中标价(元): | 998000.00": the label cell's value is the next cell.
+                key, unit = _clean_key(cell)
+                na, nb = cells[i + 1]
+                if (_fields(key) or (ctx and key in _CONTEXT_KEYS)) and not self.known(na, nb) \
+                        and not self.text(na, nb).endswith(":"):
+                    self.add(key, unit, na, nb, line, False, ctx)
+                    i += 2
+                    continue
+            if ":" in cell:
+                ctx = self.segment(a, b, line, ctx)
+                i += 1
+                continue
+            key, unit = _clean_key(self.text(a, b))
+            if key in _CONTEXT and i + 1 == len(cells):
+                ctx = _CONTEXT[key]
+            if (_fields(key) or key in _CONTEXT or (ctx and key in _CONTEXT_KEYS)) and i + 1 < len(cells):
+                na, nb = cells[i + 1]
+                if self.known(na, nb):
+                    i += 1
+                    continue
+                if _LEADING_LABEL.match(self.norm, na, nb):
+                    self.add(key, unit, na, nb, line, False, ctx)
+                    inner = _CONTEXT.get(key) or next(
+                        (f for f, _ in _fields(key) if f in ("buyer", "agency", "winner")), ctx)
+                    self.segment(na, nb, line, inner)
+                else:
+                    self.add(key, unit, na, nb, line, False, ctx)
+                i += 2
+                continue
+            i += 1
+        return ctx
+
+    # -- whole document
+    def scan(self) -> None:
+        ctx: str | None = None
+        for li, (ls, le) in enumerate(self.lines):
+            if li in self.consumed or not self.norm[ls:le].strip():
+                continue
+            s, e = self.strip_span(ls, le)
+            if e - s > 80 and not re.search(r"[:|\t]", self.norm[s:e]):
+                continue  # prose: no label/value pair starts a line this long
+            if _L1_HEADING.match(self.norm, s, e):
+                ctx = None
+            cells = self.cells(s, e)
+            if len(cells) >= 2:
+                if not self.header_row(li, cells):
+                    ctx = self.cell_row(li, cells, ctx)
+                continue
+            head = _clean_key(self.text(s, e))[0]
+            if head in _CONTEXT:
+                ctx = _CONTEXT[head]
+                continue
+            if self.first_key(s, e):
+                ctx = self.segment(s, e, li, ctx)
+                continue
+            key, unit = _clean_key(self.text(s, e))
+            if _fields(key) and len(key) <= 20:
+                self.next_line_value(key, unit, li, ctx)
+                continue
+            self.space_pair(s, e, li, ctx)
+
+    def space_pair(self, s: int, e: int, line: int, ctx: str | None) -> None:
+        """"预算金额（万元） 315.00": PDF tables often come out separated by spaces only."""
+        tokens = list(re.finditer(r"\S+", self.norm[s:e]))
+        for k in range(1, min(4, len(tokens))):
+            key, unit = _clean_key("".join(t.group(0) for t in tokens[:k]))
+            if _fields(key):
+                self.add(key, unit, s + tokens[k].start(), e, line, True, ctx)
+                return
