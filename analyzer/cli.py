@@ -407,12 +407,12 @@ def train(
 
     from analyzer.classify.combine import model_available
     from analyzer.classify.embed import Embedder
-    from analyzer.classify.train import HEAD_STEM
+    from analyzer.classify.model import DEFAULT_HEAD
     from analyzer.classify.train import train as run_train
 
     if why := model_available():
         raise ValueError(why)
-    result = run_train(dev, test, out or HEAD_STEM.parent, Embedder(max_length=128, device="cpu"),
+    result = run_train(dev, test, out or DEFAULT_HEAD.parent, Embedder(max_length=128, device="cpu"),
                        progress=_err)
     sys.stdout.write(json.dumps(result["test"], ensure_ascii=False, indent=2) + "\n")
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from analyzer.classify.build import MODEL_NAME, read_build_record
 from analyzer.classify.embed import PREFIX, Embedder
-from analyzer.classify.model import DEFAULT_HEAD, Head
+from analyzer.classify.model import Head
 from analyzer.evaluate import read_jsonl
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ OWN_THRESHOLD_POSITIVES = 15
 PRECISION_FLOOR = 0.90
 LAMBDAS = (1e-3, 3e-3, 1e-2, 3e-2)
 AUGMENT_WEIGHTS = (0.0, 0.5, 1.0)
-HEAD_STEM = DEFAULT_HEAD
 
 
 def parents() -> dict[str, str]:
