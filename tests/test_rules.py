@@ -1,0 +1,126 @@
+"""The rules' targeting test, one row per path: each kind of hit and each refuter.
+
+Every clause here is written for this table (none comes from the corpus). A row names the
+group labels the clause must get and the ``SCORES`` entry each is scored by; a refuter row
+expects no group, and most have a control row just above it that differs only by the refuted
+context, so the row shows that the refuter, not a missing term, removed the group.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.classify.rules import SCORES, default
+
+# (id, clause, keyword arguments to classify, {group label: SCORES key})
+GROUP_ROWS = [
+    # strong terms
+    ("strong-with-cue", "平台须对涉恐人员开展实时布控，命中后推送至值班民警。", {},
+     {"terrorism_related": "strong_with_cue"}),
+    ("strong-with-capability-as-cue", "卡口摄像机对在逃人员进行人脸抓拍。", {}, {"fugitive": "strong_with_cue"}),
+    ("strong-marked-star", "平台须对涉恐人员开展实时布控。", {"marker": "★"},
+     {"terrorism_related": "strong_with_cue_marked"}),
+    ("strong-marked-triangle", "平台须对涉恐人员开展实时布控。", {"marker": "▲"},
+     {"terrorism_related": "strong_with_cue_marked"}),
+    ("enumeration-without-cue", "名册分为涉恐人员、在逃人员、吸毒人员三类。", {},
+     {"terrorism_related": "enumeration", "fugitive": "enumeration", "drug_user": "enumeration"}),
+    ("heading-cue", "系统数据须覆盖辖区内的吸毒人员。", {"context": ["第四章 布控预警模块"]},
+     {"drug_user": "heading_cue"}),
+    ("strong-without-cue", "社区向吸毒人员发放宣传手册三百份。", {}, {}),
+    ("english-strong", "The platform shall flag Uyghurs in the hotel check-in records.", {},
+     {"uyghur": "strong_with_cue"}),
+    # weak terms
+    ("weak-with-frame", "系统应支持按民族筛选人员并生成统计报表。", {}, {"ethnic_minority": "weak_with_frame"}),
+    ("weak-frame-heading-cue", "登记表按民族分列人员。", {"context": ["三、人员比对功能"]},
+     {"ethnic_minority": "weak_with_frame"}),
+    ("weak-frame-without-cue", "登记表按民族分列人员。", {}, {}),
+    ("weak-near-cue", "平台对记者到访实时预警。", {}, {"journalist": "weak_near_cue"}),
+    ("english-weak-near-cue", "The system shall alert when students gather.", {},
+     {"students_minors": "weak_near_cue"}),
+    ("weak-listed", "对上访人员、记者开展布控。", {},
+     {"petitioner": "strong_with_cue", "journalist": "weak_listed"}),
+    ("weak-without-frame", "采购会议室设备一批，供记者使用。", {}, {}),
+    ("weak-alone-near-cue", "对人员进京实时预警。", {}, {"petitioner": "weak_near_cue"}),
+    ("weak-beside-stronger-group", "对涉恐人员进京实时预警。", {}, {"terrorism_related": "strong_with_cue"}),
+    # proxies
+    ("proxy-mosque", "在清真寺周边新建高清摄像机十二路。", {}, {"muslim_religious": "proxy_site"}),
+    ("proxy-church", "在教堂出入口部署人脸识别抓拍设备。", {}, {"religious_other": "proxy_site"}),
+    ("proxy-petition-office", "信访局大厅安装人脸识别摄像机。", {}, {"petitioner": "proxy_site"}),
+    ("proxy-in-boilerplate", "在清真寺周边新建高清摄像机十二路。", {"zone": "boilerplate"}, {}),
+    ("proxy-under-its-group", "对穆斯林群众在清真寺周边的活动进行视频监控。", {},
+     {"muslim_religious": "strong_with_cue"}),
+    # labels derived from others
+    ("foreign-women", "对越南籍女性入住旅馆实时预警。", {},
+     {"women": "strong_with_cue", "foreigner": "strong_with_cue"}),
+    ("parent-inside-child", "对外籍记者的住宿登记进行比对。", {}, {"foreign_journalist": "strong_with_cue"}),
+    # refuters, each after its control
+    ("name-control", "监控点位对维吾尔人员实时布控。", {}, {"uyghur": "strong_with_cue"}),
+    ("name", "监控点位设在维吾尔路与和平街交口。", {}, {}),
+    ("slogan-control", "穆斯林群众欢度节日，现场视频监控保障安全。", {}, {"muslim_religious": "strong_with_cue"}),
+    ("slogan", "各族穆斯林群众欢度节日，现场视频监控保障安全。", {}, {}),
+    ("service-control", "车队为外籍人员到站后在窗口核对车票并检索。", {}, {"foreigner": "strong_with_cue"}),
+    ("service-wording", "志愿服务队为外籍人员到站后在窗口核对车票并检索。", {}, {}),
+    ("service-with-cue-beside-group", "服务大厅对外籍人员实时预警。", {}, {"foreigner": "strong_with_cue"}),
+    ("service-weak-term", "便民服务窗口对记者实时预警。", {}, {}),
+    ("epidemic-control", "对外籍人员进行实时预警。", {}, {"foreigner": "strong_with_cue"}),
+    ("epidemic", "对新冠密接的外籍人员进行健康码预警。", {}, {}),
+    ("epidemic-enumeration", "疫情期间对涉恐人员、在逃人员、吸毒人员保持布控。", {},
+     {"terrorism_related": "strong_with_cue", "fugitive": "strong_with_cue", "drug_user": "strong_with_cue"}),
+    ("boilerplate-control", "平台须对涉恐人员开展实时布控。", {}, {"terrorism_related": "strong_with_cue"}),
+    ("boilerplate-zone", "平台须对涉恐人员开展实时布控。", {"zone": "boilerplate"}, {}),
+    ("fire-alarm-control", "对吸毒人员居住楼宇进行预警。", {}, {"drug_user": "strong_with_cue"}),
+    ("fire-alarm-is-no-cue", "对吸毒人员居住楼宇的烟感报警进行联网。", {}, {}),
+    ("destination-control", "对记者到站实时预警。", {}, {"journalist": "weak_near_cue"}),
+    ("destination", "购买赴新疆车票的旅客，系统预警。", {}, {}),
+]
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return default()
+
+
+@pytest.mark.parametrize("text,kwargs,expected", [r[1:] for r in GROUP_ROWS], ids=[r[0] for r in GROUP_ROWS])
+def test_group_paths(rules, text: str, kwargs: dict, expected: dict[str, str]) -> None:
+    groups = {f.label: f for f in rules.classify(text, **kwargs) if f.kind == "group"}
+    assert set(groups) == set(expected), {k: f.reason for k, f in groups.items()}
+    for label, rule in expected.items():
+        f = groups[label]
+        assert (f.score, f.tier) == (SCORES[rule].score, SCORES[rule].tier), (label, f.reason)
+        assert f.method == "rules" and text[f.start:f.end] == f.evidence and f.evidence
+
+
+# (id, clause, {capability or data-source label: SCORES key}); weak capability terms need people
+CAPABILITY_ROWS = [
+    ("strong-capability", "卡口摄像机对在逃人员进行人脸抓拍。", {"face_recognition": "capability",
+                                                       "video_surveillance": "capability",
+                                                       "vehicle_plate": "weak_capability"}),
+    ("weak-capability-about-people", "对进出人员进行抓拍。", {"face_recognition": "weak_capability"}),
+    ("weak-capability-without-people", "在大门口进行抓拍。", {}),
+    ("data-source", "对外籍记者的住宿登记进行比对。", {"travel_records": "capability",
+                                               "hotel_registration": "capability"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", [r[1:] for r in CAPABILITY_ROWS], ids=[r[0] for r in CAPABILITY_ROWS])
+def test_capability_paths(rules, text: str, expected: dict[str, str]) -> None:
+    found = {f.label: f for f in rules.classify(text) if f.kind != "group"}
+    assert set(found) == set(expected)
+    for label, rule in expected.items():
+        assert (found[label].score, found[label].tier) == (SCORES[rule].score, SCORES[rule].tier), label
+
+
+def test_marker_reason_uses_the_documents_legend(rules) -> None:
+    text = "平台须对涉恐人员开展实时布控。"
+    own = rules.classify(text, marker="▲", legend={"▲": "实质性要求：不满足即无效投标"})[0]
+    assert own.reason.endswith("(marked ▲: 实质性要求：不满足即无效投标, per the document's legend)")
+    assumed = rules.classify(text, marker="★")[0]
+    assert assumed.reason.endswith("(marked ★: mandatory)")
+
+
+def test_every_score_is_used_by_a_row() -> None:
+    """The table and the paths stay in step: a SCORES entry no row reaches is dead or untested."""
+    used = {rule for *_, expected in GROUP_ROWS for rule in expected.values()}
+    used |= {rule for *_, expected in CAPABILITY_ROWS for rule in expected.values()}
+    assert used == set(SCORES)
+    assert all(s.tier in ("A", "B", "C") and 0 < s.score < 1 for s in SCORES.values())
