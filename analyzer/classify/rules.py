@@ -1,4 +1,4 @@
-"""Explainable rules: taxonomy terms plus the targeting test of primer 3.3.
+"""Explainable rules: taxonomy terms plus the targeting test of docs/taxonomy.md §3.
 
 A group label needs more than a mention. A clause earns one when an identity term is
 *operationalised*: used as a filter, trigger, list, model or recognised attribute. Strong
@@ -41,7 +41,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class Score:
-    """What one path of the targeting test gives a finding: its score and its tier (primer 3.3)."""
+    """What one path of the targeting test gives a finding: its score and its tier (docs/taxonomy.md §3)."""
 
     score: float
     tier: str  # A explicit targeting, B capability to target or a proxy, C surveillance capability
@@ -57,7 +57,7 @@ SCORES: dict[str, Score] = {
     # in the same clause.
     "strong_with_cue": Score(0.88, "A"),
     # One of three or more strong watched categories listed together: a list of person types even
-    # without a verb (primer 3.3, pattern 3).
+    # without a verb (docs/taxonomy.md §3).
     "enumeration": Score(0.8, "A"),
     # A weak term (民族) framed as a category of people (民族属性, 按民族), with an operational cue
     # in the clause or in its headings.
@@ -301,7 +301,7 @@ class RulesClassifier:
             epidemic=bool(self.epidemic_zh.search(t) or (latin and self.epidemic_en.search(t))),
             service=self._service(t, hits, latin), group_hits=group_hits, strong_groups=strong_groups,
             # An enumeration of three or more watched categories is itself a list of person types
-            # (primer 3.3, pattern 3), even without a verb: 重点人员包括：涉恐人员、涉稳人员、在逃人员…
+            # (docs/taxonomy.md §3), even without a verb: 重点人员包括：涉恐人员、涉稳人员、在逃人员…
             enumeration=len({h.label for h in strong_groups}) >= 3,
         )
 

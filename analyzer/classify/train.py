@@ -147,7 +147,7 @@ def out_of_fold(
 ) -> np.ndarray:
     """Dev probabilities from models that never saw the clause, averaged over `repeats` shuffles.
 
-    Augmented clauses are always on the training side: they are our own sentences, written from the primer
+    Augmented clauses are always on the training side: they are our own sentences, written from docs/taxonomy.md
     rather than from dev clauses, so they can't leak a held-out clause's wording.
     """
     import numpy as np

@@ -1,7 +1,7 @@
 """Document-level metadata: the fields that link a tender, its notices and its award into one procurement.
 
 Primer 4.4 links notices on the 项目编号, and failing that on the project name (notice-type
-suffix stripped), the buyer, the dates and the amounts; primer 1.8 lists the label variants.
+suffix stripped), the buyer, the dates and the amounts; docs/taxonomy.md §1 lists the label variants.
 Everything here is pure text processing: no I/O, standard library only, so it can run on the
 text of any ingested format and be tested on hand-written notices.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-#: notice_type values, after the 13 MOF 2020 templates (primer 1.2) plus the tender itself.
+#: notice_type values, after the 13 MOF 2020 templates (docs/taxonomy.md §1) plus the tender itself.
 NOTICE_TYPES: dict[str, str] = {
     "intention": "采购意向公开: planned purchase, budget and month, posted 30+ days ahead",
     "consultation": "采购需求公示 / 征求意见: requirements published for comment",

@@ -244,7 +244,7 @@ def parse_chinese_date(s: str | None) -> str | None:
 
     Accepts 2023年03月15日 09时30分, 2023-03-15 09:30, 2023/3/15, and Chinese-numeral cover
     dates (二〇二三年二月, 二O二二年七月十日), where a Latin O or a circle often stands in
-    for 〇 (primer 1.3).
+    for 〇 (docs/taxonomy.md §1).
     """
     if not s:
         return None
@@ -257,7 +257,7 @@ def parse_chinese_date(s: str | None) -> str | None:
 
 
 def normalize_project_number(s: str) -> str:
-    """Half-width, upper case, no whitespace: the key that links notices (primer 4.4).
+    """Half-width, upper case, no whitespace: the key that links notices (docs/taxonomy.md §1).
 
     Agencies write the year bracket as 〔〕, 【】 or [] and dashes in several widths, so those
     are folded too; otherwise the same project files under two keys.
@@ -301,7 +301,7 @@ _JUSTICE = BUYER_TYPES["justice"]
 
 
 def classify_buyer(name: str | None) -> tuple[bool, str | None]:
-    """``(buyer_is_police, buyer_type)`` for a buyer name (primer 4.1).
+    """``(buyer_is_police, buyer_type)`` for a buyer name (docs/taxonomy.md §1).
 
     ``buyer_type`` is public_security, party_governance, detention or other (None for no
     name). ``buyer_is_police`` means the security apparatus: police units, places of detention
