@@ -72,6 +72,24 @@ GROUP_ROWS = [
     ("fire-alarm-is-no-cue", "对吸毒人员居住楼宇的烟感报警进行联网。", {}, {}),
     ("destination-control", "对记者到站实时预警。", {}, {"journalist": "weak_near_cue"}),
     ("destination", "购买赴新疆车票的旅客，系统预警。", {}, {}),
+    # refuter families (taxonomy.yaml context.refuters), each after its control
+    ("equal-treatment-control", "系统对少数民族人员的出行记录进行实时预警。", {}, {"ethnic_minority": "strong_with_cue"}),
+    ("equal-treatment", "中标人不得因民族、宗教信仰对少数民族人员歧视，投诉电话须公示并核查。", {}, {}),
+    ("equal-treatment-en", "The contractor shall not discriminate against ethnic minority staff and shall check "
+     "complaints within 3 days.", {}, {}),
+    ("integrity-pledge-control", "对进入娱乐场所的涉黄人员实时预警。", {}, {"sex_worker": "strong_with_cue"}),
+    ("integrity-pledge", "投标人承诺不以洽谈业务为名邀请采购人员进入营业性娱乐场所，不行贿，违者记录在案。", {}, {}),
+    ("staff-vetting-control", "平台对刑满释放人员实时比对并预警。", {}, {"ex_convict": "strong_with_cue"}),
+    ("staff-vetting", "派驻保安须无犯罪记录，不得录用刑满释放人员，人员名单须报采购人核查。", {}, {}),
+    ("newsroom-control", "平台须对记者的位置实时监控。", {}, {"journalist": "weak_near_cue"}),
+    ("newsroom", "融媒体中心采编系统须支持记者稿件实时监控与汇聚分发。", {}, {}),
+    ("publicity", "本项目公告通过指定媒体发布，投标人须及时关注媒体上的澄清公告。", {}, {}),
+    ("classroom-control", "系统对学生聚集实时预警。", {}, {"students_minors": "weak_near_cue"}),
+    ("classroom", "录播教室须支持学生行为分析与课堂实时监控，考场须支持考生身份核验。", {}, {}),
+    ("classroom-does-not-refute-other-groups", "考场视频监控须对涉恐人员实时布控。", {},
+     {"terrorism_related": "strong_with_cue"}),
+    ("group-service", "出入境大厅为外籍人员提供多语种签证办理服务并实时查询进度。", {}, {}),
+    ("policy-boilerplate", "本项目落实政府采购政策，监狱企业视同小型企业，对少数民族地区企业价格扣除并核查。", {}, {}),
 ]
 
 
@@ -93,12 +111,22 @@ def test_group_paths(rules, text: str, kwargs: dict, expected: dict[str, str]) -
 # (id, clause, {capability or data-source label: SCORES key}); weak capability terms need people
 CAPABILITY_ROWS = [
     ("strong-capability", "卡口摄像机对在逃人员进行人脸抓拍。", {"face_recognition": "capability",
-                                                       "video_surveillance": "capability",
-                                                       "vehicle_plate": "weak_capability"}),
+                                                       "video_surveillance": "capability"}),
     ("weak-capability-about-people", "对进出人员进行抓拍。", {"face_recognition": "weak_capability"}),
     ("weak-capability-without-people", "在大门口进行抓拍。", {}),
     ("data-source", "对外籍记者的住宿登记进行比对。", {"travel_records": "capability",
                                                "hotel_registration": "capability"}),
+    # the capability gate: a bare noun, or a clause that does not ask for the function, gives nothing
+    ("gate-staff-lodging", "中标人负责服务人员的住宿与餐饮，费用包含在报价中。", {}),
+    ("gate-company-archive", "乙方工作人员须妥善保管项目档案，项目结束后移交。", {}),
+    ("gate-bidder-list", "采购代理机构公布入围投标人名单。", {}),
+    ("gate-experience-mention", "投标人曾承建某市人脸识别项目。", {}),
+    ("gate-spec-row", "1 | 人脸识别 | 识别准确率≥99%", {"face_recognition": "capability"}),
+    ("gate-obligation", "系统应支持人脸识别，并与布控库比对。", {"face_recognition": "capability",
+                                                 "alerting_watchlist": "capability",
+                                                 "police_watchlists": "capability"}),
+    ("gate-weak-term-beside-function", "对重点人员建立档案并关联轨迹数据。", {"data_fusion_profiles": "weak_capability",
+                                                             "location_tracking": "weak_capability"}),
 ]
 
 

@@ -76,7 +76,7 @@ class RulesOnly:
         out: list[tuple[int, Finding]] = []
         for c in clauses:
             for f in self.rules.classify(c.text, context=_context(c), zone=c.zone, marker=c.marker,
-                                         legend=context.markers):
+                                         legend=context.markers, spec_row=c.kind == "table_row"):
                 out.append((c.ordinal, f))
         return out
 

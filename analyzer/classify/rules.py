@@ -114,6 +114,7 @@ class Seen:
     group_hits: list[Hit]
     strong_groups: list[Hit]
     enumeration: bool
+    refuted: dict[str, set[str] | None]  # refuter family -> the group labels it refutes (None: all)
 
 
 def _mandatory(marker: str | None, legend: dict[str, str] | None) -> str:
@@ -155,6 +156,23 @@ class RulesClassifier:
         self.weak_en = {k: re.compile(f"(?:{v})", re.I) for k, v in (ctx.get("weak_en") or {}).items()}
         self.foreign_nationality = re.compile(alternation("foreign_nationality"), re.I)
         self.people_words = re.compile(alternation("people_words"), re.I)
+        # The contractor's own staff (工作人员, 保洁人员) are people a clause is about without being
+        # anyone a system watches: they do not make a weak capability term a surveillance one.
+        self.staff_words = re.compile(alternation("staff_words"), re.I)
+        # Families of clauses that name groups for other reasons (equal treatment, integrity pledges,
+        # hiring, a newsroom's own work…): family -> (pattern, the group labels it refutes or None for all).
+        labels_of = ctx.get("refuter_labels") or {}
+        self.refuters: dict[str, tuple[re.Pattern, set[str] | None]] = {}
+        for family, pats in {**(ctx.get("refuters") or {}), "policy_boilerplate": words("boilerplate_zh")}.items():
+            only = set(labels_of.get(family) or ["all"]) - {"all"}
+            self.refuters[family] = (re.compile("|".join(pats) or "(?!)", re.I), only or None)
+        # The capability gate: a capability is a finding only where the clause asks for it
+        # (an obligation verb, a specification, a surveillance heading or a targeted group), and a
+        # weak capability term only beside a function word (系统, 采集, 比对…) in a clause about people.
+        self.obligation = re.compile(alternation("obligation_zh") + "|(?<![A-Za-z])(?:"
+                                     + alternation("obligation_en") + ")(?![A-Za-z])", re.I)
+        self.spec = re.compile(alternation("specification"), re.I)
+        self.function_words = re.compile(alternation("function_words"), re.I)
         # term -> [(label, strong)]
         self.terms: dict[str, list[tuple[str, bool]]] = {}
         for lab in self.tax.labels.values():
@@ -257,9 +275,11 @@ class RulesClassifier:
     # -- targeting test -----------------------------------------------------------------------
 
     def classify(self, text: str, *, context: list[str] | None = None, zone: str | None = None,
-                 marker: str | None = None, legend: dict[str, str] | None = None) -> list[Finding]:
+                 marker: str | None = None, legend: dict[str, str] | None = None,
+                 spec_row: bool = False) -> list[Finding]:
         """Findings for one clause. ``context`` is its section path (headings above it); ``legend``
-        is the document's marker legend (metadata ``markers``), when it has one."""
+        is the document's marker legend (metadata ``markers``), when it has one; ``spec_row`` says
+        the clause is a row of a specification table (it specifies what a device or system does)."""
         n = normalize(text)
         hits = self.hits(n)
         if not hits:
@@ -278,7 +298,7 @@ class RulesClassifier:
         for label, o in best.items():
             a, b = n.raw_span(o.hit.start, o.hit.end)
             findings.append(Finding("group", label, o.score, "rules", text[a:b], a, b, o.reason, o.tier))
-        return findings + self._capability_findings(n, text, c)
+        return findings + self._capability_findings(n, text, c, bool(findings), spec_row)
 
     def _read(self, t: str, hits: list[Hit], context: list[str] | None, zone: str | None,
               marker: str | None, legend: dict[str, str] | None) -> Seen:
@@ -303,6 +323,7 @@ class RulesClassifier:
             # An enumeration of three or more watched categories is itself a list of person types
             # (docs/taxonomy.md §3), even without a verb: 重点人员包括：涉恐人员、涉稳人员、在逃人员…
             enumeration=len({h.label for h in strong_groups}) >= 3,
+            refuted={f: only for f, (rx, only) in self.refuters.items() if group_hits and rx.search(t)},
         )
 
     def _op_spans(self, t: str, latin: bool) -> list[tuple[int, int, str]]:
@@ -339,9 +360,19 @@ class RulesClassifier:
             return None
         if c.epidemic and not c.enumeration:
             return None  # epidemic-control context
+        if self.refuting_family(c, h.label):
+            return None  # equal treatment, integrity pledge, hiring, a newsroom's own work…
         if not self._not_name(c.t, h):
             return None  # part of a name or slogan
         return self._strong_offer(c, h) if h.strong else self._weak_offer(c, h)
+
+    def refuting_family(self, c: Seen, label: str) -> str | None:
+        """The refuter family (YAML ``refuters``) that takes ``label`` out of this clause, if any."""
+        family_of = self.tax.ancestors(label)
+        for family, only in c.refuted.items():
+            if only is None or any(a in only for a in family_of):
+                return family
+        return None
 
     def _strong_offer(self, c: Seen, h: Hit) -> Offer | None:
         """A strong term needs an operational cue in the clause, an enumeration, or a heading about
@@ -415,17 +446,27 @@ class RulesClassifier:
             if any(label != other and label in self.tax.ancestors(other) for other in best):
                 del best[label]
 
-    def _capability_findings(self, n: Normalized, text: str, c: Seen) -> list[Finding]:
-        """One finding per capability or data-source label: strong terms always, weak ones only in a
-        clause about people (a group, 人员, 车辆, passenger…)."""
+    def _capability_findings(self, n: Normalized, text: str, c: Seen, targeted: bool,
+                             spec_row: bool) -> list[Finding]:
+        """One finding per capability or data-source label, through one gate (docs/taxonomy.md §3):
+        the clause must ask for the function (an obligation verb, an operational cue, a specification
+        row or value, a heading about surveillance, or a group it targets); a weak term (档案, 住宿,
+        名单) must also sit beside a function word, or share the clause with an operational cue, in a
+        clause about people other than the contractor's staff."""
+        # A cue inside a capability's name (识别 in 人脸识别) names the capability, it does not ask for
+        # it; a weak term that is itself a cue (抓拍, 预警) still counts as one.
+        cues = [o for o in c.op_spans if not any(h.strong and h.start <= o[0] and o[1] <= h.end for h in c.cap_hits)]
+        if not (targeted or spec_row or c.heading_ops or cues or self.obligation.search(c.t)
+                or self.spec.search(c.t)):
+            return []
         tax = self.tax
         findings: list[Finding] = []
         seen: set[str] = set()
-        people = bool(c.group_hits) or bool(self.people_words.search(c.t))
+        people = bool(c.group_hits) or bool(self.people_words.search(self.staff_words.sub("", c.t)))
         for h in c.cap_hits:
             if h.label in seen:
                 continue
-            if not h.strong and not people:
+            if not h.strong and not (people and (cues or self._function_beside(c.t, h))):
                 continue
             seen.add(h.label)
             kind = tax.kind_of(h.label) or "capability"
@@ -435,6 +476,11 @@ class RulesClassifier:
                                     f"{'term' if h.strong else 'weak term'} '{h.term}' ({tax.labels[h.label].name})",
                                     rule.tier))
         return findings
+
+    def _function_beside(self, t: str, h: Hit) -> bool:
+        """A function word (系统, 采集, 比对, database…) within CUE_WINDOW characters of the term."""
+        window = t[max(0, h.start - CUE_WINDOW):h.start] + " " + t[h.end:h.end + CUE_WINDOW]
+        return bool(self.function_words.search(window))
 
     def _not_name(self, t: str, h: Hit) -> bool:
         """False when the term continues into a street, school, organisation or slogan."""
