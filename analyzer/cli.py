@@ -350,21 +350,136 @@ def report(
     sys.stdout.write(f"{res.path}\n")
 
 
+class ExportFmt(str, Enum):
+    tables = "tables"
+    ocds = "ocds"
+
+
 @app.command(name="export")
 @handle_errors
 def export_cmd(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the CSV and JSON files (created if missing).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the files (created if missing).")],
     db: DbOpt = Path("analyzer.db"),
+    fmt: Annotated[ExportFmt, typer.Option("--format", "-f", help="tables (documents, clauses, findings as CSV and "
+                                           "JSON) or ocds (an OCDS 1.1 release package).")] = ExportFmt.tables,
     bom: Annotated[bool, typer.Option("--bom", help="Start CSV files with a UTF-8 BOM, so Excel reads Chinese.")]
     = False,
 ) -> None:
-    """Write documents, clauses and findings as CSV and JSON (columns: the README's "Exports" section)."""
-    from analyzer.export import export_tables
-
+    """Write documents, clauses and findings as CSV and JSON (columns: the README's "Exports" section),
+    or an OCDS 1.1 release package with the findings in its targeting extension."""
     store = _open_store(db)
-    for path in export_tables(store, out, bom=bom):
+    if fmt == ExportFmt.ocds:
+        from analyzer.ocds import write_package
+
+        paths = write_package(store, out)
+    else:
+        from analyzer.export import export_tables
+
+        paths = export_tables(store, out, bom=bom)
+    for path in paths:
         sys.stdout.write(f"{path}\n")
     store.close()
+
+
+@app.command()
+@handle_errors
+def lineage(
+    db: DbOpt = Path("analyzer.db"),
+    fmt: FmtOpt = Fmt.table,
+    flagged: Annotated[bool, typer.Option("--flagged", help="Only families holding a clause flagged for a group.")]
+    = False,
+    label: Annotated[str | None, typer.Option(help="Only families with a finding on this taxonomy id (or a child).")]
+    = None,
+    min_docs: Annotated[int, typer.Option("--min-docs", help="Only families found in at least this many documents.")]
+    = 2,
+) -> None:
+    """Near-duplicate clauses across documents (a clause copied from tender to tender), as families."""
+    from analyzer.corpus.lineage import families
+
+    _check_label(label)
+    store = _open_store(db)
+    fams = families(store, flagged=flagged, label=label, min_docs=max(2, min_docs))
+    _write_families(fams, fmt)
+
+
+def _write_families(fams: list[dict], fmt: Fmt) -> None:
+    import json
+
+    from analyzer.export import write
+
+    if fmt == Fmt.json:
+        sys.stdout.write(json.dumps(fams, ensure_ascii=False, indent=1) + "\n")
+    elif fmt == Fmt.ndjson:
+        write(fams, "ndjson", sys.stdout)
+    else:  # table and csv: one row per family member
+        rows = [{"family": f["family"], "size": f["size"], "first_seen": f["first_seen"],
+                 "labels": ",".join(f["labels"]), **d} for f in fams for d in f["documents"]]
+        cols = (["family", "size", "first_seen", "labels", "document", "page", "text"] if fmt == Fmt.table else
+                ["family", "size", "first_seen", "labels", "document", "sha256", "clause_id", "page", "published",
+                 "buyer", "region", "zone", "text"])
+        write(rows, fmt.value, sys.stdout, cols)
+
+
+@app.command()
+@handle_errors
+def similar(
+    clause_id: Annotated[str, typer.Argument(help="A clause id (findings and search list them).")],
+    db: DbOpt = Path("analyzer.db"),
+    fmt: FmtOpt = Fmt.table,
+) -> None:
+    """The family of one clause: where else it (or an edited copy of it) appears."""
+    from analyzer.corpus.lineage import similar as run
+
+    store = _open_store(db)
+    fam = run(store, clause_id)
+    _write_families([fam], fmt)
+
+
+class NetFmt(str, Enum):
+    json = "json"
+    csv = "csv"
+    graphml = "graphml"
+
+
+@app.command()
+@handle_errors
+def network(
+    db: DbOpt = Path("analyzer.db"),
+    fmt: Annotated[NetFmt, typer.Option("--format", "-f", help="json (nodes and edges), csv (one row per award, "
+                                                                "citing it) or graphml.")] = NetFmt.json,
+) -> None:
+    """Buyers, agencies and winners, and who paid whom: buyer → winner awards citing notice or table row."""
+    import json
+
+    from analyzer.corpus import network as net
+
+    store = _open_store(db)
+    data = net.network(store)
+    if fmt == NetFmt.graphml:
+        net.write_graphml(data, sys.stdout)
+    elif fmt == NetFmt.csv:
+        from analyzer.export import write_csv
+
+        write_csv(net.edge_rows(data), sys.stdout, net.EDGE_COLUMNS)
+    else:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+@app.command(name="import-awards")
+@handle_errors
+def import_awards(
+    path: Annotated[Path, typer.Argument(help="Award table as JSON lines (.jsonl or .jsonl.gz), one award a line.")],
+    db: DbOpt = Path("analyzer.db"),
+) -> None:
+    """Bring in a structured award table (招标人, 中标人, 中标价(元) …); each award cites its file and row."""
+    from analyzer.corpus.network import import_awards as run
+
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    store = _open_store(db, must_exist=False)
+    n = run(store, path)
+    store.close()
+    _err(f"{n} award rows imported from {path.name}")
 
 
 @app.command()

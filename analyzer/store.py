@@ -177,6 +177,43 @@ def m017_metadata_evidence(db: Database) -> None:
     db["documents"].add_column("extraction_version", str)
 
 
+@migrations()
+def m018_lineage(db: Database) -> None:
+    """Clause lineage (analyzer/corpus/lineage.py): one MinHash signature per distinct folded text,
+    its LSH band keys (how a new clause finds its family without recomputing the corpus), and each
+    clause's text (null when too short to compare). A family is the texts sharing ``family``."""
+    db["lineage_texts"].create({"key": str, "sig": bytes, "family": str}, pk="key")
+    db["lineage_bands"].create({"band": int, "text_key": str})
+    db["lineage_clauses"].create({"clause_id": str, "document_id": str, "text_key": str}, pk="clause_id")
+    db["lineage_texts"].create_index(["family"])
+    db["lineage_bands"].create_index(["band"])
+    db["lineage_clauses"].create_index(["text_key"])
+    db["lineage_clauses"].create_index(["document_id"])
+
+
+@migrations()
+def m019_network(db: Database) -> None:
+    """The procurement network (analyzer/corpus/network.py): award rows imported from structured
+    tables (cited by file and row), organisations with normalised names, buyer → winner awards
+    citing a notice (sha256) or a table row, and the procurement each document belongs to."""
+    db["award_rows"].create({
+        "id": str, "source": str, "row": int, "record_id": str, "buyer": str, "agency": str, "winner": str,
+        "amount_yuan": float, "amount_text": str, "date": str, "lot_number": str, "lot_name": str, "region": str,
+    }, pk="id")
+    db["entities"].create({"id": str, "name": str, "norm": str, "credit_code": str, "parent_id": str,
+                           "names": str, "roles": str, "is_police": int}, pk="id")
+    db["awards"].create({
+        "id": str, "source": str, "document_id": str, "sha256": str, "row_ref": str, "buyer_id": str,
+        "agency_id": str, "winner_id": str, "amount_yuan": float, "rate": str, "date": str, "lot": str,
+        "project_number": str, "procurement_id": str,
+    }, pk="id")
+    db["procurement_documents"].create({"document_id": str, "procurement_id": str, "link": str},
+                                       pk="document_id")
+    db["awards"].create_index(["buyer_id"])
+    db["awards"].create_index(["winner_id"])
+    db["procurement_documents"].create_index(["procurement_id"])
+
+
 def clause_id(sha256: str, ordinal: int) -> str:
     return f"{sha256[:16]}-c{ordinal:05d}"
 
@@ -331,7 +368,7 @@ class Store:
                 md[k] = _json(md[k])
         doc.update({k: v for k, v in md.items() if k in self._doc_columns()})
         with self.db.atomic():
-            for table in ("findings", "clauses", "pages"):
+            for table in ("findings", "lineage_clauses", "clauses", "pages"):  # re-read clauses re-join lineage
                 self.db.execute(f"delete from {table} where document_id = ?", [rec.sha256])
             cols = list(doc)
             self.db.conn.execute(
@@ -519,3 +556,123 @@ class Store:
                                "group by label order by 2 desc, 1").fetchall()),
         }
         return out
+
+    # -- clause lineage (analyzer/corpus/lineage.py) -----------------------------------------------
+
+    def lineage_pending(self) -> list[tuple[str, str, str]]:
+        """(clause id, document id, normalised text) of clauses not yet placed in a family."""
+        return self.db.execute("select c.id, c.document_id, c.norm from clauses c left join lineage_clauses l "
+                               "on l.clause_id = c.id where l.clause_id is null order by c.id").fetchall()
+
+    def lineage_texts_info(self, keys) -> dict[str, tuple[bytes, str]]:
+        """Stored text keys among ``keys``: key -> (signature bytes, family id)."""
+        out: dict[str, tuple[bytes, str]] = {}
+        keys = list(keys)
+        for i in range(0, len(keys), 900):
+            chunk = keys[i:i + 900]
+            out.update({k: (sig, fam) for k, sig, fam in self.db.execute(
+                f"select key, sig, family from lineage_texts where key in ({','.join('?' * len(chunk))})", chunk)})
+        return out
+
+    def lineage_band_matches(self, bands: list[int]) -> dict[int, list[str]]:
+        """Stored texts sharing any of these LSH band keys: band -> text keys."""
+        out: dict[int, list[str]] = {}
+        if not bands or not self.db.execute("select 1 from lineage_bands limit 1").fetchone():
+            return out
+        for i in range(0, len(bands), 900):
+            chunk = bands[i:i + 900]
+            for band, key in self.db.execute(f"select band, text_key from lineage_bands where band in "
+                                             f"({','.join('?' * len(chunk))})", chunk):
+                out.setdefault(band, []).append(key)
+        return out
+
+    def lineage_write(self, texts: list[tuple], bands: list[tuple], clauses: list[tuple],
+                      remap: dict[str, str]) -> None:
+        """New texts (key, signature, family), their bands, clauses (id, document, text key) and
+        family merges (old id -> surviving id), in one transaction."""
+        with self.db.atomic():
+            for old, new in remap.items():
+                self.db.execute("update lineage_texts set family = ? where family = ?", [new, old])
+            self._insert("lineage_texts", ({"key": k, "sig": s, "family": f} for k, s, f in texts), replace=True)
+            self._insert("lineage_bands", ({"band": b, "text_key": k} for b, k in bands))
+            self._insert("lineage_clauses", ({"clause_id": c, "document_id": d, "text_key": k}
+                                             for c, d, k in clauses), replace=True)
+
+    _LINEAGE_ROW = f"""
+        select t.family, lc.clause_id, c.page, c.zone, c.text, d.name as document, d.sha256, d.buyer, d.region,
+               {PUBLISHED_SQL} as published,
+               (select group_concat(distinct f.label) from findings f where f.clause_id = lc.clause_id) as labels
+        from lineage_texts t join lineage_clauses lc on lc.text_key = t.key
+             join clauses c on c.id = lc.clause_id join documents d on d.id = lc.document_id"""
+
+    def lineage_family_rows(self, min_docs: int, flagged_only: bool = False,
+                            labels: list[str] | None = None) -> Iterator[tuple[str, list[dict]]]:
+        """(family id, member rows) of families whose clauses sit in at least ``min_docs`` documents;
+        ``flagged_only`` keeps families holding a group finding, ``labels`` those with one of these labels."""
+        having, params = ["count(distinct lc.document_id) >= ?"], [max(1, min_docs)]
+        if flagged_only:
+            having.append("sum(exists (select 1 from findings f where f.clause_id = lc.clause_id "
+                          "and f.kind = 'group')) > 0")
+        if labels:
+            having.append(f"sum(exists (select 1 from findings f where f.clause_id = lc.clause_id and f.label in "
+                          f"({','.join('?' * len(labels))}))) > 0")
+            params += labels
+        sql = f"""
+            with fam as (select t.family from lineage_texts t join lineage_clauses lc on lc.text_key = t.key
+                         group by t.family having {' and '.join(having)})
+            {self._LINEAGE_ROW} where t.family in (select family from fam) order by t.family"""
+        for fam, rows in itertools.groupby(self.db.query(sql, params), key=lambda r: r["family"]):
+            yield fam, list(rows)
+
+    def lineage_family_id(self, clause_id: str) -> str | None:
+        row = self.db.execute("select t.family from lineage_clauses lc join lineage_texts t on t.key = lc.text_key "
+                              "where lc.clause_id = ?", [clause_id]).fetchone()
+        return row[0] if row else None
+
+    def lineage_family_members(self, family: str) -> list[dict]:
+        return list(self.db.query(f"{self._LINEAGE_ROW} where t.family = ?", [family]))
+
+    def clause_exists(self, clause_id: str) -> bool:
+        return self.db.execute("select 1 from clauses where id = ?", [clause_id]).fetchone() is not None
+
+    # -- procurement network (analyzer/corpus/network.py) -----------------------------------------
+
+    def network_documents(self) -> list[dict]:
+        """The metadata the network is built from, one row per analysed document."""
+        return list(self.db.query("""
+            select id, sha256, name, notice_type, project_number, project_number_norm, project_name, buyer, agency,
+                   winner, winner_credit_code, award_yuan, award_rate, award_lots, dates
+            from documents where status in ('ok', 'partial') order by id"""))
+
+    def award_rows_write(self, source: str, rows: list[dict]) -> None:
+        """Replace the imported award rows of one source file."""
+        with self.db.atomic():
+            self.db.execute("delete from award_rows where source = ?", [source])
+            self._insert("award_rows", iter(rows), replace=True)
+
+    def award_rows(self) -> Iterator[dict]:
+        yield from self.db.query("select * from award_rows order by source, row")
+
+    def network_write(self, entities: list[dict], awards: list[dict], links: list[dict]) -> None:
+        """Replace organisations, awards and procurement links with a fresh build, in one transaction."""
+        with self.db.atomic():
+            for table in ("awards", "entities", "procurement_documents"):
+                self.db.execute(f"delete from {table}")
+            self._insert("entities", iter(entities))
+            self._insert("awards", iter(awards), replace=True)  # a winner named twice in one row is one award
+            self._insert("procurement_documents", iter(links))
+
+    def entities(self) -> Iterator[dict]:
+        yield from self.db.query("select * from entities order by name, id")
+
+    def awards(self) -> Iterator[dict]:
+        """Awards with buyer, agency and winner names and the notice they were read from."""
+        yield from self.db.query("""
+            select a.*, b.name as buyer, g.name as agency, w.name as winner, d.name as document
+            from awards a left join entities b on b.id = a.buyer_id left join entities g on g.id = a.agency_id
+                 left join entities w on w.id = a.winner_id left join documents d on d.id = a.document_id
+            order by a.date, a.id""")
+
+    def procurement_links(self) -> dict[str, str]:
+        """Document id -> procurement id (as of the last network build)."""
+        return dict(self.db.execute("select document_id, procurement_id from procurement_documents").fetchall())
