@@ -181,3 +181,46 @@ def test_rules_read_the_legend_from_the_context() -> None:
     c = Clause(page=1, ordinal=0, text=TARGETED, marker="★")
     [(_, group), *_] = combine.get("rules").classify_clauses([c], DocContext(markers={"★": "实质性条款"}))
     assert group.reason.endswith("(marked ★: 实质性条款, per the document's legend)")
+
+
+# -- what auto lets the model add on its own (the clause must bear it out) ----------------------
+
+NO_PEOPLE = "价格表中的金额均应以人民币填写并保留两位小数，报价须含税。"  # names nobody
+EQUAL_TREATMENT = "服务过程中不得因民族、宗教信仰歧视任何人员，并对投诉进行核查。"  # equal-treatment clause
+EQUIPMENT = "机柜尺寸600×1100毫米，承重800公斤。"  # nothing a finding could rest on
+
+
+def test_auto_model_only_group_needs_a_clause_that_names_people() -> None:
+    model = StandInModel({NO_PEOPLE: prediction({"falun_gong_cult": 0.95}),
+                          UNMARKED: prediction({"uyghur": 0.95})})
+    found = run(Auto(model=model, floors={}), clause(NO_PEOPLE, 0), clause(UNMARKED, 1))
+    assert (0, "falun_gong_cult") not in found
+    assert found[1, "uyghur"].method == "model"
+
+
+def test_auto_model_only_group_is_refuted_like_a_rules_one() -> None:
+    model = StandInModel({EQUAL_TREATMENT: prediction({"ethnic_minority": 0.95})})
+    assert not [k for k in run(Auto(model=model, floors={}), clause(EQUAL_TREATMENT)) if k[1] == "ethnic_minority"]
+
+
+def test_auto_model_only_group_must_clear_its_calibrated_floor() -> None:
+    model = StandInModel({UNMARKED: prediction({"uyghur": 0.9})})
+    assert (0, "uyghur") in run(Auto(model=model, floors={"uyghur": 0.85}), clause(UNMARKED))
+    assert (0, "uyghur") not in run(Auto(model=model, floors={"uyghur": 0.93}), clause(UNMARKED))
+
+
+def test_auto_model_only_capability_needs_a_clause_that_asks_for_it() -> None:
+    mention = "投标人业绩：曾承建某市视频项目一个。"  # a past project, nothing asked
+    model = StandInModel({mention: prediction(capabilities={"video_surveillance": 0.9}),
+                          UNMARKED: prediction(capabilities={"location_tracking": 0.9})})
+    found = run(Auto(model=model, floors={}), clause(mention, 0), clause(UNMARKED, 1))
+    assert (0, "video_surveillance") not in found and (1, "location_tracking") in found
+
+
+def test_auto_sends_only_clauses_that_can_carry_a_finding_to_the_model() -> None:
+    """The cascade: equipment parameters and boilerplate never reach the model."""
+    people = "供应商应对派驻的人员统一管理。"  # names people, flags nothing
+    model = StandInModel({})
+    run(Auto(model=model, floors={}), clause(EQUIPMENT, 0), clause(TARGETED, 1), clause(people, 2, zone="boilerplate"),
+        clause(people, 3))
+    assert model.seen == [[TARGETED, people]]

@@ -71,6 +71,10 @@ class RulesOnly:
 
         self.rules = default()
 
+    def signals(self, c: Clause):
+        """What the model path's gate needs of one clause (rules.Signals)."""
+        return self.rules.signals(c.text, context=_context(c), zone=c.zone, spec_row=c.kind == "table_row")
+
     def classify_clauses(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
         """Rules findings for every clause, its headings and table header as context."""
         out: list[tuple[int, Finding]] = []
@@ -154,27 +158,50 @@ class ModelOnly:
 
 
 class Auto:
-    """Rules and model together: agreement becomes ``both``, the model adds what the rules missed."""
+    """Rules and model together: agreement becomes ``both``, the model adds what the rules missed.
+
+    The model reads only the clauses that can carry a finding (a cascade, docs/taxonomy.md §3):
+    those the rules flagged, and those outside boilerplate zones with a taxonomy term, a noun for
+    people or an operational cue. Equipment parameters, procedure and contract terms, most of a
+    tender, never reach it. What the model adds on its own must show in the clause itself: a
+    group needs the clause to name people (rules.Signals), no refuter of the rules may apply, and
+    its probability must clear the label's floor, calibrated on real documents that target nobody
+    (heads/auto_floors.json); a capability needs the clause to ask for the function.
+    """
 
     method = "auto"
 
-    def __init__(self, cache: EmbeddingCache | None = None, model: Predictor | None = None) -> None:
+    def __init__(self, cache: EmbeddingCache | None = None, model: Predictor | None = None,
+                 floors: dict[str, float] | None = None) -> None:
         self.rules = RulesOnly()
         self.model = ModelOnly(cache, model)
         self.cache = cache
+        self.floors = auto_floors() if floors is None else floors
+
+    def floor(self, label: str) -> float:
+        """The probability a model-only group must reach: AUTO_MIN_GROUP, or the label's calibrated floor."""
+        return max(AUTO_MIN_GROUP, self.floors.get(label, 0.0))
 
     def classify_clauses(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
         """The rules' findings (marked ``both`` where the model agrees), then model-only ones that
-        clear AUTO_MIN_GROUP and are not implied by, or an ancestor of, a rules label."""
+        pass the clause's own signals and the label's floor and are not implied by a rules label."""
         from analyzer.taxonomy import load
 
         tax = load()
         by_clause: dict[int, list[Finding]] = {}
         for o, f in self.rules.classify_clauses(clauses, context):
             by_clause.setdefault(o, []).append(f)
+        signals = {c.ordinal: self.rules.signals(c) for c in clauses}
+        chosen = [c for c in clauses if c.ordinal in by_clause
+                  or (c.zone != "boilerplate" and signals[c.ordinal].candidate)]
+        predicted = dict(zip((c.ordinal for c in chosen), self.model.predictions(chosen), strict=True))
         out: list[tuple[int, Finding]] = []
-        for c, p in zip(clauses, self.model.predictions(clauses), strict=True):
+        for c in clauses:
             rules = by_clause.get(c.ordinal, [])
+            p = predicted.get(c.ordinal)
+            if p is None:
+                out.extend((c.ordinal, f) for f in rules)
+                continue
             have = {f.label for f in rules}
             implied = tax.expand(have)
             merged = [_agreed(f, p) for f in rules]
@@ -183,9 +210,37 @@ class Auto:
                     continue
                 if f.kind == "group" and any(g.kind == "group" for g in rules):
                     continue  # the rules already explain this clause's targeting with a quotable span
+                if not self.shown(f, signals[c.ordinal]):
+                    continue
                 merged.append(f)
             out.extend((c.ordinal, f) for f in merged)
         return out
+
+    def shown(self, f: Finding, sig) -> bool:
+        """Whether the clause itself bears out a model-only finding (see the class docstring)."""
+        if f.kind == "group":
+            return (sig.names_people and f.score >= self.floor(f.label)
+                    and self.rules.rules.refuting_family(sig, f.label) is None)
+        return sig.asks
+
+
+FLOORS_FILE = "auto_floors.json"
+
+
+@functools.lru_cache(maxsize=1)
+def auto_floors() -> dict[str, float]:
+    """Per-label floors for model-only groups in auto (classify/heads/auto_floors.json), or none.
+
+    Written by bench/calibrate_auto.py from the model's scores on the calibration half of real
+    documents that target nobody: each floor sits just above the highest score a label reached there.
+    """
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "heads" / FLOORS_FILE
+    if os.environ.get("ANALYZER_AUTO_FLOORS") == "off" or not path.exists():  # off: to calibrate them
+        return {}
+    return {k: float(v) for k, v in json.loads(path.read_text(encoding="utf-8")).get("floors", {}).items()}
 
 
 def _agreed(f: Finding, p: ModelPrediction) -> Finding:

@@ -117,6 +117,21 @@ class Seen:
     refuted: dict[str, set[str] | None]  # refuter family -> the group labels it refutes (None: all)
 
 
+@dataclass(frozen=True)
+class Signals:
+    """What the model path must know of a clause before it trusts the model on it (combine.Auto).
+
+    The model reads a whole clause and has no span to quote, so its findings are held to what
+    the clause itself shows: it must name people for a group, and ask for a function for a
+    capability; the same refuters as the rules' apply.
+    """
+
+    candidate: bool  # worth the model's time: a taxonomy term, a person noun or an operational cue
+    names_people: bool  # a group term, or a noun for people other than the contractor's staff
+    refuted: dict[str, set[str] | None]  # refuter family -> the group labels it refutes (None: all)
+    asks: bool  # asks for a function: obligation verb, cue, specification, surveillance heading, table row
+
+
 def _mandatory(marker: str | None, legend: dict[str, str] | None) -> str:
     """What a ★/▲ mark adds to the reason: the document's own legend when it has one."""
     if marker and legend and marker in legend:
@@ -173,6 +188,7 @@ class RulesClassifier:
                                      + alternation("obligation_en") + ")(?![A-Za-z])", re.I)
         self.spec = re.compile(alternation("specification"), re.I)
         self.function_words = re.compile(alternation("function_words"), re.I)
+        self.people_anchor = re.compile(alternation("people_anchor"), re.I)
         # term -> [(label, strong)]
         self.terms: dict[str, list[tuple[str, bool]]] = {}
         for lab in self.tax.labels.values():
@@ -366,7 +382,23 @@ class RulesClassifier:
             return None  # part of a name or slogan
         return self._strong_offer(c, h) if h.strong else self._weak_offer(c, h)
 
-    def refuting_family(self, c: Seen, label: str) -> str | None:
+    def signals(self, text: str, *, context: list[str] | None = None, zone: str | None = None,
+                spec_row: bool = False) -> Signals:
+        """The clause as the model path's gate sees it (see Signals)."""
+        n = normalize(text)
+        t = n.text
+        hits = self.hits(n)
+        c = self._read(t, hits, context, zone, None, None)
+        cues = [o for o in c.op_spans if not any(h.strong and h.start <= o[0] and o[1] <= h.end for h in c.cap_hits)]
+        names_people = bool(c.group_hits) or bool(self.people_anchor.search(self.staff_words.sub("", t)))
+        return Signals(
+            candidate=bool(hits) or names_people or bool(c.op_spans),
+            names_people=names_people,
+            refuted={f: only for f, (rx, only) in self.refuters.items() if rx.search(t)},
+            asks=bool(spec_row or c.heading_ops or cues or self.obligation.search(t) or self.spec.search(t)),
+        )
+
+    def refuting_family(self, c: Seen | Signals, label: str) -> str | None:
         """The refuter family (YAML ``refuters``) that takes ``label`` out of this clause, if any."""
         family_of = self.tax.ancestors(label)
         for family, only in c.refuted.items():
