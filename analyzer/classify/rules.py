@@ -189,6 +189,7 @@ class RulesClassifier:
         self.spec = re.compile(alternation("specification"), re.I)
         self.function_words = re.compile(alternation("function_words"), re.I)
         self.people_anchor = re.compile(alternation("people_anchor"), re.I)
+        self.procurement_parties = re.compile(alternation("procurement_parties"), re.I)
         # term -> [(label, strong)]
         self.terms: dict[str, list[tuple[str, bool]]] = {}
         for lab in self.tax.labels.values():
@@ -484,7 +485,7 @@ class RulesClassifier:
         the clause must ask for the function (an obligation verb, an operational cue, a specification
         row or value, a heading about surveillance, or a group it targets); a weak term (档案, 住宿,
         名单) must also sit beside a function word, or share the clause with an operational cue, in a
-        clause about people other than the contractor's staff."""
+        clause about people other than the contractor's staff and the procurement's own parties."""
         # A cue inside a capability's name (识别 in 人脸识别) names the capability, it does not ask for
         # it; a weak term that is itself a cue (抓拍, 预警) still counts as one.
         cues = [o for o in c.op_spans if not any(h.strong and h.start <= o[0] and o[1] <= h.end for h in c.cap_hits)]
@@ -494,7 +495,8 @@ class RulesClassifier:
         tax = self.tax
         findings: list[Finding] = []
         seen: set[str] = set()
-        people = bool(c.group_hits) or bool(self.people_words.search(self.staff_words.sub("", c.t)))
+        people = bool(c.group_hits) or (bool(self.people_words.search(self.staff_words.sub("", c.t)))
+                                        and not self.procurement_parties.search(c.t))
         for h in c.cap_hits:
             if h.label in seen:
                 continue
