@@ -127,6 +127,15 @@ CAPABILITY_ROWS = [
                                                  "police_watchlists": "capability"}),
     ("gate-weak-term-beside-function", "对重点人员建立档案并关联轨迹数据。", {"data_fusion_profiles": "weak_capability",
                                                              "location_tracking": "weak_capability"}),
+    # structures (analyzer/classify/structures.py): the specification of a system that outputs ethnicity
+    ("structure-attribute-list", "结构化输出字段：gender（性别）、age（年龄）、nation（民族）、glasses（眼镜）。",
+     {"ethnicity_recognition": "capability_structure"}),
+    ("structure-coded-field", "是否维族：0-否，1-是；该字段可作为布控条件。", {"ethnicity_recognition": "capability_structure",
+                                                              "alerting_watchlist": "capability"}),
+    ("structure-sdk-enum", "enum { NATION_UNKNOWN, NATION_HAN, NATION_OTHER } NationType;",
+     {"ethnicity_recognition": "capability_structure"}),
+    ("structure-record-schema", "身份证阅读器可读取姓名、性别、民族、出生日期、住址等字段。", {}),
+    ("structure-equal-treatment", "不得因民族、种族、性别、年龄、宗教信仰等歧视人员。", {}),
 ]
 
 
