@@ -47,8 +47,12 @@ def evaluate(items: list[dict], method: str = "rules") -> dict:
     kinds: dict[str, str] = {}
     errors = []
     any_tp = any_fp = any_fn = 0
+    # Data sources are scored apart, and only on sets that label them (capabilities.jsonl does).
+    scored = [("group", "groups"), ("capability", "capabilities")]
+    if any("data_sources" in i for i in items):
+        scored.append(("data_source", "data_sources"))
     for item, fs in zip(items, preds, strict=True):
-        for kind, key in (("group", "groups"), ("capability", "capabilities")):
+        for kind, key in scored:
             gold = tax.expand(item.get(key) or [])
             pred = tax.expand({f.label for f in fs if f.kind == kind})
             for lab in gold | pred:
@@ -79,7 +83,7 @@ def evaluate(items: list[dict], method: str = "rules") -> dict:
         rows.append({"kind": kinds[lab], "label": lab, "precision": p, "recall": r, "f1": f1,
                      "support": tp[lab] + fn[lab], "tp": tp[lab], "fp": fp[lab], "fn": fn[lab]})
     overall = {}
-    for kind in ("group", "capability"):
+    for kind, _ in scored:
         labs = [k for k in kinds if kinds[k] == kind]
         t, f_p, f_n = (sum(c[k] for k in labs) for c in (tp, fp, fn))
         p, r, f1 = prf(t, f_p, f_n)

@@ -32,7 +32,7 @@ COLUMNS: dict[str, list[str]] = {
     "findings": [
         "document", "sha256", "page", "kind", "label", "score", "method", "text", "evidence", "evidence_start",
         "evidence_end", "bbox", "reason", "tier", "clause_number", "marker", "section_path", "clause_id", "buyer",
-        "project_number", "gloss"],
+        "project_number", "gloss", "capabilities"],
 }
 # What the `table` format shows of each table: what fits a terminal.
 TABLE_COLUMNS: dict[str, list[str]] = {

@@ -214,6 +214,17 @@ def m019_network(db: Database) -> None:
     db["procurement_documents"].create_index(["procurement_id"])
 
 
+@migrations()
+def m020_finding_capabilities(db: Database) -> None:
+    """The pair (which group, which system): each group finding lists, as JSON, the capability and
+    data-source ids found in the same clause; null on capability and data-source findings."""
+    db["findings"].add_column("capabilities", str)
+    db.execute("""update findings set capabilities = (
+        select json_group_array(label) from (select distinct f2.label from findings f2
+            where f2.clause_id = findings.clause_id and f2.kind != 'group' order by f2.label))
+        where kind = 'group'""")
+
+
 def clause_id(sha256: str, ordinal: int) -> str:
     return f"{sha256[:16]}-c{ordinal:05d}"
 
@@ -393,12 +404,17 @@ class Store:
                 self.db["embeddings"].insert_all(({"key": k, "vector": v, "dim": len(v) // 4}
                                                   for k, v in rec.embeddings.items()), pk="key", replace=True)
             by_ord = {c.ordinal: c for c in rec.clauses}
+            systems: dict[int, set[str]] = {}  # clause ordinal -> capability and data-source ids
+            for o, f in rec.findings:
+                if f.kind != "group":
+                    systems.setdefault(o, set()).add(f.label)
             self._insert("findings", ({
                 "id": finding_id(clause_id(rec.sha256, o), f.kind, f.label), "document_id": rec.sha256,
                 "clause_id": clause_id(rec.sha256, o), "page": by_ord[o].page, "kind": f.kind,
                 "label": f.label, "score": round(f.score, 3), "method": f.method, "evidence": f.evidence,
                 "evidence_start": f.start, "evidence_end": f.end, "reason": f.reason, "tier": f.tier,
                 "bbox": _json(list(by_ord[o].bbox)) if by_ord[o].bbox else None,
+                "capabilities": _json(sorted(systems.get(o, ()))) if f.kind == "group" else None,
             } for o, f in rec.findings), replace=True)
 
     def _insert(self, table: str, rows: Iterator[dict], replace: bool = False) -> None:
@@ -534,7 +550,7 @@ class Store:
             select d.name as document, d.sha256, f.page, f.kind, f.label, f.score, f.method,
                    c.text, f.evidence, f.evidence_start, f.evidence_end, f.bbox, f.reason, f.tier,
                    c.number as clause_number, c.marker, c.section_path, c.id as clause_id,
-                   d.buyer, d.project_number
+                   d.buyer, d.project_number, f.capabilities
             from findings f join clauses c on c.id = f.clause_id join documents d on d.id = f.document_id
             where {' and '.join(clauses_sql)}
             order by d.name, c.ordinal, f.kind, f.label"""
@@ -542,6 +558,7 @@ class Store:
             r["bbox"] = json.loads(r["bbox"]) if r["bbox"] else None
             r["section_path"] = json.loads(r["section_path"]) if r["section_path"] else []
             r["gloss"] = tax.gloss(r["label"])
+            r["capabilities"] = json.loads(r["capabilities"]) if r["capabilities"] else None
             yield r
 
     def summary(self) -> dict[str, Any]:

@@ -99,3 +99,17 @@ def test_formula_cells_are_neutralised(tmp_path):
 def test_export_needs_existing_database(tmp_path):
     res = run_cli("export", "--db", str(tmp_path / "nope.db"), "--out", str(tmp_path / "o"))
     assert res.exit_code == 1 and "no database" in res.stderr
+
+
+def test_group_findings_carry_the_systems_of_their_clause(exported):
+    """The pair: a group finding lists the capability and data-source ids of its own clause."""
+    data = json.loads((exported / "findings.json").read_text(encoding="utf-8"))
+    systems: dict[str, set[str]] = {}
+    for r in data:
+        if r["kind"] != "group":
+            systems.setdefault(r["clause_id"], set()).add(r["label"])
+    groups = [r for r in data if r["kind"] == "group"]
+    assert groups and any(r["capabilities"] for r in groups)
+    for r in groups:
+        assert r["capabilities"] == sorted(systems.get(r["clause_id"], ())), r["clause_id"]
+    assert all(r["capabilities"] is None for r in data if r["kind"] != "group")

@@ -264,3 +264,20 @@ def test_report_renders_in_headless_chromium(html_report, tmp_path):
     keep = Path(__file__).resolve().parent.parent / ".pytest_cache" / "report-screenshot.png"
     keep.parent.mkdir(exist_ok=True)
     shutil.copy(png, keep)  # for a person to look at after the run
+
+
+def test_documents_list_the_systems_of_flagged_clauses_first(sample_db):
+    """The pair in the documents table: the capabilities and data sources asked for in the flagged
+    clauses, then, apart, the capabilities found only elsewhere in the document."""
+    from analyzer.report.evidence import gather
+    from analyzer.store import Store
+
+    store = Store(sample_db)
+    ev = gather(store)
+    store.close()
+    flagged = [d for d in ev.documents if d["cards"]]
+    assert flagged and any(d["capabilities"] for d in flagged)
+    for d in ev.documents:
+        paired = {f["label"] for c in d["cards"] for f in c.others}
+        assert {c["id"] for c in d["capabilities"]} == paired
+        assert not paired & {c["id"] for c in d["other_capabilities"]}

@@ -8,6 +8,10 @@ context, so the row shows that the refuter, not a missing term, removed the grou
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from pathlib import Path
+
 import pytest
 
 from analyzer.classify.rules import SCORES, default
@@ -127,6 +131,15 @@ CAPABILITY_ROWS = [
                                                  "police_watchlists": "capability"}),
     ("gate-weak-term-beside-function", "对重点人员建立档案并关联轨迹数据。", {"data_fusion_profiles": "weak_capability",
                                                              "location_tracking": "weak_capability"}),
+    # structures (analyzer/classify/structures.py): the specification of a system that outputs ethnicity
+    ("structure-attribute-list", "结构化输出字段：gender（性别）、age（年龄）、nation（民族）、glasses（眼镜）。",
+     {"ethnicity_recognition": "capability_structure"}),
+    ("structure-coded-field", "是否维族：0-否，1-是；该字段可作为布控条件。", {"ethnicity_recognition": "capability_structure",
+                                                              "alerting_watchlist": "capability"}),
+    ("structure-sdk-enum", "enum { NATION_UNKNOWN, NATION_HAN, NATION_OTHER } NationType;",
+     {"ethnicity_recognition": "capability_structure"}),
+    ("structure-record-schema", "身份证阅读器可读取姓名、性别、民族、出生日期、住址等字段。", {}),
+    ("structure-equal-treatment", "不得因民族、种族、性别、年龄、宗教信仰等歧视人员。", {}),
 ]
 
 
@@ -152,3 +165,74 @@ def test_every_score_is_used_by_a_row() -> None:
     used |= {rule for *_, expected in CAPABILITY_ROWS for rule in expected.values()}
     assert used == set(SCORES)
     assert all(s.tier in ("A", "B", "C") and 0 < s.score < 1 for s in SCORES.values())
+
+
+# Each seed system of the founding reports (issue 13), found in differently worded passages of
+# samples/labelled/capabilities-dev.jsonl: specification rows, SDK fields, requirements, English notes.
+SEED_ROWS = [
+    ("ethnicity_recognition", "capdev-0001"),
+    ("ethnicity_recognition", "capdev-0002"),
+    ("ethnicity_recognition", "capdev-0003"),
+    ("ethnicity_recognition", "capdev-0004"),
+    ("ethnicity_recognition", "capdev-0005"),
+    ("face_recognition", "capdev-0002"),
+    ("face_recognition", "capdev-0007"),
+    ("face_recognition", "capdev-0008"),
+    ("face_recognition", "capdev-0010"),
+    ("face_recognition", "capdev-0013"),
+    ("voiceprint", "capdev-0017"),
+    ("voiceprint", "capdev-0018"),
+    ("voiceprint", "capdev-0019"),
+    ("dna_biometrics", "capdev-0021"),
+    ("dna_biometrics", "capdev-0022"),
+    ("dna_biometrics", "capdev-0023"),
+    ("dna_biometrics", "capdev-0024"),
+    ("iris_gait_other_biometrics", "capdev-0024"),
+    ("iris_gait_other_biometrics", "capdev-0025"),
+    ("iris_gait_other_biometrics", "capdev-0026"),
+    ("iris_gait_other_biometrics", "capdev-0027"),
+    ("phone_wifi_imsi", "capdev-0028"),
+    ("phone_wifi_imsi", "capdev-0029"),
+    ("phone_wifi_imsi", "capdev-0030"),
+    ("phone_wifi_imsi", "capdev-0031"),
+    ("phone_wifi_imsi", "capdev-0032"),
+    ("data_fusion_profiles", "capdev-0034"),
+    ("data_fusion_profiles", "capdev-0035"),
+    ("data_fusion_profiles", "capdev-0036"),
+    ("data_fusion_profiles", "capdev-0037"),
+    ("predictive_policing", "capdev-0039"),
+    ("predictive_policing", "capdev-0040"),
+    ("predictive_policing", "capdev-0041"),
+    ("travel_records", "capdev-0016"),
+    ("travel_records", "capdev-0042"),
+    ("travel_records", "capdev-0043"),
+    ("travel_records", "capdev-0044"),
+    ("travel_records", "capdev-0045"),
+    ("checkpoint", "capdev-0029"),
+    ("checkpoint", "capdev-0047"),
+    ("checkpoint", "capdev-0048"),
+    ("checkpoint", "capdev-0049"),
+    ("checkpoint", "capdev-0050"),
+    ("internet_monitoring", "capdev-0051"),
+    ("internet_monitoring", "capdev-0052"),
+    ("internet_monitoring", "capdev-0053"),
+    ("social_credit", "capdev-0055"),
+    ("social_credit", "capdev-0056"),
+    ("social_credit", "capdev-0062"),
+]
+
+
+@pytest.fixture(scope="module")
+def capabilities_dev() -> dict[str, str]:
+    path = Path(__file__).resolve().parents[1] / "samples" / "labelled" / "capabilities-dev.jsonl"
+    return {r["id"]: r["text"] for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+
+
+@pytest.mark.parametrize("label,row", SEED_ROWS, ids=[f"{lab}-{row}" for lab, row in SEED_ROWS])
+def test_seed_system_is_found(rules, capabilities_dev, label: str, row: str) -> None:
+    assert label in {f.label for f in rules.classify(capabilities_dev[row]) if f.kind != "group"}
+
+
+def test_every_seed_system_has_three_passages() -> None:
+    assert all(n >= 3 for n in Counter(lab for lab, _ in SEED_ROWS).values())
+    assert len({lab for lab, _ in SEED_ROWS}) == 12

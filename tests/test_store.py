@@ -28,7 +28,7 @@ SCHEMA = {
     "clauses": ["id", "document_id", "page", "ordinal", "number", "level", "marker", "heading", "section_path",
                 "kind", "table_header", "text", "norm", "page_start", "page_end", "bbox", "zone"],
     "findings": ["id", "document_id", "clause_id", "page", "kind", "label", "score", "method", "evidence",
-                 "evidence_start", "evidence_end", "reason", "tier", "bbox"],
+                 "evidence_start", "evidence_end", "reason", "tier", "bbox", "capabilities"],
     "embeddings": ["key", "vector", "dim"],
 }
 EVIDENCE_VIEW = ["finding_id", "document", "page", "kind", "label", "score", "method", "tier", "evidence", "reason",
@@ -87,3 +87,22 @@ def test_published_is_one_rule_in_sql_and_python():
         got = con.execute(f"select {PUBLISHED_SQL} from (select ? as dates) d", [json.dumps(dates)]).fetchone()[0]
         assert got == published(dates), dates
     assert published({"deadline": "2024-03-20", "award": "2024-04-02"}) == "2024-04-02"
+
+
+def test_the_pair_is_backfilled_for_findings_stored_before_it(tmp_path):
+    """m020: group findings written before the capabilities column get the systems of their clause."""
+    old = Database(str(tmp_path / "old.db"))
+    early = Migrations("analyzer")
+    for name in ALL[:ALL.index("m020_finding_capabilities")]:
+        early(name=name)(getattr(store_module, name))
+    early.apply(old)
+    rows = [("g", "group", "uyghur"), ("c", "capability", "face_recognition"), ("d", "data_source", "telecom"),
+            ("g2", "group", "journalist")]
+    for fid, kind, label in rows:
+        old["findings"].insert({"id": fid, "document_id": "x", "clause_id": "c1" if fid != "g2" else "c2",
+                                "kind": kind, "label": label})
+    old.close()
+    store = Store(tmp_path / "old.db")
+    got = {r["id"]: r["capabilities"] for r in store.db.query("select id, capabilities from findings")}
+    assert got == {"g": '["face_recognition","telecom"]', "c": None, "d": None, "g2": "[]"}
+    store.close()

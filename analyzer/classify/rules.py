@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from analyzer.classify.firstchar import FirstCharIndex
+from analyzer.classify.structures import Structure, Structures
 from analyzer.normalize import Normalized, normalize
 from analyzer.records import Finding
 from analyzer.taxonomy import Taxonomy, load
@@ -74,6 +75,9 @@ SCORES: dict[str, Score] = {
     "capability": Score(0.8, "C"),
     # A weak capability or data-source term (抓拍, 预警), only in a clause about people.
     "weak_capability": Score(0.6, "C"),
+    # A structure that specifies the capability without naming it: an attribute list, an SDK value,
+    # a coded field or a parameter row that holds an ethnicity (analyzer/classify/structures.py).
+    "capability_structure": Score(0.8, "C"),
 }
 
 
@@ -190,6 +194,7 @@ class RulesClassifier:
         self.function_words = re.compile(alternation("function_words"), re.I)
         self.people_anchor = re.compile(alternation("people_anchor"), re.I)
         self.procurement_parties = re.compile(alternation("procurement_parties"), re.I)
+        self.structures = Structures(ctx)
         # term -> [(label, strong)]
         self.terms: dict[str, list[tuple[str, bool]]] = {}
         for lab in self.tax.labels.values():
@@ -299,7 +304,8 @@ class RulesClassifier:
         the clause is a row of a specification table (it specifies what a device or system does)."""
         n = normalize(text)
         hits = self.hits(n)
-        if not hits:
+        structures = self.structures.find(n.text)
+        if not hits and not structures:
             return []
         c = self._read(n.text, hits, context, zone, marker, legend)
         best: dict[str, Offer] = {}
@@ -315,7 +321,7 @@ class RulesClassifier:
         for label, o in best.items():
             a, b = n.raw_span(o.hit.start, o.hit.end)
             findings.append(Finding("group", label, o.score, "rules", text[a:b], a, b, o.reason, o.tier))
-        return findings + self._capability_findings(n, text, c, bool(findings), spec_row)
+        return findings + self._capability_findings(n, text, c, bool(findings), spec_row, structures)
 
     def _read(self, t: str, hits: list[Hit], context: list[str] | None, zone: str | None,
               marker: str | None, legend: dict[str, str] | None) -> Seen:
@@ -480,16 +486,21 @@ class RulesClassifier:
                 del best[label]
 
     def _capability_findings(self, n: Normalized, text: str, c: Seen, targeted: bool,
-                             spec_row: bool) -> list[Finding]:
+                             spec_row: bool, structures: list[Structure]) -> list[Finding]:
         """One finding per capability or data-source label, through one gate (docs/taxonomy.md §3):
         the clause must ask for the function (an obligation verb, an operational cue, a specification
         row or value, a heading about surveillance, or a group it targets); a weak term (档案, 住宿,
         名单) must also sit beside a function word, or share the clause with an operational cue, in a
-        clause about people other than the contractor's staff and the procurement's own parties."""
+        clause about people other than the contractor's staff and the procurement's own parties. A
+        structure (an attribute list, SDK value, coded field or parameter row that holds an ethnicity)
+        is itself the specification of a system that outputs the attribute: it passes the gate and
+        gives its capability."""
         # A cue inside a capability's name (识别 in 人脸识别) names the capability, it does not ask for
         # it; a weak term that is itself a cue (抓拍, 预警) still counts as one.
         cues = [o for o in c.op_spans if not any(h.strong and h.start <= o[0] and o[1] <= h.end for h in c.cap_hits)]
-        if not (targeted or spec_row or c.heading_ops or cues or self.obligation.search(c.t)
+        if structures and self.refuters["equal_treatment"][0].search(c.t):
+            structures = []  # 不得因民族、种族… an equal-treatment list names attributes to ignore them
+        if not (targeted or spec_row or c.heading_ops or cues or structures or self.obligation.search(c.t)
                 or self.spec.search(c.t)):
             return []
         tax = self.tax
@@ -509,6 +520,14 @@ class RulesClassifier:
             findings.append(Finding(kind, h.label, rule.score, "rules", text[a:b], a, b,
                                     f"{'term' if h.strong else 'weak term'} '{h.term}' ({tax.labels[h.label].name})",
                                     rule.tier))
+        for st in structures:
+            if st.label in seen:
+                continue
+            seen.add(st.label)
+            a, b = n.raw_span(st.start, st.end)
+            rule = SCORES["capability_structure"]
+            findings.append(Finding(tax.kind_of(st.label) or "capability", st.label, rule.score, "rules", text[a:b],
+                                    a, b, f"{st.why} ({tax.labels[st.label].name})", rule.tier))
         return findings
 
     def _function_beside(self, t: str, h: Hit) -> bool:

@@ -156,8 +156,13 @@ def gather(store) -> Evidence:
     for d in docs.values():
         labels = doc_labels.get(d["id"], {})
         d["groups"] = [{"id": g, "name": _name(tax, g)} for g in sorted(labels.get("group", ()))]
-        d["capabilities"] = [{"id": g, "name": _name(tax, g)} for g in sorted(labels.get("capability", ()))]
         d["cards"] = doc_cards.get(id(d), [])
+        # The pair first: the systems asked for in the flagged clauses, then those found elsewhere.
+        paired = list(dict.fromkeys(f["label"] for c in d["cards"] for f in sorted(
+            c.others, key=lambda f: (KIND_ORDER.get(f["kind"], 9), f["label"]))))
+        d["capabilities"] = [{"id": g, "name": _name(tax, g)} for g in paired]
+        d["other_capabilities"] = [{"id": g, "name": _name(tax, g)} for g in sorted(labels.get("capability", ()))
+                                   if g not in paired]
     documents = [d for d in docs.values() if d.get("format") != "zip"]
     procurements = _procurements(documents)
     attention = _attention(store, docs)

@@ -1,0 +1,116 @@
+"""Structures that ask for ethnicity recognition without naming it (docs/taxonomy.md §3).
+
+Camera specifications and SDK documentation rarely write 民族识别: they list what the device
+outputs. An attribute list whose values include an ethnicity (性别、年龄、眼镜、民族), an SDK
+constant (NATION_UYGUR), a coded yes/no field (是否维族), a parameter row (民族识别准确率≥90%)
+or a device that sorts passers-by into Uyghur and Han is an ethnicity-recognition capability.
+A list of personal-record fields (姓名、性别、民族、出生日期) is a register, not analytics, and
+gives nothing. This module only finds the structures; the capability gate in rules.py decides,
+so a structure counts as the specification of a system that outputs the attribute.
+
+The vocabulary lives in taxonomy.yaml ``context.structures``; this module holds the logic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SENTENCE = re.compile(r"[。；;！!？?\n]|\.(?:\s|$)")
+WINDOW_ZH = 16  # characters between an ethnicity word and the function that uses it, in Chinese
+WINDOW_EN = 48  # the same in English, where words are longer
+LIST_WINDOW = 60  # characters around an ethnicity value in which the other attributes of its list sit
+
+
+@dataclass(frozen=True)
+class Structure:
+    """One structure in a clause's normalised text that asks for a capability."""
+
+    label: str
+    kind: str  # attribute_list | coded_field | parameter_row | sdk_value | ethnicity_function
+    start: int
+    end: int
+    why: str  # what the structure is, for the finding's reason
+
+
+class Structures:
+    """Finder of the structures of ``context.structures``, compiled once per taxonomy."""
+
+    def __init__(self, ctx: dict):
+        s = ctx.get("structures") or {}
+
+        def alt(key: str) -> str:
+            return "|".join(s.get(key) or []) or "(?!)"
+
+        def bounded(key: str) -> re.Pattern:
+            return re.compile(f"(?<![A-Za-z])(?:{alt(key)})(?![A-Za-z])", re.I)
+
+        self.word = bounded("ethnicity_words")
+        self.value = bounded("ethnicity_values")
+        self.visual = bounded("visual_attributes")
+        self.record = bounded("record_fields")
+        self.function = bounded("ethnicity_functions")
+        self.device = bounded("device_words")
+        self.coded = bounded("coded_fields")
+        self.sdk = re.compile(f"(?<![A-Za-z])(?:{alt('sdk_values')})(?![a-z])")  # case matters: NATION_UYGUR
+        self.rate = re.compile(f"(?:{alt('ethnicity_words')})[^。；;|]{{0,8}}(?:准确率|识别率|正确率|準確率|識別率)|"
+                               f"(?<![A-Za-z])(?:{alt('ethnicity_words')})(?![A-Za-z])[^.;|]{{0,24}}"
+                               r"(?:accuracy|recognition rate)|(?:accuracy|recognition rate)[^.;|]{0,24}"
+                               f"(?<![A-Za-z])(?:{alt('ethnicity_words')})(?![A-Za-z])", re.I)
+        # A recognised group needs a verb of recognition, not any cue: a watchlist of Uyghurs is alerting.
+        self.recognise = re.compile(r"识别|判断|判别|区分|甄别|检测|分辨|标注|标记|打标|識別|判斷|區分|甄別|檢測|標註|標記|"
+                                    r"(?<![A-Za-z])(?:recogni[sz]\w*|identif(?:y|ies|ied|ication)|detect\w*|determin\w*|"
+                                    r"tell\w*|distinguish\w*|label\w*|classif\w*|sort\w* [\w-]+(?: [\w-]+)? into)(?![A-Za-z])", re.I)
+        names = [re.escape(x) for x in ctx.get("name_suffixes_zh") or []]
+        self.name_after = re.compile(f"^(?:{'|'.join(names) or '(?!)'})")
+        self.slogans = tuple(ctx.get("slogan_prefixes_zh") or [])
+        self.any = re.compile("|".join(f"(?:{p})" for p in (
+            alt("ethnicity_words"), alt("ethnicity_values"), alt("coded_fields"))), re.I)
+
+    def find(self, t: str) -> list[Structure]:
+        """Every structure in the normalised text ``t`` (at most one per kind)."""
+        if not (self.any.search(t) or self.sdk.search(t)):
+            return []
+        out: list[Structure] = []
+
+        def add(kind: str, m: re.Match | tuple[int, int, str], why: str) -> None:
+            if not any(o.kind == kind for o in out):
+                a, b, text = (m.start(), m.end(), m.group(0)) if isinstance(m, re.Match) else m
+                out.append(Structure("ethnicity_recognition", kind, a, b, why.format(text)))
+
+        for m in self.sdk.finditer(t):
+            add("sdk_value", m, "an SDK value that carries ethnicity ('{}')")
+        for m in self.coded.finditer(t):
+            add("coded_field", m, "a coded yes/no field on ethnicity ('{}')")
+        for m in self.rate.finditer(t):
+            add("parameter_row", m, "an accuracy parameter for an ethnicity attribute ('{}')")
+        mentions = [(m, True) for m in self.word.finditer(t)] + [(m, False) for m in self.value.finditer(t)]
+        for m, is_word in sorted(mentions, key=lambda x: x[0].start()):
+            if not self._not_name(t, m):
+                continue
+            a, b = self._sentence(t, m.start())
+            sentence = t[a:b]
+            lo, hi = max(a, m.start() - LIST_WINDOW), min(b, m.end() + LIST_WINDOW)
+            around = t[lo:m.start()] + " " + t[m.end():hi]
+            visual = {v.group(0).lower() for v in self.visual.finditer(around)}
+            if len(visual) >= 2 and not self.record.search(around):
+                add("attribute_list", m, "an attribute list that includes an ethnicity ('{}')")
+                continue
+            window = WINDOW_EN if m.group(0).isascii() else WINDOW_ZH
+            near = t[max(a, m.start() - window):m.start()] + " " + t[m.end():min(b, m.end() + window)]
+            verb = (self.function if is_word else self.recognise).search(near)
+            if verb and self.device.search(sentence):
+                add("ethnicity_function", m, f"'{{}}' beside '{verb.group(0)}' in a clause about a device or system")
+        return out
+
+    def _sentence(self, t: str, pos: int) -> tuple[int, int]:
+        """The bounds of the sentence (or table row) around ``pos``."""
+        a = max((m.end() for m in SENTENCE.finditer(t, 0, pos)), default=0)
+        m = SENTENCE.search(t, pos)
+        return a, (m.start() if m else len(t))
+
+    def _not_name(self, t: str, m: re.Match) -> bool:
+        """False for 民族 in 民族中学, 民族团结, 中华民族: a name or slogan, not an attribute."""
+        if self.name_after.match(t[m.end():m.end() + 4]):
+            return False
+        return not any(t.endswith(p, 0, m.start()) for p in self.slogans)
