@@ -75,8 +75,8 @@ class _Open:
     parts: list[str] = field(default_factory=list)
     lines: list[tuple[int, int, int]] = field(default_factory=list)  # (offset in the text, page, page offset)
     size: int = 0  # length of the text so far
-    letters: int = 0  # ASCII letters and CJK ideographs so far: is this English prose?
-    cjk: int = 0
+    letters: int = 0  # ASCII letters so far
+    cjk: int = 0  # CJK ideographs so far: with letters, whether this is English prose
     indent: int = 0  # leading spaces of the last line
 
     def add(self, line: str, page: int, offset: int, sep: str = "") -> None:
@@ -122,7 +122,7 @@ def numbering(line: str) -> tuple[str | None, str | None, str | None, int]:
                     marker = s[j]
                 j += 1
             rest = s[j:].strip()
-            if style == "appendix" and rest and (len(rest) > 60 or rest[-1] in "。；;，,."):
+            if style == "appendix" and rest and (len(rest) > 60 or re.search("[。；;]", rest) or rest[-1] in "，,."):
                 continue  # "附件1所列设备应…": a sentence that names an appendix, not its title
             if j >= len(s) and style not in {"chapter", "section", "appendix"}:
                 return None, None, marker, 0  # a bare number on its own line: likely a page number
