@@ -227,6 +227,7 @@ def test_english_pdf_clauses_and_finding_pages(tmp_path):
     res = run_cli("findings", "--db", str(db), "--format", "json")
     found = [f for f in __import__("json").loads(res.stdout) if "Uyghur" in f["evidence"]]
     assert found and {f["page"] for f in found} == {3}  # the page that prints the evidence
+    assert all(f["bbox"] is None for f in found)  # the clause's box lies on page 2
     from analyzer.store import Store
 
     row = next(Store(db).db.query("select page, page_last from clauses where number = 'C.4.6'"))
