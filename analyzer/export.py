@@ -28,7 +28,8 @@ COLUMNS: dict[str, list[str]] = {
         "extraction_version"],
     "clauses": [
         "id", "document_id", "page", "ordinal", "number", "level", "marker", "heading", "section_path", "kind",
-        "table_header", "text", "norm", "page_start", "page_end", "bbox", "zone", "document", "sha256"],
+        "table_header", "text", "norm", "page_start", "page_end", "bbox", "zone", "document", "sha256",
+        "page_last"],
     "findings": [
         "document", "sha256", "page", "kind", "label", "score", "method", "text", "evidence", "evidence_start",
         "evidence_end", "bbox", "reason", "tier", "clause_number", "marker", "section_path", "clause_id", "buyer",

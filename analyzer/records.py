@@ -144,10 +144,20 @@ class Clause:
     section_path: list[str] = field(default_factory=list)
     kind: str = "text"  # text | table_row
     table_header: list[str] = field(default_factory=list)
-    page_start: int | None = None  # offsets of the clause in the page's raw text, when contiguous
-    page_end: int | None = None
+    page_start: int | None = None  # offsets of the clause in the raw text of its first page; page_end
+    page_end: int | None = None  # only when that text holds the whole clause as it stands
     bbox: BBox | None = None
     zone: str | None = None  # boilerplate zone name when the clause sits in one (docs/taxonomy.md §3)
+    page_last: int | None = None  # the page the clause ends on, when it runs past the page it starts on
+    page_breaks: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, page) where a later page begins
+
+    def page_at(self, offset: int | None) -> int:
+        """The page that prints character ``offset`` of the text: a finding cites its evidence's page."""
+        page = self.page
+        for at, p in self.page_breaks:
+            if offset is not None and offset >= at:
+                page = p
+        return page
 
 
 @dataclass

@@ -225,6 +225,12 @@ def m020_finding_capabilities(db: Database) -> None:
         where kind = 'group'""")
 
 
+@migrations()
+def m021_clause_last_page(db: Database) -> None:
+    """The page a clause ends on when a sentence runs past the page end (null when it does not)."""
+    db["clauses"].add_column("page_last", int)
+
+
 def clause_id(sha256: str, ordinal: int) -> str:
     return f"{sha256[:16]}-c{ordinal:05d}"
 
@@ -398,7 +404,7 @@ class Store:
                 "heading": int(c.heading), "section_path": path_json(c.section_path), "kind": c.kind,
                 "table_header": _json(c.table_header) if c.table_header else None, "text": c.text,
                 "norm": norm_text(c.text), "page_start": c.page_start, "page_end": c.page_end,
-                "bbox": _json(list(c.bbox)) if c.bbox else None, "zone": c.zone,
+                "bbox": _json(list(c.bbox)) if c.bbox else None, "zone": c.zone, "page_last": c.page_last,
             } for c in rec.clauses))
             if rec.embeddings:
                 self.db["embeddings"].insert_all(({"key": k, "vector": v, "dim": len(v) // 4}
@@ -408,12 +414,14 @@ class Store:
             for o, f in rec.findings:
                 if f.kind != "group":
                     systems.setdefault(o, set()).add(f.label)
+            # A finding cites the page its evidence is printed on (a clause may run onto the next
+            # page); the clause's box lies on its first page, so it goes only with that page.
             self._insert("findings", ({
                 "id": finding_id(clause_id(rec.sha256, o), f.kind, f.label), "document_id": rec.sha256,
-                "clause_id": clause_id(rec.sha256, o), "page": by_ord[o].page, "kind": f.kind,
+                "clause_id": clause_id(rec.sha256, o), "page": (page := by_ord[o].page_at(f.start)), "kind": f.kind,
                 "label": f.label, "score": round(f.score, 3), "method": f.method, "evidence": f.evidence,
                 "evidence_start": f.start, "evidence_end": f.end, "reason": f.reason, "tier": f.tier,
-                "bbox": _json(list(by_ord[o].bbox)) if by_ord[o].bbox else None,
+                "bbox": _json(list(by_ord[o].bbox)) if by_ord[o].bbox and page == by_ord[o].page else None,
                 "capabilities": _json(sorted(systems.get(o, ()))) if f.kind == "group" else None,
             } for o, f in rec.findings), replace=True)
 

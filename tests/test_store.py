@@ -26,7 +26,7 @@ SCHEMA = {
     "pages": ["id", "document_id", "page", "method", "text", "chars", "width", "height", "ocr_confidence",
               "needs_ocr", "note"],
     "clauses": ["id", "document_id", "page", "ordinal", "number", "level", "marker", "heading", "section_path",
-                "kind", "table_header", "text", "norm", "page_start", "page_end", "bbox", "zone"],
+                "kind", "table_header", "text", "norm", "page_start", "page_end", "bbox", "zone", "page_last"],
     "findings": ["id", "document_id", "clause_id", "page", "kind", "label", "score", "method", "evidence",
                  "evidence_start", "evidence_end", "reason", "tier", "bbox", "capabilities"],
     "embeddings": ["key", "vector", "dim"],
