@@ -11,7 +11,7 @@ import sqlite3
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from analyzer import store as store_module
+from analyzer import migrations as store_module
 from analyzer.store import PUBLISHED_SQL, Store, migrations, published
 
 ALL = [m.name for m in migrations.pending(Database(memory=True))]  # every migration, in order
