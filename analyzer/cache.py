@@ -43,6 +43,7 @@ def _path(name: str, k: str) -> Path:
 
 
 def read_json(name: str, k: str) -> Any | None:
+    """The cached JSON for ``key``, or None when missing, stale or unreadable (then it is rebuilt)."""
     try:
         return json.loads(_path(name, k).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -26,6 +26,7 @@ EXIT_SOME_FAILED = 3
 
 
 class Fmt(str, Enum):
+    """Output formats of the data commands (--format)."""
     table = "table"
     csv = "csv"
     json = "json"
@@ -36,6 +37,7 @@ Method = Enum("Method", {m.value: m.value for m in ANALYSIS_METHODS}, type=str) 
 
 
 class Ocr(str, Enum):
+    """When to OCR: pages without usable text (auto), every page (force), never (off)."""
     auto = "auto"
     force = "force"
     off = "off"
@@ -322,6 +324,7 @@ def eval_cmd(
 
 
 class ReportFmt(str, Enum):
+    """Report formats: HTML with page images, or Markdown for drafts."""
     html = "html"
     md = "md"
 
@@ -351,6 +354,7 @@ def report(
 
 
 class ExportFmt(str, Enum):
+    """Export formats: the tables as CSV and JSON, or an OCDS release package."""
     tables = "tables"
     ocds = "ocds"
 
@@ -436,6 +440,7 @@ def similar(
 
 
 class NetFmt(str, Enum):
+    """Network formats: JSON, CSV edge list, or GraphML for graph tools."""
     json = "json"
     csv = "csv"
     graphml = "graphml"
@@ -577,6 +582,7 @@ def train(
 
 
 def main() -> None:
+    """The console script's entry point."""
     app()
 
 

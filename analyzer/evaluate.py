@@ -36,6 +36,7 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
 
 
 def evaluate(items: list[dict], method: str = "rules") -> dict:
+    """Precision, recall and F1 per label and overall for ``method`` on labelled items."""
     from analyzer.classify.api import findings_for_texts
     from analyzer.taxonomy import load
 

@@ -68,6 +68,7 @@ def _value(md: dict, field: str):
 
 
 def read_labels(path: Path) -> list[dict]:
+    """Labelled documents from a JSONL file (labels.jsonl style, or record references)."""
     labels = []
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):

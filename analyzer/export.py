@@ -69,11 +69,13 @@ def write_json(rows: Iterable[dict], out: TextIO, columns: list[str] | None = No
 
 
 def write_ndjson(rows: Iterable[dict], out: TextIO, columns: list[str] | None = None) -> None:
+    """One JSON object per line, so large outputs stream and tools can read line by line."""
     for r in rows:
         out.write(json.dumps(_pick(r, columns), ensure_ascii=False, default=str) + "\n")
 
 
 def write_csv(rows: Iterable[dict], out: TextIO, columns: list[str] | None = None, bom: bool = False) -> None:
+    """CSV with a header row; formula-like cells neutralised, lists and objects as JSON text."""
     it = iter(rows)
     first = next(it, None)
     cols = columns or (list(first) if first else [])
@@ -113,6 +115,7 @@ FORMATS: dict[str, Callable[..., None]] = {
 
 
 def write(rows: Iterable[dict], fmt: str, out: TextIO, columns: list[str] | None = None, **kw: Any) -> None:
+    """Write rows in the named format (a key of FORMATS); an unknown format is a ValueError."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     FORMATS[fmt](rows, out, columns, **kw)

@@ -142,6 +142,7 @@ class Garbled:
 
     @property
     def garbled(self) -> bool:
+        """Whether the signals say the text is garbled (score of 1 or more)."""
         return self.score >= 1.0
 
 

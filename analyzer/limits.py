@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Limits:
+    """Resource limits per file and archive, so one hostile file cannot stop a batch."""
     max_file_bytes: int = 512 * 1024 * 1024  # files larger than this are recorded as too_large
     max_pdf_pages: int = 5000
     # A page rendered for OCR is scaled down below 300 dpi to stay under this many pixels: a

@@ -15,6 +15,7 @@ migrations = Migrations("analyzer")
 
 @migrations()
 def m001_initial(db: Database) -> None:
+    """The four tables of the contract: documents, pages, clauses, findings."""
     db["documents"].create({
         "id": str, "sha256": str, "name": str, "paths": str, "format": str, "size": int,
         "pages": int, "clauses": int, "findings": int, "status": str, "error": str,

@@ -35,6 +35,7 @@ SKIP_DIRS = {".git", "__MACOSX", ".svn", ".hg", "__pycache__", ".venv", "node_mo
 
 @dataclass
 class Options:
+    """How a batch is analysed: classifier, OCR mode, limits, re-analysis, executor."""
     method: str = "rules"  # rules | model | auto
     ocr_mode: str = "auto"  # auto | force | off
     limits: Limits = DEFAULT
@@ -47,6 +48,7 @@ class Options:
 
 @dataclass
 class Summary:
+    """What a batch did: files seen, analysed, skipped, failed, unread, garbled, ignored."""
     files: int = 0
     analyzed: int = 0
     skipped: int = 0
@@ -82,6 +84,7 @@ def extraction_version() -> str:
 
 
 def sha256_file(path: Path) -> str:
+    """The file's sha256, read in 1 MiB chunks: the document's id and what a reader cites."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1024 * 1024):
@@ -122,6 +125,7 @@ def iter_files(paths: Iterable[str | Path], ignored: list[str] | None = None) ->
 
 def classify_clauses(clauses: list[Clause], method: str, metadata: dict | None = None,
                      db_path: str | None = None) -> list[tuple[int, Finding]]:
+    """Findings for a document's clauses with the named method (classify/combine.py)."""
     from analyzer.classify import combine
 
     return combine.classify(clauses, method, metadata, db_path)

@@ -97,6 +97,7 @@ class TableRow:
 
     @property
     def text(self) -> str:
+        """The row as one line, cells joined by ' | ' (how a table row reads as a clause)."""
         return " | ".join(c for c in self.cells)
 
 

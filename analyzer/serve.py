@@ -28,6 +28,7 @@ class MissingExtra(AnalyzerError):
 
 
 def available() -> bool:
+    """Whether Datasette (the serve extra) is installed."""
     return importlib.util.find_spec("datasette") is not None
 
 

@@ -34,10 +34,12 @@ def published(dates: dict | None) -> str | None:
 
 
 def clause_id(sha256: str, ordinal: int) -> str:
+    """A clause's deterministic id: the document's first 16 hex digits and the clause ordinal."""
     return f"{sha256[:16]}-c{ordinal:05d}"
 
 
 def finding_id(cid: str, kind: str, label: str) -> str:
+    """A finding's deterministic id from its clause, kind and label, so re-runs upsert."""
     return hashlib.sha256(json.dumps([cid, kind, label], separators=(",", ":")).encode()).hexdigest()[:24]
 
 
@@ -97,6 +99,7 @@ class EmbeddingCache:
                 self.con = None
 
     def get_many(self, keys: list[str]) -> dict:
+        """Cached vectors for the keys that have one (missing keys are simply absent)."""
         import numpy as np
 
         out = {}
@@ -112,11 +115,13 @@ class EmbeddingCache:
         return out
 
     def put_many(self, items: dict) -> None:
+        """Remember new vectors for the writer to store with the document."""
         import numpy as np
 
         self.pending.update({k: np.asarray(v, dtype=np.float32).tobytes() for k, v in items.items()})
 
     def take(self) -> dict[str, bytes]:
+        """The vectors computed since the last call, handed over once."""
         out, self.pending = self.pending, {}
         return out
 
@@ -136,11 +141,13 @@ class Store:
             migrations.apply(self.db)
 
     def close(self) -> None:
+        """Close the database connection."""
         self.db.close()
 
     # -- writes -------------------------------------------------------------------------------
 
     def known(self, sha256: str) -> dict | None:
+        """The stored document row for a sha256, or None."""
         rows = list(self.db.query("select * from documents where id = ?", [sha256]))
         return rows[0] if rows else None
 
@@ -372,6 +379,7 @@ class Store:
             yield r
 
     def summary(self) -> dict[str, Any]:
+        """Counts for the analyze summary: documents, pages, clauses, flagged clauses, by status and group."""
         q = self.db.execute
         out: dict[str, Any] = {
             "documents": q("select count(*) from documents where format != 'zip' or format is null").fetchone()[0],
@@ -452,14 +460,17 @@ class Store:
             yield fam, list(rows)
 
     def lineage_family_id(self, clause_id: str) -> str | None:
+        """The lineage family a clause belongs to, or None."""
         row = self.db.execute("select t.family from lineage_clauses lc join lineage_texts t on t.key = lc.text_key "
                               "where lc.clause_id = ?", [clause_id]).fetchone()
         return row[0] if row else None
 
     def lineage_family_members(self, family: str) -> list[dict]:
+        """The clauses of one lineage family."""
         return list(self.db.query(f"{self._LINEAGE_ROW} where t.family = ?", [family]))
 
     def clause_exists(self, clause_id: str) -> bool:
+        """Whether a clause id is stored."""
         return self.db.execute("select 1 from clauses where id = ?", [clause_id]).fetchone() is not None
 
     # -- procurement network (analyzer/corpus/network.py) -----------------------------------------
@@ -478,6 +489,7 @@ class Store:
             self._insert("award_rows", iter(rows), replace=True)
 
     def award_rows(self) -> Iterator[dict]:
+        """Imported award-table rows (for the network)."""
         yield from self.db.query("select * from award_rows order by source, row")
 
     def network_write(self, entities: list[dict], awards: list[dict], links: list[dict]) -> None:
@@ -490,6 +502,7 @@ class Store:
             self._insert("procurement_documents", iter(links))
 
     def entities(self) -> Iterator[dict]:
+        """Organisations of the procurement network (buyers, agencies, winners)."""
         yield from self.db.query("select * from entities order by name, id")
 
     def awards(self) -> Iterator[dict]:

@@ -61,6 +61,7 @@ def fold(norm: str) -> str:
 
 
 def text_key(folded: str) -> str:
+    """The folded text two clauses are compared on: numbers, names, punctuation and script variants don't split a family."""
     return hashlib.sha1(folded.encode("utf-8")).hexdigest()[:20]
 
 

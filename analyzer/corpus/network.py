@@ -61,6 +61,7 @@ def split_winners(name: str) -> list[str]:
 
 
 def entity_id(key: str) -> str:
+    """A deterministic id for an organisation: its credit code when printed, else its normalised name."""
     return "org-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 

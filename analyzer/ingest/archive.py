@@ -20,6 +20,7 @@ from analyzer.records import Status
 
 @dataclass
 class Member:
+    """One archive member: extracted to ``path``, or not, with the error and status why."""
     name: str  # the member's name as stored, decoded
     path: Path | None  # where it was copied, or None when it was refused
     error: str | None = None
@@ -100,4 +101,5 @@ def members(path: Path, workdir: Path, limits: Limits = DEFAULT) -> Iterator[Mem
 
 
 def cleanup(workdir: Path) -> None:
+    """Remove an extraction folder and everything in it."""
     shutil.rmtree(workdir, ignore_errors=True)

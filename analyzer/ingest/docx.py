@@ -259,6 +259,7 @@ def _cell(tc: Any) -> str:
 
 
 def read(path: Path) -> Document:
+    """A DOCX file's paragraphs and table rows in order, as one page."""
     try:
         import docx
         from docx.table import Table

@@ -35,6 +35,7 @@ def strip_server_code(text: str) -> str:
 
 
 def declared_encoding(data: bytes) -> str | None:
+    """The encoding an HTML file declares (BOM, meta charset), or None."""
     head = data[:4096]
     m = _META.search(head) or _XML_DECL.search(head)
     return m.group(1).decode("ascii") if m else None
@@ -86,6 +87,7 @@ def _cell(el) -> str:
 
 
 def read(path: Path) -> Document:
+    """An HTML file's visible text (saved notice pages), as one page."""
     return parse(path.read_bytes(), path.name)
 
 

@@ -23,6 +23,7 @@ TIMEOUT_S = 120
 
 @dataclass
 class OcrResult:
+    """One page's OCR text, its located words and the mean confidence."""
     text: str
     words: list[Word]  # boxes in PDF points (converted from pixels at ``dpi``)
     confidence: float | None  # mean word confidence, 0-100

@@ -53,18 +53,22 @@ class Card:
 
     @property
     def anchor(self) -> str:
+        """The card's HTML anchor (E1, E2 …), what the matrix links to."""
         return f"E{self.n}"
 
     @property
     def groups(self) -> list[dict]:
+        """The group findings on this clause."""
         return [f for f in self.findings if f["kind"] == "group"]
 
     @property
     def others(self) -> list[dict]:
+        """The capability and data-source findings on this clause."""
         return [f for f in self.findings if f["kind"] != "group"]
 
     @property
     def title(self) -> str:
+        """The card's title: the names of the groups it targets."""
         return " · ".join(dict.fromkeys(f["name"] for f in self.groups))
 
 

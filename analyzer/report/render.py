@@ -193,6 +193,7 @@ def md_quote(segments: list[tuple[str, str | None]]) -> MdSafe:
 
 
 def md_code(value: object) -> MdSafe:
+    """Text safe inside Markdown inline code (backticks cannot end it)."""
     s = "" if value is None else str(value).replace("`", "'")
     return MdSafe(f"`{s}`")
 

@@ -18,6 +18,7 @@ KINDS = {"groups": "group", "capabilities": "capability", "data_sources": "data_
 
 @dataclass
 class Label:
+    """One taxonomy id: kind, parent, terms (strong, weak, regex, English), exclusions, gloss, sources."""
     id: str
     kind: str  # group | capability | data_source
     name: str
@@ -33,6 +34,7 @@ class Label:
 
 @dataclass
 class Taxonomy:
+    """The versioned vocabulary: labels by id and the context words of the targeting test."""
     version: str
     labels: dict[str, Label]
     # The targeting test's vocabulary (cues, refuters, frames, proxy sites): lists of pattern
@@ -53,13 +55,16 @@ class Taxonomy:
         return [k for k in self.labels if label in self.ancestors(k)] or [label]
 
     def expand(self, labels: list[str] | set[str]) -> set[str]:
+        """The labels with all their ancestors (a child implies its parents)."""
         return {a for lab in labels for a in self.ancestors(lab)}
 
     def gloss(self, label: str) -> str | None:
+        """The English gloss of a label, for findings and reports."""
         lab = self.labels.get(label)
         return lab.gloss if lab else None
 
     def kind_of(self, label: str) -> str | None:
+        """group, capability or data_source for a label id (None when unknown)."""
         lab = self.labels.get(label)
         return lab.kind if lab else None
 
