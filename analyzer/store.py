@@ -266,10 +266,15 @@ class EmbeddingCache:
     ``pending`` and travel back with the document record, so SQLite still has one writer.
     """
 
+    RECENT = 50_000  # vectors this process keeps from earlier documents of the run (~75 MB)
+
     def __init__(self, path: str | Path | None):
         import sqlite3
 
         self.pending: dict[str, bytes] = {}
+        # Vectors computed here for earlier documents: the writer may not have stored them yet (or
+        # there is no database), and a template clause met again must not be embedded again.
+        self.recent: dict[str, bytes] = {}
         self.con = None
         if path is not None and Path(path).exists():
             try:
@@ -280,7 +285,8 @@ class EmbeddingCache:
     def get_many(self, keys: list[str]) -> dict:
         import numpy as np
 
-        out = {}
+        out = {k: np.frombuffer(self.recent[k], dtype=np.float32) for k in keys if k in self.recent}
+        keys = [k for k in keys if k not in out]
         if self.con is not None and keys:
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
@@ -295,7 +301,11 @@ class EmbeddingCache:
     def put_many(self, items: dict) -> None:
         import numpy as np
 
-        self.pending.update({k: np.asarray(v, dtype=np.float32).tobytes() for k, v in items.items()})
+        new = {k: np.asarray(v, dtype=np.float32).tobytes() for k, v in items.items()}
+        self.pending.update(new)
+        self.recent.update(new)
+        while len(self.recent) > self.RECENT:
+            del self.recent[next(iter(self.recent))]
 
     def take(self) -> dict[str, bytes]:
         out, self.pending = self.pending, {}
