@@ -17,6 +17,7 @@ loads its own model as before. If the service dies, a worker falls back to loadi
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -154,6 +155,8 @@ def running(enabled: bool = True) -> Iterator[str | None]:
     try:
         yield address
     finally:
+        if out := os.environ.get("ANALYZER_SERVICE_STATS"):  # for bench/: what the run embedded, load time
+            Path(out).write_text(json.dumps(stats(address)), encoding="utf-8")
         os.environ.pop(ENV, None)
         proc.kill()
         proc.join(5)
