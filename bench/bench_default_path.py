@@ -138,8 +138,8 @@ def bench_pdf(path: Path, work: Path, repeats: int, workers: int) -> dict:
         wall, _ = _timed(["pdftotext", "-enc", "UTF-8", str(path), str(work / "out.txt")])
         runs["pdftotext"].append({"s": wall})
         for method in ("rules", "auto"):
-            db = work / f"{method}-{r}.db"
-            stats_file = work / f"{method}-{r}.stats.json"
+            db = work / f"{path.stem}-{method}-{r}.db"  # fresh: nothing cached from another run
+            stats_file = work / f"{path.stem}-{method}-{r}.stats.json"
             env = dict(os.environ, ANALYZER_SERVICE_STATS=str(stats_file), PYTHONPATH=str(ROOT))
             wall, mb = _timed([PY, "-m", "analyzer", "analyze", str(path), "--db", str(db), "--quiet",
                                "--workers", str(workers), "--method", method], env)
@@ -253,7 +253,13 @@ def bench_docs(name: str, jobs: list[tuple], work: Path, workers: int) -> dict:
         kept = set(out["auto"]["groups"])
         out["auto_no_cascade"] = {k: v for k, v in full.items() if k != "groups"}
         out["auto_no_cascade"]["group_findings_lost_by_cascade"] = [list(g) for g in full["groups"] if g not in kept]
-    if name == "notices":
+    if name == "notices":  # the alternative to one model per machine: one per worker, as before
+        os.environ["ANALYZER_EMBED_SERVICE"] = "off"
+        try:
+            out["auto_model_per_worker"] = {k: v for k, v in run_set(name, jobs, "auto", work, workers).items()
+                                            if k != "groups"}
+        finally:
+            os.environ.pop("ANALYZER_EMBED_SERVICE", None)
         rate = out["auto"]["docs_s"]
         out["extrapolated_100k"] = {"here_hours": round(TARGET / rate / 3600, 2),
                                     "dask_N_workers_hours": f"{TARGET / rate / 3600:.2f} / N (one such machine a worker)"}

@@ -107,3 +107,22 @@ def test_two_workers_with_the_service_find_what_one_process_finds(tmp_path: Path
                             store.db.query("select label, method, score from findings")))
         store.close()
     assert found[0] == found[1] and any(m != "rules" for _, m, _ in found[0])
+
+
+@pytest.mark.ml
+def test_a_rerun_served_from_the_cache_never_loads_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analyzer.classify.combine import model_available
+    from analyzer.pipeline import Options, analyze
+    from analyzer.store import Store
+
+    if model_available():
+        pytest.skip(model_available())
+    files = [ROOT / "samples" / "corpus" / "songjiang_style_tender.pdf"]
+    store = Store(tmp_path / "a.db")
+    loads = []
+    for run in ("first", "again"):
+        monkeypatch.setenv("ANALYZER_SERVICE_STATS", str(tmp_path / f"{run}.json"))
+        analyze(files, store, workers=2, options=Options(method="auto", force=True))
+        loads.append(json.loads((tmp_path / f"{run}.json").read_text())["load_s"])
+    store.close()
+    assert loads[0] > 0 and loads[1] == 0.0  # every vector came from the database: no model loaded

@@ -243,7 +243,7 @@ class ModelClassifier:
 
             from analyzer.classify import service
 
-            if address := os.environ.get(service.ENV):
+            if (address := os.environ.get(service.ENV)) and address != "off":
                 self._embedder = service.RemoteEmbedder(address, self.model_path, quantize=self.quantize,
                                                         max_length=self.max_length)
             else:
