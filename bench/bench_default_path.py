@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The default path (``auto``) against the rules path, side by side in one run: speed, memory, what the cascade skips.
 
-Usage: python bench/bench_default_path.py [--parts pdf,notices,tenders,recall] [--notices 2000] [--repeats 1]
+Usage: python bench/bench_default_path.py [--parts pdf,cli_tenders,notices,tenders,recall] [--notices 2000]
+       [--repeats 1]
 
 - ``pdf``: a dense 200-page generated tender (bench_pipeline.py's generator at 0.7x type size: ~50 clauses a
   page) and the usual 200-page one: ``pdftotext``, ``analyze --method rules`` and ``analyze`` (auto), each a
@@ -10,7 +11,10 @@ Usage: python bench/bench_default_path.py [--parts pdf,notices,tenders,recall] [
   only, no finding is read) through ``pipeline.analyse`` in 2 worker processes with the embedding service,
   rules then auto, each into a fresh database: notices/s, clauses/s, clauses sent to the model, and an
   extrapolation to 100,000 notices here and on N Dask workers.
-- ``tenders``: the 24 calibration tenders the same way.
+- ``cli_tenders``: ``analyze`` over the 24 calibration tenders, rules, auto, and auto with a model in each
+  worker (``ANALYZER_EMBED_SERVICE=off``, the alternative to one model per machine): time and whole-run memory.
+- ``tenders``: the 24 calibration tenders the same way as the notices, then with every clause sent to the model
+  (no cascade): the group findings the cascade loses.
 - ``recall``: group and capability recall per label on the labelled sets with the cascade and without it
   (every clause to the model: rules.Signals.candidate forced true), and, on the corpus calibration half,
   every group finding the model makes without the cascade that the cascade loses.
@@ -131,16 +135,21 @@ def _timed(argv: list[str], env: dict | None = None) -> tuple[float, float]:
     return wall, mem["mb"]
 
 
-def bench_pdf(path: Path, work: Path, repeats: int, workers: int) -> dict:
-    """pdftotext, rules and auto on one PDF, ``repeats`` times each, interleaved; medians."""
-    runs: dict[str, list[dict]] = {"pdftotext": [], "rules": [], "auto": []}
+VARIANTS = {"rules": {}, "auto": {}, "auto_model_per_worker": {"ANALYZER_EMBED_SERVICE": "off"}}
+
+
+def bench_pdf(path: Path, work: Path, repeats: int, workers: int, variants: tuple = ("rules", "auto")) -> dict:
+    """pdftotext (for a file), then ``analyze`` per variant, ``repeats`` times each, interleaved; medians."""
+    runs: dict[str, list[dict]] = {"pdftotext": [], **{v: [] for v in variants}}
     for r in range(repeats):
-        wall, _ = _timed(["pdftotext", "-enc", "UTF-8", str(path), str(work / "out.txt")])
-        runs["pdftotext"].append({"s": wall})
-        for method in ("rules", "auto"):
-            db = work / f"{path.stem}-{method}-{r}.db"  # fresh: nothing cached from another run
-            stats_file = work / f"{path.stem}-{method}-{r}.stats.json"
-            env = dict(os.environ, ANALYZER_SERVICE_STATS=str(stats_file), PYTHONPATH=str(ROOT))
+        if path.is_file():
+            wall, _ = _timed(["pdftotext", "-enc", "UTF-8", str(path), str(work / "out.txt")])
+            runs["pdftotext"].append({"s": wall})
+        for variant in variants:
+            method = "rules" if variant == "rules" else "auto"
+            db = work / f"{path.stem}-{variant}-{r}.db"  # fresh: nothing cached from another run
+            stats_file = work / f"{path.stem}-{variant}-{r}.stats.json"
+            env = dict(os.environ, ANALYZER_SERVICE_STATS=str(stats_file), PYTHONPATH=str(ROOT), **VARIANTS[variant])
             wall, mb = _timed([PY, "-m", "analyzer", "analyze", str(path), "--db", str(db), "--quiet",
                                "--workers", str(workers), "--method", method], env)
             import sqlite3
@@ -149,15 +158,16 @@ def bench_pdf(path: Path, work: Path, repeats: int, workers: int) -> dict:
                 clauses = con.execute("select count(*) from clauses").fetchone()[0]
                 embedded = con.execute("select count(*) from embeddings").fetchone()[0]
             st = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-            runs[method].append({"s": wall, "peak_pss_mb": round(mb), "clauses": clauses, "embedded": embedded,
-                                 "sent_to_model": st.get("texts", 0), "load_s": round(st.get("load_s", 0.0), 2)})
-    base = statistics.median(x["s"] for x in runs["pdftotext"])
-    out = {"file": path.name, "pdftotext_s": round(base, 3)}
-    for method in ("rules", "auto"):
-        rs = runs[method]
+            runs[variant].append({"s": wall, "peak_pss_mb": round(mb), "clauses": clauses, "embedded": embedded,
+                                  "sent_to_model": st.get("texts", 0), "load_s": round(st.get("load_s", 0.0), 2)})
+    base = statistics.median(x["s"] for x in runs["pdftotext"]) if runs["pdftotext"] else None
+    out = {"file": path.name, "pdftotext_s": base and round(base, 3)}
+    for variant in variants:
+        rs = runs[variant]
         s = statistics.median(x["s"] for x in rs)
         mid = sorted(rs, key=lambda x: x["s"])[len(rs) // 2]
-        out[method] = {**mid, "s": round(s, 2), "ratio": round(s / base, 1), "runs_s": [round(x["s"], 2) for x in rs]}
+        out[variant] = {**mid, "s": round(s, 2), "ratio": base and round(s / base, 1),
+                        "runs_s": [round(x["s"], 2) for x in rs]}
     return out
 
 
@@ -330,6 +340,10 @@ def main() -> int:
             for label, (path, meta) in (("dense", dense_pdf()), ("long", bp.long_pdf(200))):
                 res[f"pdf_{label}"] = {**bench_pdf(path, work, a.repeats, a.workers), "meta": meta}
                 print(json.dumps({k: v for k, v in res[f"pdf_{label}"].items() if k != "meta"}), file=sys.stderr)
+        if "cli_tenders" in parts and corpus:  # the CLI over the 24 tenders: the whole run's memory
+            res["cli_tenders"] = bench_pdf(corpus / "tenders", work, a.repeats, a.workers,
+                                           ("rules", "auto", "auto_model_per_worker"))
+            print(json.dumps(res["cli_tenders"]), file=sys.stderr)
         if "notices" in parts and corpus:
             jobs = [(pos, rec, None) for pos, rec in iter_records(corpus / "notices" / "ningbo.jsonl.gz")][:a.notices]
             res["notices"] = bench_docs("notices", jobs, work, a.workers)

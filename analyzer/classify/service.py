@@ -67,6 +67,7 @@ def _serve(address: str, authkey: bytes, ready: Any) -> None:
 
     os.environ.pop("OMP_THREAD_LIMIT", None)  # the model may use every core; workers mostly wait on it
     _malloc(arenas=2)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     lock = threading.Lock()
     embedders: dict[tuple, Any] = {}
     memory = _RunMemory()
@@ -124,6 +125,15 @@ def _serve(address: str, authkey: bytes, ready: Any) -> None:
             except (OSError, EOFError):
                 continue  # a worker that failed the handshake
             threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End the service when the run's process is gone (killed before it could stop the service)."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _malloc(arenas: int | None = None, trim: bool = False) -> None:
