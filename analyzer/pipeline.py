@@ -374,6 +374,7 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
             for rec in _task(t):
                 _record(rec)
         return summary
+    from analyzer.classify import service
     from analyzer.workers import run_pool
 
     pending = tasks()
@@ -384,10 +385,13 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
         from analyzer.classify.rules import default as rules
 
         rules()  # compiled once here; forked workers inherit it instead of each building their own
-    for t, status, value in run_pool(_task, itertools.chain([first], pending), workers=workers, timeout_s=opts.limits.per_file_timeout_s,
-                                     memory_mb=opts.limits.per_file_memory_mb):
-        for rec in _results(t, status, value):
-            _record(rec)
+    # One model for all the workers, loaded when the first clause reaches it (classify/service.py).
+    with service.running(opts.method != "rules"):
+        for t, status, value in run_pool(_task, itertools.chain([first], pending), workers=workers,
+                                         timeout_s=opts.limits.per_file_timeout_s,
+                                         memory_mb=opts.limits.per_file_memory_mb):
+            for rec in _results(t, status, value):
+                _record(rec)
     return summary
 
 

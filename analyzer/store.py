@@ -87,10 +87,15 @@ class EmbeddingCache:
     ``pending`` and travel back with the document record, so SQLite still has one writer.
     """
 
+    RECENT = 50_000  # vectors this process keeps from earlier documents of the run (~75 MB)
+
     def __init__(self, path: str | Path | None):
         import sqlite3
 
         self.pending: dict[str, bytes] = {}
+        # Vectors computed here for earlier documents: the writer may not have stored them yet (or
+        # there is no database), and a template clause met again must not be embedded again.
+        self.recent: dict[str, bytes] = {}
         self.con = None
         if path is not None and Path(path).exists():
             try:
@@ -102,7 +107,8 @@ class EmbeddingCache:
         """Cached vectors for the keys that have one (missing keys are simply absent)."""
         import numpy as np
 
-        out = {}
+        out = {k: np.frombuffer(self.recent[k], dtype=np.float32) for k in keys if k in self.recent}
+        keys = [k for k in keys if k not in out]
         if self.con is not None and keys:
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
@@ -118,7 +124,11 @@ class EmbeddingCache:
         """Remember new vectors for the writer to store with the document."""
         import numpy as np
 
-        self.pending.update({k: np.asarray(v, dtype=np.float32).tobytes() for k, v in items.items()})
+        new = {k: np.asarray(v, dtype=np.float32).tobytes() for k, v in items.items()}
+        self.pending.update(new)
+        self.recent.update(new)
+        while len(self.recent) > self.RECENT:
+            del self.recent[next(iter(self.recent))]
 
     def take(self) -> dict[str, bytes]:
         """The vectors computed since the last call, handed over once."""

@@ -132,7 +132,7 @@ def manual_embedding(emb: embed.Embedder, text: str):
     """The pooled vector computed by hand on the unpadded text."""
     import torch
 
-    ids = torch.tensor([emb.tokenizer(embed.PREFIX + text)["input_ids"]])
+    ids = torch.tensor([emb._tokenize([text])[0]])
     with torch.inference_mode():
         hidden = emb.model(input_ids=ids, attention_mask=torch.ones_like(ids)).last_hidden_state[0]
     return torch.nn.functional.normalize(hidden.mean(0), dim=0).numpy()

@@ -120,7 +120,8 @@ class ModelOnly:
                 raise ModelUnavailable(why)
             from analyzer.classify.model import ModelClassifier
 
-            model = ModelClassifier(quantize=os.environ.get("ANALYZER_INT8", "1") != "0")
+            # int8 on the CPU; on a GPU (CUDA runs no dynamic int8) fp32 with GPU-sized batches
+            model = ModelClassifier(quantize=os.environ.get("ANALYZER_INT8", "1") != "0" and not _cuda())
         self.model = model
         self.cache = cache
 
@@ -155,6 +156,13 @@ class ModelOnly:
         for c, p in zip(clauses, self.predictions(clauses), strict=True):
             out.extend((c.ordinal, f) for f in self.findings(c, p))
         return out
+
+
+def _cuda() -> bool:
+    """Whether an NVIDIA GPU is visible, without importing torch (workers decide before loading it)."""
+    if os.environ.get("CUDA_VISIBLE_DEVICES", None) in ("", "-1"):
+        return False
+    return os.path.exists("/proc/driver/nvidia/version") or os.path.exists("/dev/nvidia0")
 
 
 class Auto:

@@ -21,6 +21,8 @@ from analyzer.errors import ModelUnavailable
 if TYPE_CHECKING:
     import numpy as np
 
+    from analyzer.classify import service
+
 DEFAULT_HEAD = Path(__file__).parent / "heads" / "e5_head"
 
 
@@ -218,7 +220,7 @@ class ModelClassifier:
     def __init__(
         self,
         head_path: Path | str | None = None,
-        embedder: Embedder | None = None,
+        embedder: Embedder | service.RemoteEmbedder | None = None,
         *,
         model_path: Path | str | None = None,
         quantize: bool = False,
@@ -235,9 +237,17 @@ class ModelClassifier:
 
     @property
     def embedder(self) -> Embedder:
-        """The Embedder, loaded on first use (a cache miss)."""
+        """The Embedder, loaded on first use (a cache miss); the run's embedding service when one runs."""
         if self._embedder is None:
-            self._embedder = Embedder(self.model_path, quantize=self.quantize, max_length=self.max_length)
+            import os
+
+            from analyzer.classify import service
+
+            if (address := os.environ.get(service.ENV)) and address != "off":
+                self._embedder = service.RemoteEmbedder(address, self.model_path, quantize=self.quantize,
+                                                        max_length=self.max_length)
+            else:
+                self._embedder = Embedder(self.model_path, quantize=self.quantize, max_length=self.max_length)
         return self._embedder
 
     def _all_cached(self, texts: list[str], cache: EmbeddingCache) -> np.ndarray | None:
