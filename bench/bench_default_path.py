@@ -213,7 +213,7 @@ def _tender_task(args: tuple):
     return rec, _SENT[0] - before
 
 
-def run_set(name: str, jobs: list[tuple], method: str, work: Path, workers: int) -> dict:
+def run_set(name: str, jobs: list[tuple], method: str, work: Path, workers: int, tag: str = "") -> dict:
     """Analyse jobs with ``method`` in a worker pool (the service for the model), writing a fresh database."""
     from analyzer import __version__
     from analyzer.classify import service
@@ -221,11 +221,11 @@ def run_set(name: str, jobs: list[tuple], method: str, work: Path, workers: int)
     from analyzer.store import Store
     from analyzer.workers import run_pool
 
-    db = work / f"{name}-{method}.db"
+    db = work / f"{name}-{method}{tag}.db"  # fresh: no vector cached by another variant
     store = Store(db)
     opts = Options(method=method, db_path=str(db))
     fn = _notice_task if name == "notices" else _tender_task
-    stats_file = work / f"{name}-{method}.stats.json"
+    stats_file = work / f"{name}-{method}{tag}.stats.json"
     os.environ["ANALYZER_SERVICE_STATS"] = str(stats_file)
     clauses = sent = docs = findings = 0
     groups: list[tuple] = []
@@ -259,14 +259,14 @@ def bench_docs(name: str, jobs: list[tuple], work: Path, workers: int) -> dict:
     out["auto_over_rules"] = round(out["auto"]["seconds"] / out["rules"]["seconds"], 2)
     if name == "tenders":  # what the cascade costs on real documents: every clause to the model
         with no_cascade():
-            full = run_set(name, jobs, "auto", work, workers)
+            full = run_set(name, jobs, "auto", work, workers, "-full")
         kept = set(out["auto"]["groups"])
         out["auto_no_cascade"] = {k: v for k, v in full.items() if k != "groups"}
         out["auto_no_cascade"]["group_findings_lost_by_cascade"] = [list(g) for g in full["groups"] if g not in kept]
     if name == "notices":  # the alternative to one model per machine: one per worker, as before
         os.environ["ANALYZER_EMBED_SERVICE"] = "off"
         try:
-            out["auto_model_per_worker"] = {k: v for k, v in run_set(name, jobs, "auto", work, workers).items()
+            out["auto_model_per_worker"] = {k: v for k, v in run_set(name, jobs, "auto", work, workers, "-pw").items()
                                             if k != "groups"}
         finally:
             os.environ.pop("ANALYZER_EMBED_SERVICE", None)

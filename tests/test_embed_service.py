@@ -126,3 +126,13 @@ def test_a_rerun_served_from_the_cache_never_loads_the_model(tmp_path: Path, mon
         loads.append(json.loads((tmp_path / f"{run}.json").read_text())["load_s"])
     store.close()
     assert loads[0] > 0 and loads[1] == 0.0  # every vector came from the database: no model loaded
+
+
+def test_gpu_is_used_only_with_a_device_and_a_cuda_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analyzer.classify import combine
+
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
+    assert combine._cuda() is False  # hidden devices: int8 on the CPU
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES")
+    monkeypatch.setattr(combine.os.path, "exists", lambda p: not str(p).endswith("libtorch_cuda.so"))
+    assert combine._cuda() is False  # a driver but a CPU build of torch

@@ -159,10 +159,15 @@ class ModelOnly:
 
 
 def _cuda() -> bool:
-    """Whether an NVIDIA GPU is visible, without importing torch (workers decide before loading it)."""
+    """Whether torch can run on an NVIDIA GPU here, without importing it (workers decide before loading it):
+    a driver, a visible device, and a torch build with CUDA (a CPU wheel keeps int8 on the CPU)."""
     if os.environ.get("CUDA_VISIBLE_DEVICES", None) in ("", "-1"):
         return False
-    return os.path.exists("/proc/driver/nvidia/version") or os.path.exists("/dev/nvidia0")
+    if not (os.path.exists("/proc/driver/nvidia/version") or os.path.exists("/dev/nvidia0")):
+        return False
+    spec = importlib.util.find_spec("torch")
+    return bool(spec and spec.origin and os.path.exists(os.path.join(os.path.dirname(spec.origin), "lib",
+                                                                      "libtorch_cuda.so")))
 
 
 class Auto:
