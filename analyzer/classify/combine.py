@@ -22,6 +22,7 @@ from analyzer.records import Clause, Finding
 if TYPE_CHECKING:
     from analyzer.classify.embed import EmbeddingCache
     from analyzer.classify.model import ModelPrediction
+    from analyzer.classify.rules import Signals
 
 AUTO_MIN_GROUP = 0.8  # model-only group findings in auto mode need at least this probability
 
@@ -71,9 +72,18 @@ class RulesOnly:
 
         self.rules = default()
 
-    def signals(self, c: Clause):
-        """What the model path's gate needs of one clause (rules.Signals)."""
-        return self.rules.signals(c.text, context=_context(c), zone=c.zone, spec_row=c.kind == "table_row")
+    def classify_with_signals(self, clauses: list[Clause], context: DocContext) -> tuple[
+            list[tuple[int, Finding]], dict[int, Signals]]:
+        """The rules' findings and, from the same reading of each clause, what the model path's
+        gate needs of it (rules.Signals), keyed by clause ordinal."""
+        out: list[tuple[int, Finding]] = []
+        signals: dict[int, Signals] = {}
+        for c in clauses:
+            found, signals[c.ordinal] = self.rules.classify_with_signals(
+                c.text, context=_context(c), zone=c.zone, marker=c.marker, legend=context.markers,
+                spec_row=c.kind == "table_row")
+            out.extend((c.ordinal, f) for f in found)
+        return out, signals
 
     def classify_clauses(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
         """Rules findings for every clause, its headings and table header as context."""
@@ -202,9 +212,9 @@ class Auto:
 
         tax = load()
         by_clause: dict[int, list[Finding]] = {}
-        for o, f in self.rules.classify_clauses(clauses, context):
+        found, signals = self.rules.classify_with_signals(clauses, context)
+        for o, f in found:
             by_clause.setdefault(o, []).append(f)
-        signals = {c.ordinal: self.rules.signals(c) for c in clauses}
         chosen = [c for c in clauses if c.ordinal in by_clause
                   or (c.zone != "boilerplate" and signals[c.ordinal].candidate)]
         predicted = dict(zip((c.ordinal for c in chosen), self.model.predictions(chosen), strict=True))
@@ -229,7 +239,7 @@ class Auto:
             out.extend((c.ordinal, f) for f in merged)
         return out
 
-    def shown(self, f: Finding, sig) -> bool:
+    def shown(self, f: Finding, sig: Signals) -> bool:
         """Whether the clause itself bears out a model-only finding (see the class docstring)."""
         if f.kind == "group":
             return (sig.names_people and f.score >= self.floor(f.label)

@@ -309,6 +309,28 @@ class RulesClassifier:
         if not hits and not structures:
             return []
         c = self._read(n.text, hits, context, zone, marker, legend)
+        return self._findings(n, text, c, spec_row, structures)
+
+    def classify_with_signals(self, text: str, *, context: list[str] | None = None, zone: str | None = None,
+                              marker: str | None = None, legend: dict[str, str] | None = None,
+                              spec_row: bool = False) -> tuple[list[Finding], Signals]:
+        """The findings of ``classify`` and the clause's Signals for the model path, from one reading."""
+        n = normalize(text)
+        hits = self.hits(n)
+        structures = self.structures.find(n.text)
+        c = self._read(n.text, hits, context, zone, marker, legend)
+        findings = self._findings(n, text, c, spec_row, structures) if hits or structures else []
+        names_people = bool(c.group_hits) or bool(self.people_anchor.search(self.staff_words.sub("", c.t)))
+        return findings, Signals(
+            candidate=bool(hits) or names_people or bool(c.op_spans),
+            names_people=names_people,
+            refuted={f: only for f, (rx, only) in self.refuters.items() if rx.search(c.t)},
+            asks=self._asks(c, spec_row, self._asking_cues(c)),
+        )
+
+    def _findings(self, n: Normalized, text: str, c: Seen, spec_row: bool,
+                  structures: list[Structure]) -> list[Finding]:
+        """Group findings by the targeting test, then capability findings through the gate."""
         best: dict[str, Offer] = {}
         for h in c.group_hits:
             offer = self._group_offer(c, h)
@@ -390,21 +412,16 @@ class RulesClassifier:
             return None  # part of a name or slogan
         return self._strong_offer(c, h) if h.strong else self._weak_offer(c, h)
 
-    def signals(self, text: str, *, context: list[str] | None = None, zone: str | None = None,
-                spec_row: bool = False) -> Signals:
-        """The clause as the model path's gate sees it (see Signals)."""
-        n = normalize(text)
-        t = n.text
-        hits = self.hits(n)
-        c = self._read(t, hits, context, zone, None, None)
-        cues = [o for o in c.op_spans if not any(h.strong and h.start <= o[0] and o[1] <= h.end for h in c.cap_hits)]
-        names_people = bool(c.group_hits) or bool(self.people_anchor.search(self.staff_words.sub("", t)))
-        return Signals(
-            candidate=bool(hits) or names_people or bool(c.op_spans),
-            names_people=names_people,
-            refuted={f: only for f, (rx, only) in self.refuters.items() if rx.search(t)},
-            asks=bool(spec_row or c.heading_ops or cues or self.obligation.search(t) or self.spec.search(t)),
-        )
+    def _asking_cues(self, c: Seen) -> list[tuple[int, int, str]]:
+        """Operational cues that ask for something: a cue inside a capability's name (识别 in
+        人脸识别) names the capability, it does not ask for it; a weak term that is itself a cue
+        (抓拍, 预警) still counts as one."""
+        return [o for o in c.op_spans if not any(h.strong and h.start <= o[0] and o[1] <= h.end for h in c.cap_hits)]
+
+    def _asks(self, c: Seen, spec_row: bool, cues: list[tuple[int, int, str]]) -> bool:
+        """Whether the clause asks for a function: an obligation verb, an asking cue (``cues``), a
+        specification value or table row, or a heading about surveillance (the capability gate's test)."""
+        return bool(spec_row or c.heading_ops or cues or self.obligation.search(c.t) or self.spec.search(c.t))
 
     def refuting_family(self, c: Seen | Signals, label: str) -> str | None:
         """The refuter family (YAML ``refuters``) that takes ``label`` out of this clause, if any."""
@@ -496,13 +513,10 @@ class RulesClassifier:
         structure (an attribute list, SDK value, coded field or parameter row that holds an ethnicity)
         is itself the specification of a system that outputs the attribute: it passes the gate and
         gives its capability."""
-        # A cue inside a capability's name (识别 in 人脸识别) names the capability, it does not ask for
-        # it; a weak term that is itself a cue (抓拍, 预警) still counts as one.
-        cues = [o for o in c.op_spans if not any(h.strong and h.start <= o[0] and o[1] <= h.end for h in c.cap_hits)]
         if structures and self.refuters["equal_treatment"][0].search(c.t):
             structures = []  # 不得因民族、种族… an equal-treatment list names attributes to ignore them
-        if not (targeted or spec_row or c.heading_ops or cues or structures or self.obligation.search(c.t)
-                or self.spec.search(c.t)):
+        cues = self._asking_cues(c)
+        if not (targeted or structures or self._asks(c, spec_row, cues)):
             return []
         tax = self.tax
         findings: list[Finding] = []
