@@ -63,8 +63,29 @@ def test_scanned_pdf_without_ocr_is_flagged_not_lost():
 def test_docx_paragraphs_and_table_rows_in_order():
     doc = ingest.read(CORPUS / "tech_requirements.docx")
     page = doc.pages[0]
-    assert page.rows and page.rows[0].header[0] == "序号"
+    assert page.rows and page.rows[0].cells[0] == "序号" and page.rows[1].header[0] == "序号"
     assert len(page.rows) == len(page.table_spans)
+    for row, (a, b) in zip(page.rows, page.table_spans, strict=True):
+        assert page.text[a:b] == row.text
+
+
+def test_docx_first_table_row_is_text_not_lost(tmp_path):
+    # Key/value tables have no header: the first row ("投标截止时间 | …") is content, and a
+    # one-row table is nothing else. Both used to vanish from the text.
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("3. 投标文件提交方式")
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "投标截止时间", "2025年11月10日12时00分"
+    t.cell(1, 0).text, t.cell(1, 1).text = "投标地点", "上海市浦东新区"
+    one = d.add_table(rows=1, cols=2)
+    one.cell(0, 0).text, one.cell(0, 1).text = "系统功能", "对涉疆人员实时预警"
+    d.save(tmp_path / "kv.docx")
+    page = ingest.read(tmp_path / "kv.docx").pages[0]
+    assert "投标截止时间 | 2025年11月10日12时00分" in page.text
+    assert "系统功能 | 对涉疆人员实时预警" in page.text
+    assert [r.cells[0] for r in page.rows] == ["投标截止时间", "投标地点", "系统功能"]
     for row, (a, b) in zip(page.rows, page.table_spans, strict=True):
         assert page.text[a:b] == row.text
 
@@ -257,7 +278,7 @@ def test_docx_text_in_content_controls_and_tracked_insertions_is_read(tmp_path):
     lines = doc.pages[0].text.split("\n")
     assert lines[:3] == ["普通段落", "系统应对涉疆人员进行布控预警。", "插入前修订插入行内控件智能标记"]
     assert "已删除" not in doc.pages[0].text
-    assert doc.pages[0].rows[0].cells == ["1", "维族人员比对告警"]
+    assert doc.pages[0].rows[1].cells == ["1", "维族人员比对告警"]
 
 
 def test_zip_whose_first_member_is_a_stored_pdf_is_read_as_an_archive(tmp_path):

@@ -156,7 +156,7 @@ def test_tender_notice_2020_template():
     assert (m.buyer_is_police, m.buyer_type) == (True, "public_security")
     assert m.agency == "上海某某招标代理有限公司"
     assert m.budget_yuan == 3150000.0  # 预算金额 comes before 最高限价
-    assert m.region == "上海市云间区"
+    assert m.region == "上海市"  # 云间区 is made up: the gazetteer holds real divisions only
     assert m.dates == {"deadline": "2023-03-15T09:30", "opening": "2023-03-15T09:30"}
     assert m.winner is None and m.award_yuan is None
 
@@ -232,7 +232,7 @@ def test_single_source_names_the_supplier():
     assert m.notice_type == "single_source"
     assert m.winner == "某某云计算有限公司"
     assert m.budget_yuan == 150000000.0
-    assert m.region == "某省"
+    assert m.region is None  # 某省 ("some province") is a placeholder, not a place
 
 
 def test_boilerplate_is_not_a_buyer():
@@ -396,7 +396,7 @@ def test_project_name_falls_back_to_title_without_suffix():
 
 def test_region_label_beats_inference_and_empty_text():
     m = extract_metadata("采购人：上海市云间区公安分局\n行政区划：松江区\n")
-    assert m.region == "松江区"
+    assert m.region == "上海市松江区"  # the label, placed under the province the buyer names
     empty = extract_metadata("")
     assert isinstance(empty, TenderMetadata)
     assert empty.to_dict()["dates"] == {} and empty.notice_type is None
@@ -459,3 +459,35 @@ def test_award_amounts_of_several_lots_are_summed():
     assert m.notice_type == "award"
     assert m.award_lots == {"1": 805_000, "2": 1_500_000} and m.award_yuan == 2_305_000
     assert m.winner == "甲科技有限公司；乙信息技术有限公司"  # each lot's winner, not just the first
+
+
+@pytest.mark.parametrize("text, region", [
+    ("采购人：上海市公安局宝山分局\n", "上海市宝山区"),  # a district named without its 区
+    ("采购人：国家税务总局阳西县税务局\n", "广东省阳江市阳西县"),  # a county fills the levels above it
+    ("采 购 人：辽宁机电职业技术学院\n地 址：辽宁省丹东市振兴区洋河大街30号\n", "辽宁省丹东市振兴区"),
+    ("招标人：上海太平康复医院 地址：上海市浦东新区忘忧路99弄\n", "上海市浦东新区"),
+    ("招标方：中华人民共和国某海关\n招标方地址：上海市黄浦区淮海中路8号\n", "上海市黄浦区"),
+    ("采购人：北京市朝阳区教育委员会\n", "北京市朝阳区"),
+    ("采购人：朝阳区某某中心\n", None),  # 朝阳区 is in Beijing and in Changchun: no guess
+    ("采购人：某某公司\n投标地点：上海市静安区\n开标地点：上海市静安区\n", "上海市"),  # the province named most
+])
+def test_region_from_buyer_address_and_gazetteer(text, region):
+    assert extract_metadata(text).region == region
+
+
+def test_cut_and_prose_fields_are_read_whole():
+    # A cover blank left only the end of the buyer's name; the 前附表 prints it whole.
+    m = extract_metadata("采购人：            市场监督管理局\n2 | 采购人 | 招标人名称：上海市宝山区市场监督管理局 招标人地址：上海市宝山区漠河路600弄\n")
+    assert m.buyer == "上海市宝山区市场监督管理局" and m.region == "上海市宝山区"
+    # A notice whose number and name sit only in the opening sentence (the page title is stale).
+    m = extract_metadata("某学院工作服采购成交公告\n某代理公司受某学院委托，对某学院网络安全等级保护测评项目（项目编号：LNJC20190710001）进行竞争性磋商。\n")
+    assert m.project_number == "LNJC20190710001" and m.project_name == "某学院网络安全等级保护测评项目"
+    # 投标开始时间 is not the deadline; 采购机构 is the agency when nothing else names one.
+    m = extract_metadata("11 | 投标开始和截止时间 | 投标开始时间：2026年7月16日09时00分。 投标截止时间：2026年7月16日09时30分。\n"
+                         "1 | 项目概况 | 采购机构：中国人民解放军92728部队 联系人：唐助理\n")
+    assert m.dates["deadline"] == "2026-07-16T09:30" and m.agency == "中国人民解放军92728部队"
+
+
+def test_title_wrapped_onto_a_second_line_still_types_the_notice():
+    m = extract_metadata("中华人民共和国某海事局2024年船舶运行与维护项目公开招标公\n告\n项目编号:招案2024-0490\n")
+    assert m.notice_type == "tender"

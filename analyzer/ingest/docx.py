@@ -298,10 +298,11 @@ def read(path: Path) -> Document:
                     cells.append(t)
             if not any(cells):
                 continue
+            # The first row is kept as a row of its own: in key/value tables ("投标截止时间 |
+            # 2025年…") it is content, not a header, and a one-row table is nothing else.
+            row = TableRow(cells, header)
             if not header:
                 header = cells
-                continue
-            row = TableRow(cells, header)
             rows.append(row)
             add(row.text, True)
     title = d.core_properties.title or None

@@ -21,7 +21,6 @@ from analyzer.metadata.parsers import (
     _name,
     _org,
     _region,
-    _region_from_name,
     _tidy,
     classify_buyer,
     normalize_project_number,
@@ -29,6 +28,8 @@ from analyzer.metadata.parsers import (
     parse_chinese_date,
     placeholder,
 )
+from analyzer.metadata.regions import province_by_majority
+from analyzer.metadata.regions import resolve as resolve_region
 from analyzer.metadata.scan import _LEADING_NUMBERING, _Pair, _Scanner
 
 # --------------------------------------------------------------------------- assembling the record
@@ -85,6 +86,46 @@ def _wrapped(sc: _Scanner, p: _Pair, name: str) -> str:
         return name
     joined = _name(name + tail)
     return joined or name
+
+
+_COMMISSION = re.compile(r"受\s*([^,，。;；:]{2,40}?)\s*(?:的)?委托\s*[,，]?\s*(?:就|对|为其所需的|为)\s*"
+                         r"([^,，。;；:()]{2,80}?)\s*\(\s*(?:项目编号|招标编号|采购编号|编号)\s*:\s*([^()]{3,60}?)\s*\)")
+
+
+def _prose_number(value: str) -> str | None:
+    v = value.strip()
+    if placeholder(v) or not _NUMBER_OK.search(v) or not re.search(r"\d", v) or len(_HAS_CJK.findall(v)) * 2 > len(v):
+        return None
+    return v
+
+
+def _fuller(name: str, others: list[str]) -> str:
+    """The whole name where the picked one is cut: a cover blank left only "市场监督管理局", or a
+    line break cut "…管理处(北"; another label of the same document prints it whole."""
+    if name.count("(") > name.count(")"):
+        head = name[:name.rfind("(")]
+        for o in others:
+            if o.startswith(head) and len(o) > len(name) and o.count("(") == o.count(")"):
+                return o
+    for o in others:
+        if len(o) > len(name) and o.endswith(name) and not o[0].isdigit():
+            return o
+    return name
+
+
+def _where(sc: _Scanner, label: str | None, meta: TenderMetadata, title_line: int | None) -> str | None:
+    """The region as 省市县 names: from a region label, the buyer's address, the buyer's name, the
+    places of service or delivery and the project's name, in that order (metadata/regions.py).
+
+    A label whose value the gazetteer cannot read (a code, a name it lacks) is kept as printed.
+    """
+    def values(field: str) -> list[str]:
+        return [sc.norm[p.start:p.end] for p in sorted(sc.pairs, key=lambda p: p.start)
+                if any(f == field for f, _ in p.fields)][:3]
+
+    title = sc.norm[slice(*sc.lines[title_line])] if title_line is not None else None
+    found = resolve_region([label, *values("buyer_address"), meta.buyer, *values("place"), meta.project_name, title])
+    return found or label or province_by_majority(sc.norm)
 
 
 def _definitions(norm: str) -> dict:
@@ -158,10 +199,19 @@ def extract_metadata(text: str) -> TenderMetadata:
         meta.project_number = text[offs[span[0]]: offs[span[1]]].strip()
         meta.project_number_norm = normalize_project_number(meta.project_number)
 
+    commission = _COMMISSION.search(norm)  # "受X委托，对NAME（项目编号：NUM）进行…" (notice prose)
+    if meta.project_number is None and commission and (n := _prose_number(commission.group(3))):
+        meta.project_number = n
+        meta.project_number_norm = normalize_project_number(n)
+        cite("project_number", commission.start(3), "prose")
+
     meta.project_name, name_pair = _pick(sc, "project_name", lambda p: _name(norm[p.start:p.end]))
     if meta.project_name and name_pair is not None:
         meta.project_name = _wrapped(sc, name_pair, meta.project_name)
     cite_pair("project_name", name_pair)
+    if meta.project_name is None and commission and (n := _name(commission.group(2))):
+        meta.project_name = n  # the body's sentence before the title: a page's title can be stale
+        cite("project_name", commission.start(2), "prose")
     if meta.project_name is None and title_line is not None:
         meta.project_name = _title_name(sc, title_line)
         if meta.project_name:
@@ -182,6 +232,9 @@ def extract_metadata(text: str) -> TenderMetadata:
         return None if v is not None and v == meta.agency else v  # never the agency
 
     meta.buyer, buyer_pair = _pick(sc, "buyer", buyer)
+    if meta.buyer is not None:
+        meta.buyer = _fuller(meta.buyer, [v for p in sc.pairs if any(f == "buyer" for f, _ in p.fields)
+                                          if (v := buyer(p)) is not None])
     if defined.get("buyer") and (buyer_pair is None or min(t for f, t in buyer_pair.fields if f == "buyer") > 0):
         meta.buyer = defined["buyer"]  # the 须知 definition beats 甲方/业主/使用单位
         cite("buyer", defined["buyer@"], "definition")
@@ -224,7 +277,7 @@ def extract_metadata(text: str) -> TenderMetadata:
 
     region, region_pair = _pick(sc, "region", lambda p: _region(norm[p.start:p.end]))
     cite_pair("region", region_pair)
-    meta.region = region or (_region_from_name(meta.buyer) if meta.buyer else None)
+    meta.region = _where(sc, region, meta, title_line)
 
     meta.dates = _dates(sc, top)
     if meta.project_number is None and _is_template(sc, top):

@@ -97,6 +97,9 @@ def _notice_type(sc: _Scanner, top: list[int]) -> tuple[str | None, int | None]:
         if len(line.strip()) < 8 and not _SHORT_TITLE.match(re.sub(r"\s+", "", line)):
             continue  # a bare menu item such as 中标公告 names a listing, not this notice
         kind = _title_type(line.split(":", 1)[-1])
+        if kind is None and li + 1 < len(sc.lines):  # "…公开招标公" / "告": a title wrapped by OCR or layout
+            tail = sc.norm[slice(*sc.lines[li + 1])].strip()
+            kind = _title_type(line.split(":", 1)[-1] + tail) if 0 < len(tail) <= 4 else None
         if kind:
             return kind, li
     chapters = " ".join(m.group(1) for s, e in sc.lines if (m := _CHAPTER.match(sc.norm[s:e])))

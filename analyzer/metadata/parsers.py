@@ -325,24 +325,6 @@ def classify_buyer(name: str | None) -> tuple[bool, str | None]:
     return False, "other"
 
 
-_REGION_SEG = re.compile(
-    r"(?:(?!公安[局厅分处]|公司)[^局所厅部委办队站处院校司会心团\s]){1,10}?"
-    r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|新区|省|市|州|盟|区|县|旗)"
-)
-_NOT_REGION_END = ("社区", "小区", "校区", "景区", "园区", "营区", "库区", "辖区", "片区")
-
-
-def _region_from_name(name: str) -> str | None:
-    """Administrative prefix of an organisation name: 上海市云间区公安分局 → 上海市云间区."""
-    pos = 0
-    while pos < len(name):
-        m = _REGION_SEG.match(name, pos)
-        if not m or m.group(0).endswith(_NOT_REGION_END) or m.end() >= len(name):
-            break
-        pos = m.end()
-    return name[:pos] or None
-
-
 # --------------------------------------------------------------------------- value checks
 
 _ORG_END = re.compile(

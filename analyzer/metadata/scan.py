@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from analyzer.metadata.parsers import _CJK, _HAS_CJK
-from analyzer.metadata.vocabulary import CONTEXT_KEYS, CONTEXTS, DATE_EXCLUDE, HEADER_WORDS, LABEL_TIERS
+from analyzer.metadata.vocabulary import (
+    ADDRESS_KEYS,
+    CONTEXT_KEYS,
+    CONTEXTS,
+    DATE_EXCLUDE,
+    HEADER_WORDS,
+    LABEL_TIERS,
+)
 
 # --------------------------------------------------------------------------- labels
 
@@ -161,9 +168,16 @@ class _Scanner:
         fields = _fields(key)
         if not fields and ctx and key in _CONTEXT_KEYS:
             fields = ((ctx, 0),)
+        elif not fields and key in ADDRESS_KEYS and (ctx == "buyer" or self.after_buyer(line)):
+            fields = (("buyer_address", 0),)
         if fields:
             s, e = self.strip_span(s, e)
             self.pairs.append(_Pair(key, s, e, unit, line, weak, fields))
+
+    def after_buyer(self, line: int) -> bool:
+        """"采 购 人：X" over "地 址：Y": an address on the buyer's line or the next is the buyer's."""
+        last = self.pairs[-1] if self.pairs else None
+        return last is not None and line - last.line <= 1 and any(f == "buyer" for f, _ in last.fields)
 
     def first_key(self, s: int, e: int) -> tuple[str, str | None, int] | None:
         """Key before the first colon of a segment, if it looks like a label."""
@@ -206,8 +220,8 @@ class _Scanner:
             self.add(key, unit, vs, ve, line, False, ctx)
         elif _fields(key) or key in _CONTEXT_KEYS:
             self.next_line_value(key, unit, line, ctx)
-        if m:
-            self.segment(m.end(), e, line, ctx)
+        if m:  # "招标人：X 地址：Y": the rest of the line is still about the buyer
+            self.segment(m.end(), e, line, "buyer" if any(f == "buyer" for f, _ in _fields(key)) else ctx)
         # "(招标编号：X)" inside a value: the inner pair is a candidate too.
         for pm in _PAREN.finditer(self.norm, vs, ve):
             if self.first_key(pm.start(1), pm.end(1)):

@@ -21,6 +21,8 @@ LABEL_TIERS: dict[str, tuple[tuple[str, ...], ...]] = {
 #: section heading -> the field its bare "名称：" feeds (None ends a context)
 CONTEXTS: dict[str, str | None] = dict(_DATA["contexts"])
 CONTEXT_KEYS: frozenset[str] = frozenset(_DATA["context_keys"])
+#: bare address keys ("地址：") that, under the buyer, give the buyer's address
+ADDRESS_KEYS: frozenset[str] = frozenset(_DATA["address_keys"])
 HEADER_WORDS: frozenset[str] = frozenset(_DATA["header_words"])
 DATE_EXCLUDE: tuple[str, ...] = tuple(_DATA["date_exclude"])
 GENERIC_NAMES: frozenset[str] = frozenset(_DATA["generic_names"])
