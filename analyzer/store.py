@@ -479,6 +479,24 @@ class Store:
         """The clauses of one lineage family."""
         return list(self.db.query(f"{self._LINEAGE_ROW} where t.family = ?", [family]))
 
+    def lineage_other_documents(self, clause_ids: list[str]) -> dict[str, list[dict]]:
+        """Clause id -> the other documents its lineage family reaches (name, sha256, one clause id
+        there each); clauses not yet placed in a family, or alone in theirs, are absent."""
+        out: dict[str, list[dict]] = {}
+        ids = list(clause_ids)
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            for r in self.db.query(f"""
+                select lc.clause_id, d.name as document, d.sha256, min(o.clause_id) as other_clause
+                from lineage_clauses lc join lineage_texts t on t.key = lc.text_key
+                     join lineage_texts t2 on t2.family = t.family
+                     join lineage_clauses o on o.text_key = t2.key and o.document_id != lc.document_id
+                     join documents d on d.id = o.document_id
+                where lc.clause_id in ({','.join('?' * len(chunk))})
+                group by lc.clause_id, o.document_id order by lc.clause_id, d.name""", chunk):
+                out.setdefault(r.pop("clause_id"), []).append(r)
+        return out
+
     def clause_exists(self, clause_id: str) -> bool:
         """Whether a clause id is stored."""
         return self.db.execute("select 1 from clauses where id = ?", [clause_id]).fetchone() is not None
@@ -522,6 +540,22 @@ class Store:
             from awards a left join entities b on b.id = a.buyer_id left join entities g on g.id = a.agency_id
                  left join entities w on w.id = a.winner_id left join documents d on d.id = a.document_id
             order by a.date, a.id""")
+
+    def procurement_flagged_clauses(self, procurement_ids: list[str]) -> list[dict]:
+        """Clauses with a group finding in the documents of these procurements (as last built), one
+        row per clause with its labels, for naming what a vendor's buyers asked for."""
+        ids = list(procurement_ids)
+        out: list[dict] = []
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            out += self.db.query(f"""
+                select pd.procurement_id, f.clause_id, d.name as document, d.sha256, d.notice_type,
+                       min(f.page) as page, group_concat(distinct f.label) as labels
+                from procurement_documents pd join findings f on f.document_id = pd.document_id and f.kind = 'group'
+                     join documents d on d.id = pd.document_id
+                where pd.procurement_id in ({','.join('?' * len(chunk))})
+                group by pd.procurement_id, f.clause_id order by d.name, f.clause_id""", chunk)
+        return out
 
     def procurement_links(self) -> dict[str, str]:
         """Document id -> procurement id (as of the last network build)."""

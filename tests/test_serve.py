@@ -99,3 +99,23 @@ def test_datasette_serves_findings_in_process(analyzer_db):
     assert search.status_code == 200 and search.json() and all("涉疆" in r["text"] for r in search.json())
     assert facets.status_code == 200
     assert {"label", "buyer", "region"} <= set(facets.json().get("facet_results", {}))
+
+
+def test_network_canned_queries_run_on_a_built_network(analyzer_db, tmp_path):
+    """Issue 18: the buyer → winner and police-vendor queries read the network tables `analyzer network` fills."""
+    db = tmp_path / "analyzer.db"
+    src, out = sqlite3.connect(analyzer_db), sqlite3.connect(db)
+    src.backup(out)
+    src.close()
+    out.close()
+    assert run_cli("network", "--db", str(db), "--format", "json").exit_code == 0
+    queries = serve.canned_queries(db)
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    edges = [dict(r) for r in conn.execute(queries["buyer_winner_edges"]["sql"])]
+    police = [dict(r) for r in conn.execute(queries["police_vendors"]["sql"])]
+    conn.close()
+    edge = next(e for e in edges if e["winner"] == "上海澄元智能科技有限公司")
+    assert edge["buyer"] == "上海市云间区公安分局" and edge["buyer_is_police"] == 1 and edge["awards"] == 1
+    assert edge["amount_yuan"] == 2268000.0 and len(edge["cited_from"]) == 64  # the award notice's sha256
+    assert police[0]["winner"] == "上海澄元智能科技有限公司" and police[0]["amount_yuan"] == 2268000.0

@@ -27,10 +27,19 @@ from pathlib import Path
 CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
 _LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|公司)$")
 _BRACKET_TAIL = re.compile(r"（[^（）]*）$")
+# A place at the end (XX有限公司（武汉）) is part of a registered name: a company of that name
+# registered elsewhere is another company, so the place stays in the key.
+_PLACE_NOTE = re.compile(r"(?!本级|盖章|公章|主办|牵头|成员)[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]{2,8}(?:省|市|县|区|州|自治区)")
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）", "〔": "（", "〕": "）"})
 _BRANCH = re.compile(r"^(.{4,}?(?:公司|集团|银行|医院|中心|大学|学院|研究院|设计院))(.{2,12}?(?:分公司|分院|分行|支行|分中心|办事处))$")
 _SPLIT = re.compile(r"[、；;，,/]|\s+和\s+")
 _POLICE = re.compile(r"公安|警察|警务|派出所|看守所|拘留所|戒毒所")
+_POLICE_COUNTY = re.compile(r"公安县(?!公安)")  # 公安县 is a county of Jingzhou, not the police
+
+
+def is_police(name: str) -> bool:
+    """Whether an organisation's name is a police body (公安局, 派出所 …); 公安县's offices are not."""
+    return bool(_POLICE.search(_POLICE_COUNTY.sub("", name or "")))
 
 
 def norm_name(name: str) -> str:
@@ -38,8 +47,8 @@ def norm_name(name: str) -> str:
     s = unicodedata.normalize("NFKC", name or "")
     s = re.sub(r"\s+", "", s).translate(_BRACKETS)
     s = s.replace("(", "（").replace(")", "）")
-    while (m := _BRACKET_TAIL.search(s)) and m.start() > 0:  # （联合体牵头人）, （普通合伙）, （本级）
-        s = s[:m.start()]
+    while (m := _BRACKET_TAIL.search(s)) and m.start() > 0 and not _PLACE_NOTE.fullmatch(m.group(0)[1:-1]):
+        s = s[:m.start()]  # （联合体牵头人）, （普通合伙）, （本级）, an alias （三峡气象服务中心）
     s = s.replace("（", "").replace("）", "")
     s = _LEGAL.sub("", s)
     return s
@@ -87,15 +96,16 @@ class _Entities:
         code = credit_code if credit_code and CREDIT_CODE.fullmatch(credit_code) else None
         eid = self.by_code.get(code) if code else None
         eid = eid or self.by_norm.get(norm) or entity_id(norm)
-        row = self.rows.setdefault(eid, {"id": eid, "name": full, "norm": norm, "credit_code": None,
+        raw = re.sub(r"\s+", " ", name.strip())  # the spelling as printed: what a merge is audited on
+        row = self.rows.setdefault(eid, {"id": eid, "name": raw, "norm": norm, "credit_code": None,
                                          "parent_id": None, "names": [], "roles": [],
-                                         "is_police": int(bool(_POLICE.search(full)))})
+                                         "is_police": int(is_police(full))})
         self.by_norm.setdefault(norm, eid)
         if code and not row["credit_code"]:
             row["credit_code"] = code
             self.by_code[code] = eid
-        if full not in row["names"]:
-            row["names"].append(full)
+        if raw not in row["names"]:
+            row["names"].append(raw)
         if role not in row["roles"]:
             row["roles"].append(role)
         if parent and not row["parent_id"]:
@@ -115,10 +125,13 @@ def build(store) -> dict:
     links: dict[str, tuple[str, str]] = {}
     docs = list(store.network_documents())
     by_number: dict[str, str] = {}
+    numbers = {d["project_number_norm"] for d in docs if d["project_number_norm"]}
     for d in docs:  # procurements: project number first, else name + buyer, else the document alone
         num = d["project_number_norm"]
-        if num:
-            pid = by_number.setdefault(num, "proc-" + _id("n", num)[:16])
+        if num:  # a lot's notice (…-202501-01) joins the tender that prints the project's number (…-202501)
+            key = proj if (proj := _lot_project(num)) in numbers else num
+            pid = by_number.setdefault(key, "proc-" + _id("n", key)[:16])
+            by_number.setdefault(num, pid)
             links[d["id"]] = (pid, "project_number")
     by_name: dict[tuple, str] = {}
     for d in docs:
@@ -151,21 +164,42 @@ def build(store) -> dict:
                 "amount_yuan": d["award_yuan"] if len(winners) == 1 else None, "rate": d["award_rate"],
                 "date": dates.get("award") or dates.get("published"), "lot": None,
                 "project_number": d["project_number"], "procurement_id": links[d["id"]][0]})
+    # A table row for an award already read from its notice is the same award: it adds its
+    # citation (and an amount the notice lacked) to that award instead of counting twice.
+    by_award = {(a["procurement_id"], a["winner_id"]): a for a in awards}
     for r in store.award_rows():
         buyer = ents.get(r["buyer"], "buyer")
         agency = ents.get(r["agency"], "agency")
         winners = split_winners(r["winner"])
+        lot = _norm_number(r["lot_number"])
+        pid = (by_number.get(lot) or by_number.get(_lot_project(lot))
+               or "proc-" + _id("n", _lot_project(lot) or r["id"])[:16])
         for w in winners:
+            wid = ents.get(w, "winner")
+            amount = r["amount_yuan"] if len(winners) == 1 else None
+            if (seen := by_award.get((pid, wid))) and seen["source"] == "notice":
+                seen["row_ref"] = seen["row_ref"] or f"{r['source']}#{r['row']}"
+                if seen["amount_yuan"] is None:
+                    seen["amount_yuan"] = amount
+                continue
             awards.append({
                 "id": _id("row", r["id"], w), "source": "table", "document_id": None, "sha256": None,
                 "row_ref": f"{r['source']}#{r['row']}", "buyer_id": buyer, "agency_id": agency,
-                "winner_id": ents.get(w, "winner"), "amount_yuan": r["amount_yuan"] if len(winners) == 1 else None,
+                "winner_id": wid, "amount_yuan": amount,
                 "rate": None if r["amount_yuan"] is not None else r["amount_text"], "date": r["date"],
-                "lot": r["lot_number"], "project_number": r["lot_number"],
-                "procurement_id": "proc-" + _id("n", _lot_project(r["lot_number"]) or r["id"])[:16]})
+                "lot": r["lot_number"], "project_number": r["lot_number"], "procurement_id": pid})
     store.network_write(list(ents.out()), awards,
                         [{"document_id": k, "procurement_id": p, "link": how} for k, (p, how) in links.items()])
     return {"entities": len(ents.rows), "awards": len(awards), "procurements": len({p for p, _ in links.values()})}
+
+
+def _norm_number(num: str | None) -> str | None:
+    """A project or lot number as documents' ``project_number_norm`` holds it (NFKC, upper case, no spaces)."""
+    if not num:
+        return None
+    from analyzer.metadata.parsers import normalize_project_number
+
+    return normalize_project_number(num) or None
 
 
 def _lot_project(lot: str | None) -> str | None:
@@ -265,16 +299,45 @@ def write_graphml(net: dict, out) -> None:
 
 
 def police_vendors(store, limit: int = 20) -> list[dict]:
-    """The vendors police buyers paid most, with what those buyers' tenders flagged (the report section)."""
-    net = network(store)
-    police = {n["id"] for n in net["nodes"] if n["is_police"] and "buyer" in n["roles"]}
-    totals: dict[str, dict] = defaultdict(lambda: {"amount_yuan": 0.0, "awards": 0, "buyers": set()})
-    for e in net["edges"]:
-        if e["buyer_id"] in police:
-            t = totals[e["winner"]]
-            t["amount_yuan"] += e["amount_yuan"]
-            t["awards"] += e["awards"]
-            t["buyers"].add(e["buyer"])
-    rows = [{"winner": w, "amount_yuan": round(t["amount_yuan"], 2), "awards": t["awards"],
-             "buyers": sorted(t["buyers"])} for w, t in totals.items()]
-    return sorted(rows, key=lambda r: -r["amount_yuan"])[:limit]
+    """The vendors police buyers paid most (the report's section), richest first.
+
+    Each winner of an award from a police buyer (``is_police``) carries the number of awards, the
+    summed amount (awards priced as a rate, and joint bids whose price is not split among members,
+    count but add nothing: ``unpriced``), first and last dates, every award's citation (notice
+    sha256 and/or import ``FILE#ROW``) and the clauses flagged in the documents of those
+    procurements (the tender that asked, where it was analysed and linked by project number/name).
+    """
+    build(store)
+    police = {e["id"] for e in store.entities() if e["is_police"] and "buyer" in json.loads(e["roles"] or "[]")}
+    if not police:
+        return []
+    rows: dict[str, dict] = {}
+    for a in store.awards():
+        if a["buyer_id"] not in police or not a["winner_id"]:
+            continue
+        r = rows.setdefault(a["winner_id"], {"winner_id": a["winner_id"], "winner": a["winner"], "awards": 0,
+                                             "amount_yuan": 0.0, "unpriced": 0, "first": None, "last": None,
+                                             "buyers": set(), "procurements": set(), "citations": []})
+        r["awards"] += 1
+        r["amount_yuan"] += a["amount_yuan"] or 0.0
+        r["unpriced"] += a["amount_yuan"] is None
+        if a["date"]:
+            r["first"] = min(filter(None, [r["first"], a["date"]]))
+            r["last"] = max(filter(None, [r["last"], a["date"]]))
+        r["buyers"].add(a["buyer"])
+        r["procurements"].add(a["procurement_id"])
+        r["citations"].append({k: a[k] for k in ("source", "document", "sha256", "row_ref", "amount_yuan", "date",
+                                                 "project_number")})
+    top = sorted(rows.values(), key=lambda r: (-r["amount_yuan"], -r["awards"], r["winner"] or ""))[:limit]
+    flagged: dict[str, list[dict]] = defaultdict(list)
+    for f in store.procurement_flagged_clauses(sorted({p for r in top for p in r["procurements"]})):
+        flagged[f["procurement_id"]].append(f)
+    for r in top:
+        r["amount_yuan"] = round(r["amount_yuan"], 2)
+        r["buyers"] = sorted(filter(None, r["buyers"]))
+        seen: dict[str, dict] = {}
+        for pid in sorted(r.pop("procurements")):
+            for f in flagged.get(pid, []):
+                seen.setdefault(f["clause_id"], {**f, "labels": sorted((f["labels"] or "").split(","))})
+        r["flagged"] = list(seen.values())
+    return top

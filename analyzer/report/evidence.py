@@ -50,6 +50,7 @@ class Card:
     crop: str | None = None  # path of the PNG, relative to the report
     crop_note: str | None = None
     file_href: str | None = None  # link to the copied original, with #page=N for PDFs
+    seen_in: list[dict] = field(default_factory=list)  # other documents of its lineage family
 
     @property
     def anchor(self) -> str:
@@ -86,6 +87,7 @@ class Evidence:
     by_document: list[tuple[dict, list[Card]]] = field(default_factory=list)
     taxonomy_version: str | None = None
     procurements: list[dict] = field(default_factory=list)  # notices sharing a project number, in order
+    police_vendors: list[dict] = field(default_factory=list)  # winners police buyers paid most
 
 
 def gather(store) -> Evidence:
@@ -156,6 +158,7 @@ def gather(store) -> Evidence:
                for col, n in col_cards.items()]
     columns.sort(key=lambda col: (KIND_ORDER.get(col["kind"], 9), -col["cards"], col["id"]))
 
+    _attach_lineage(store, cards, by_document)
     doc_cards = {id(doc): cs for doc, cs in by_document}
     for d in docs.values():
         labels = doc_labels.get(d["id"], {})
@@ -181,7 +184,35 @@ def gather(store) -> Evidence:
     }
     return Evidence(summary=summary, documents=documents, attention=attention, groups=groups, columns=columns,
                     cells=dict(cells), cards=cards, by_document=by_document, taxonomy_version=tax.version,
-                    procurements=procurements)
+                    procurements=procurements, police_vendors=_police_vendors(store, cards, tax))
+
+
+def _attach_lineage(store, cards: list[Card], by_document: list[tuple[dict, list[Card]]]) -> None:
+    """Each card's other documents in its lineage family, linked when they have cards here.
+
+    Only what ``analyzer lineage`` has placed is shown: the report never computes lineage, so a
+    database where it was not run prints no line rather than a wrong "seen in 0".
+    """
+    in_report = {doc.get("sha256") for doc, _ in by_document}
+    others = store.lineage_other_documents([c.clause_id for c in cards])
+    for c in cards:
+        c.seen_in = [{**o, "href": f"#doc-{o['sha256'][:12]}" if o["sha256"] in in_report else None}
+                     for o in others.get(c.clause_id, [])]
+
+
+def _police_vendors(store, cards: list[Card], tax) -> list[dict]:
+    """The network's vendors of police buyers, their flagged clauses pointing at this report's cards."""
+    from analyzer.corpus.network import police_vendors
+
+    anchors = {c.clause_id: c.anchor for c in cards}
+    rows = police_vendors(store)
+    for r in rows:
+        r["amount"] = yuan(r["amount_yuan"]) if r["amount_yuan"] else None
+        for f in r["flagged"]:
+            f["anchor"] = anchors.get(f["clause_id"])
+            f["names"] = [_name(tax, lab) for lab in f["labels"]]
+        r["flagged"].sort(key=lambda f: (int(f["anchor"][1:]) if f["anchor"] else 1 << 30, f["clause_id"]))
+    return rows
 
 
 # The life of a procurement (docs/taxonomy.md §1): plan, requirements, tender, changes, award, contract.
