@@ -491,3 +491,14 @@ def test_cut_and_prose_fields_are_read_whole():
 def test_title_wrapped_onto_a_second_line_still_types_the_notice():
     m = extract_metadata("中华人民共和国某海事局2024年船舶运行与维护项目公开招标公\n告\n项目编号:招案2024-0490\n")
     assert m.notice_type == "tender"
+
+
+@pytest.mark.parametrize("text, budget", [
+    ("服务费估算（最高限价）：20万元/处，合计140万元。\n", 1400000.0),  # the bracket says what the figure is
+    ("保险费用（年保费最高限价）：670.3124万元（三年合计保费：2010.9372万元）。\n", 6703124.0),
+    ("2.3三年预算：120万元【投标总价仅用于评标】。\n", 1200000.0),
+    ("2.4本项目三年预算总额（含税）约为：人民币800万元。\n", 8000000.0),
+    ("标段号 | 服务内容 | 最高限价\n一 | 土地报批服务 | 1671540元，其中复垦方案编制最高投标限价为1700元/亩。\n", 1671540.0),
+])
+def test_budget_labels_as_real_notices_print_them(text, budget):
+    assert extract_metadata(text).budget_yuan == budget

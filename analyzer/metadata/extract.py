@@ -40,11 +40,14 @@ _DEADLINE_SENTENCE = re.compile(r"(?:投标|响应|应答)?(?:\([^()]{0,6}\))?�
                                 r"(?:\([^()]{0,20}\))?(?:和开标时间|及开标时间)?\s*(?:为|是|:)\s*:?\s*([^,，;；。]{8,30})")
 _DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前(?:递交|提交|上传)")
 _BUDGET_PROSE = re.compile(
-    r"(?:预算金额|采购预算|项目预算|总预算|预算价|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
+    r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
     r"(?:总价|总额|金额)?\s*(?:\([^()]{0,16}\))?\s*(?:为|是|约)?\s*:?\s*"
     r"((?:人民币)?\s*[¥]?\s*\d[\d,.]*\s*(?:亿元|万元|元|万)(?!\s*/))"
 )
 
+
+_TOTAL_AFTER_UNIT_PRICE = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/[^,，;；。]{1,4}[,，;；]\s*(?:合计|总计|共计)\s*(?:为|:)?\s*"
+                                     r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
 
 _T = TypeVar("_T")
 
@@ -248,6 +251,9 @@ def extract_metadata(text: str) -> TenderMetadata:
             return None
         # "最高限价为人民币包 1-10787900.00 元": the lot number is no part of the amount
         text = re.sub(r"(?:合同包|采购包|包件|标段|标包|包)\s*\d{1,2}\s*[-—–:]\s*(?=\d)", "", text)
+        total = _TOTAL_AFTER_UNIT_PRICE.search(text)
+        if total:  # "20万元/处，合计140万元": the total, not the unit price before it
+            text = total.group(1)
         v = parse_amount(text, p.unit)
         return v if v is not None and v > 0 else None
 

@@ -63,16 +63,22 @@ def _clean_key(raw: str) -> tuple[str, str | None]:
             unit = m.group(1)
         elif _RATE_UNIT.search(m.group(1)) and "税" not in m.group(1):
             unit = "%"  # 中标价(%): a rate (a discount on a schedule), never an amount
+    inner = [m.group(1) for m in _PAREN.finditer(key)]
     key = _PAREN.sub("", key)
     key = re.sub(r"^原公告的?", "", key) if key.startswith("原公告") else key
-    key = key.replace("/成交", "").removesuffix("为")
+    key = key.replace("/成交", "").removesuffix("为").removesuffix("约")  # "三年预算总额约为"
     if key not in _LABELS:
         key = _known_part(key)
+    if key not in _LABELS:
+        # "服务费估算（最高限价）", "保险费用（年保费最高限价）": the bracket says what the figure is.
+        key = next((b for i in inner for b in _BUDGET_LABELS if i.endswith(b)), key)
     return key, unit
 
 
+_BUDGET_LABELS = sorted((k for k, fs in _LABELS.items() if any(f == "budget" and t == 0 for f, t in fs)),
+                        key=len, reverse=True)
 _RATE_UNIT = re.compile(r"^\s*%\s*$|报价承诺|费率|折扣|下浮|优惠率")
-_FILLER = re.compile(r"^(?:本次|本项目|本工程|项目|本|总价|总|年度|采购|招标|工程|服务|货物|合同|此次)+$")
+_FILLER = re.compile(r"^(?:本次|本项目|本工程|项目|本|总价|总|年度|采购|招标|工程|服务|货物|合同|此次|[一二两三四五六七八九十\d]{1,2}年)+$")
 
 
 def _known_part(key: str) -> str:
@@ -281,7 +287,7 @@ class _Scanner:
             for i in cols:
                 a, b = row[i]
                 unit = keys[i][1]
-                if unit or re.search(r"\d\s*(?:亿元|万元|元|万)\s*(?:\(|$)", self.text(a, b)):
+                if unit or re.search(r"\d\s*(?:亿元|万元|元|万)\s*(?:\(|$|[,，;；。])", self.text(a, b)):
                     self.add(keys[i][0], unit, a, b, j, False, None)
                     self.pairs[-1].column = True
             return False  # the header's own cells still go through cell_row
