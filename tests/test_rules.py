@@ -299,7 +299,7 @@ SEED_ROWS = [
     ("social_credit", "capdev-0253"),
     ("alerting_watchlist", "capdev-0263"),
     ("alerting_watchlist", "capdev-0264"),
-    ("alerting_watchlist", "capdev-0267"),
+    ("alerting_watchlist", "capdev-0266"),
     ("alerting_watchlist", "capdev-0269"),
     ("location_tracking", "capdev-0205"),
     ("location_tracking", "capdev-0206"),
