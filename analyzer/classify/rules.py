@@ -195,6 +195,10 @@ class RulesClassifier:
         self.function_words = re.compile(alternation("function_words"), re.I)
         self.people_anchor = re.compile(alternation("people_anchor"), re.I)
         self.procurement_parties = re.compile(alternation("procurement_parties"), re.I)
+        # Clauses whose context turns a capability's terms into something else (a conference camera,
+        # a clinic's one-person health file): label -> pattern; the label gives no finding there.
+        self.capability_refuters = {label: re.compile("|".join(pats), re.I)
+                                    for label, pats in (ctx.get("capability_refuters") or {}).items() if pats}
         self.structures = Structures(ctx)
         # term -> [(label, strong)]
         self.terms: dict[str, list[tuple[str, bool]]] = {}
@@ -510,9 +514,11 @@ class RulesClassifier:
         row or value, a heading about surveillance, or a group it targets); a weak term (档案, 住宿,
         名单) must also sit beside a function word, or share the clause with an operational cue, in a
         clause about people other than the contractor's staff and the procurement's own parties. A
-        structure (an attribute list, SDK value, coded field or parameter row that holds an ethnicity)
-        is itself the specification of a system that outputs the attribute: it passes the gate and
-        gives its capability."""
+        structure (an attribute list, SDK value, coded field or parameter row that holds an ethnicity;
+        a fusion verb over three or more datasets about a person) is itself the specification of a
+        system that outputs the attribute or the profile: it passes the gate and gives its capability.
+        A capability refuter (YAML ``capability_refuters``: a conference camera, a maintenance
+        contract, a clinic's health file) takes its label out of the clause whatever asks for it."""
         if structures and self.refuters["equal_treatment"][0].search(c.t):
             structures = []  # 不得因民族、种族… an equal-treatment list names attributes to ignore them
         cues = self._asking_cues(c)
@@ -520,7 +526,8 @@ class RulesClassifier:
             return []
         tax = self.tax
         findings: list[Finding] = []
-        seen: set[str] = set()
+        refuted = {label for label, rx in self.capability_refuters.items() if rx.search(c.t)}
+        seen: set[str] = set(refuted)
         people = bool(c.group_hits) or (bool(self.people_words.search(self.staff_words.sub("", c.t)))
                                         and not self.procurement_parties.search(c.t))
         for h in c.cap_hits:

@@ -1,4 +1,4 @@
-"""Structures that ask for ethnicity recognition without naming it (docs/taxonomy.md §3).
+"""Structures that ask for a capability without naming it (docs/taxonomy.md §3).
 
 Camera specifications and SDK documentation rarely write 民族识别: they list what the device
 outputs. An attribute list whose values include an ethnicity (性别、年龄、眼镜、民族), an SDK
@@ -7,6 +7,10 @@ or a device that sorts passers-by into Uyghur and Han is an ethnicity-recognitio
 A list of personal-record fields (姓名、性别、民族、出生日期) is a register, not analytics, and
 gives nothing. This module only finds the structures; the capability gate in rules.py decides,
 so a structure counts as the specification of a system that outputs the attribute.
+
+The same holds for per-person profiles: a platform that 整合户籍、住宿、出行、通讯等数据 builds a
+dossier whether or not it says 一人一档, so a fusion verb followed by three or more datasets about a
+person is data fusion.
 
 The vocabulary lives in taxonomy.yaml ``context.structures``; this module holds the logic.
 """
@@ -17,6 +21,11 @@ import re
 from dataclasses import dataclass
 
 SENTENCE = re.compile(r"[。；;！!？?\n]|\.(?:\s|$)")
+# An attribute list may be a C struct or a JSON object whose fields end in ';' (int age; int race;):
+# for lists only the Chinese semicolon and full stops end the sentence.
+LIST_SENTENCE = re.compile(r"[。；！!？?\n]|\.(?:\s|$)")
+SOURCES_WINDOW = 40  # characters after a fusion verb in which its list of personal datasets sits
+MIN_SOURCES = 3  # datasets about a person that one fusion verb must join to build a per-person record
 WINDOW_ZH = 16  # characters between an ethnicity word and the function that uses it, in Chinese
 WINDOW_EN = 48  # the same in English, where words are longer
 LIST_WINDOW = 60  # characters around an ethnicity value in which the other attributes of its list sit
@@ -27,7 +36,7 @@ class Structure:
     """One structure in a clause's normalised text that asks for a capability."""
 
     label: str
-    kind: str  # attribute_list | coded_field | parameter_row | sdk_value | ethnicity_function
+    kind: str  # attribute_list | coded_field | parameter_row | sdk_value | ethnicity_function | source_list
     start: int
     end: int
     why: str  # what the structure is, for the finding's reason
@@ -66,12 +75,14 @@ class Structures:
         self.slogans = tuple(ctx.get("slogan_prefixes_zh") or [])
         self.any = re.compile("|".join(f"(?:{p})" for p in (
             alt("ethnicity_words"), alt("ethnicity_values"), alt("coded_fields"))), re.I)
+        self.fusion = bounded("fusion_verbs")
+        self.source = bounded("personal_sources")
 
     def find(self, t: str) -> list[Structure]:
         """Every structure in the normalised text ``t`` (at most one per kind)."""
+        out: list[Structure] = self._source_list(t)
         if not (self.any.search(t) or self.sdk.search(t)):
-            return []
-        out: list[Structure] = []
+            return out
 
         def add(kind: str, m: re.Match | tuple[int, int, str], why: str) -> None:
             if not any(o.kind == kind for o in out):
@@ -90,7 +101,8 @@ class Structures:
                 continue
             a, b = self._sentence(t, m.start())
             sentence = t[a:b]
-            lo, hi = max(a, m.start() - LIST_WINDOW), min(b, m.end() + LIST_WINDOW)
+            la, lb = self._sentence(t, m.start(), LIST_SENTENCE)
+            lo, hi = max(la, m.start() - LIST_WINDOW), min(lb, m.end() + LIST_WINDOW)
             around = t[lo:m.start()] + " " + t[m.end():hi]
             visual = {v.group(0).lower() for v in self.visual.finditer(around)}
             if len(visual) >= 2 and not self.record.search(around):
@@ -103,11 +115,23 @@ class Structures:
                 add("ethnicity_function", m, f"'{{}}' beside '{verb.group(0)}' in a clause about a device or system")
         return out
 
-    def _sentence(self, t: str, pos: int) -> tuple[int, int]:
+    def _sentence(self, t: str, pos: int, ends: re.Pattern = SENTENCE) -> tuple[int, int]:
         """The bounds of the sentence (or table row) around ``pos``."""
-        a = max((m.end() for m in SENTENCE.finditer(t, 0, pos)), default=0)
-        m = SENTENCE.search(t, pos)
+        a = max((m.end() for m in ends.finditer(t, 0, pos)), default=0)
+        m = ends.search(t, pos)
         return a, (m.start() if m else len(t))
+
+    def _source_list(self, t: str) -> list[Structure]:
+        """A fusion verb followed, within its sentence, by three or more distinct datasets about a
+        person (整合户籍、车辆、住宿、通讯、出行数据): a per-person profile built from many sources."""
+        for v in self.fusion.finditer(t):
+            _, b = self._sentence(t, v.start())
+            span = t[v.end():min(b, v.end() + SOURCES_WINDOW)]
+            found = {m.group(0).lower().rstrip("s") for m in self.source.finditer(span)}
+            if len(found) >= MIN_SOURCES:
+                return [Structure("data_fusion_profiles", "source_list", v.start(), v.end() + len(span),
+                                  f"'{v.group(0)}' joins {len(found)} datasets about a person ({'、'.join(sorted(found))})")]
+        return []
 
     def _not_name(self, t: str, m: re.Match) -> bool:
         """False for 民族 in 民族中学, 民族团结, 中华民族: a name or slogan, not an attribute."""
