@@ -286,12 +286,17 @@ def no_cascade():
     """Every clause reaches the model: rules.Signals.candidate forced true."""
     from analyzer.classify import combine
 
-    orig = combine.RulesOnly.signals
-    combine.RulesOnly.signals = lambda self, c: dataclasses.replace(orig(self, c), candidate=True)
+    orig = combine.RulesOnly.classify_with_signals
+
+    def every_clause(self, clauses, context):
+        found, signals = orig(self, clauses, context)
+        return found, {o: dataclasses.replace(s, candidate=True) for o, s in signals.items()}
+
+    combine.RulesOnly.classify_with_signals = every_clause
     try:
         yield
     finally:
-        combine.RulesOnly.signals = orig
+        combine.RulesOnly.classify_with_signals = orig
 
 
 def bench_recall() -> dict:

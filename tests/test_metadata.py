@@ -502,3 +502,39 @@ def test_title_wrapped_onto_a_second_line_still_types_the_notice():
 ])
 def test_budget_labels_as_real_notices_print_them(text, budget):
     assert extract_metadata(text).budget_yuan == budget
+
+
+@pytest.mark.parametrize("text, budget", [
+    # one row per lot and no total: the lots summed, not the first lot's figure
+    ("标段 | 标段名称 | 招标控制价（最高限价） | 服务期限\n1 | 就业服务平台 | 60.41万元 | 一年\n"
+     "2 | 职工之家专区 | 14.96万元 | 一年\n3 | 数字工会 | 31.44万元 | 一年\n", 1068100.0),
+    ("2.4招标控制价：I标段2686923元；II标段2387896元。\n", 5074819.0),
+    # a saved page prints the header line, then the same header as the table's first row
+    ("项目名称 | 数量 | 最高含税限价 | 采购需求\n项目名称 | 数量 | 最高含税限价 | 采购需求\n研学活动服务 | 1 | 40.89万元 | 详见第三章\n", 408900.0),
+    ("序号 | 货物名称 | 总价最高限价 （人民币：元）\n一 | 二供泵房视频监控及网络采购 | 263573\n", 263573.0),
+    ("标段 | 采购内容 | 预算金额（人民币元）\n一 | 财务咨询服务 | 40.00万元/年，80万元/两年\n", 800000.0),
+    ("序号 | 项目名称 | 采购预算\n一 | 职工食堂服务外包 | 28.6313万元/年（两年共计57.2626万元）\n", 572626.0),
+])
+def test_budget_tables_and_lots_as_saved_pages_print_them(text, budget):
+    assert extract_metadata(text).budget_yuan == budget
+
+
+@pytest.mark.parametrize("text, deadline", [
+    ("保证金账户：某银行\n提交截止时间：2025年09月5日15:00时（以资金到账时间为准）\n"
+     "6.投标文件的递交\n1.投标文件递交的截止时间为2025年09月08日9时30分。\n", "2025-09-08T09:30"),
+    ("4.5投标人要求澄清招标文件的截止时间：2026年3月5日16时00分。\n"
+     "6.1投标文件递交的截止时间为2026年3月10日14时00分，投标人应在截止时间前上传。\n", "2026-03-10T14:00"),
+    ("6.1递交投标文件的截止时间即开标时间为2026年01月28日09时30分。\n", "2026-01-28T09:30"),
+    ("1、本次采购采用远程不见面开标。报价截止时间为2025年12月10日14时30分，报价人应在此前上传。\n", "2025-12-10T14:30"),
+    ("须制作电子响应文件并将文件上传至某平台（http://example.org），截止时间为2026年1月22日9时30分（北京时间）。\n",
+     "2026-01-22T09:30"),
+])
+def test_bid_deadline_sentences_beat_other_deadlines(text, deadline):
+    assert extract_metadata(text).dates.get("deadline") == deadline
+
+
+def test_notice_type_of_a_renovation_and_of_a_title_naming_only_the_project():
+    assert extract_metadata("研发园C区9号楼四层装修改造项目招标公告\n1、招标条件\n").notice_type == "tender"
+    m = extract_metadata("2026年度某县园林绿化养护服务采购项目（标段三）\n某公司受某单位的委托，就该项目进行公开招标。"
+                         "欢迎符合要求的投标人前来投标。\n")
+    assert m.notice_type == "tender"

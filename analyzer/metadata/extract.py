@@ -30,7 +30,7 @@ from analyzer.metadata.parsers import (
 )
 from analyzer.metadata.regions import province_by_majority
 from analyzer.metadata.regions import resolve as resolve_region
-from analyzer.metadata.scan import _LEADING_NUMBERING, _Pair, _Scanner
+from analyzer.metadata.scan import _DATE_EXCLUDE, _LEADING_NUMBERING, _Pair, _Scanner
 
 # --------------------------------------------------------------------------- assembling the record
 
@@ -38,16 +38,26 @@ _AWARD_TYPES = {"award", "single_source", "contract", "acceptance", None}
 # "投标文件递交的截止时间（投标截止时间，下同）为2025年12月22日10时00分" (prose, no label/colon pair)
 _DEADLINE_SENTENCE = re.compile(r"(?:投标|响应|应答)?(?:\([^()]{0,6}\))?文件(?:的)?(?:递交|提交|上传)?(?:的)?截止(?:时间|日期)"
                                 r"(?:\([^()]{0,20}\))?(?:和开标时间|及开标时间)?\s*(?:为|是|:)\s*:?\s*([^,，;；。]{8,30})")
+# "报价截止时间为…", "递交投标文件的截止时间即开标时间为…", "…上传至平台（网址），截止时间为…"
+_DEADLINE_SUBMIT = re.compile(r"(?:(?:投标|响应|报价|应答)截止(?:时间|日期)|(?:递交|提交|上传)(?:投标|响应|报价)文件的?截止(?:时间|日期)"
+                              r"(?:即开标时间)?|(?:文件[^。\n]{0,10}?(?:上传|递交|提交)|(?:上传|递交|提交)[^。\n]{0,10}?文件)[^。\n]{0,80}?"
+                              r"截止(?:时间|日期))\s*(?:为|是|:)\s*:?\s*"
+                              r"([^,，;；。]{8,30})")
 _DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前(?:递交|提交|上传)")
 _BUDGET_PROSE = re.compile(
-    r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
+    r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|采购总金额|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
     r"(?:总价|总额|金额)?\s*(?:\([^()]{0,16}\))?\s*(?:为|是|约)?\s*:?\s*"
     r"((?:人民币)?\s*[¥]?\s*\d[\d,.]*\s*(?:亿元|万元|元|万)(?!\s*/))"
 )
 
 
-_TOTAL_AFTER_UNIT_PRICE = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/[^,，;；。]{1,4}[,，;；]\s*(?:合计|总计|共计)\s*(?:为|:)?\s*"
+_TOTAL_AFTER_UNIT_PRICE = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/[^,，;；。()]{1,4}\s*[,，;；(]\s*"
+                                     r"(?:[一二两三四五六七八九十\d]{1,2}年)?\s*(?:合计|总计|共计)\s*(?:为|:)?\s*"
                                      r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
+_INLINE_LOT = re.compile(r"(?:第)?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|[ⅠⅡⅢⅣ])\s*(?:标段|包|标项|子包)\s*[:：]?\s*"
+                         r"(?:为)?\s*((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
+_LONGER_PERIOD = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/\s*年\s*[,，;；]\s*"
+                            r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*/\s*[两二三四五六七八九十\d]{1,2}年")
 
 _T = TypeVar("_T")
 
@@ -64,7 +74,7 @@ def _pick(sc: _Scanner, name: str, check: Callable[[_Pair], _T | None]) -> tuple
     return None, None
 
 
-_NUMBERING_VALUE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){1,3}\s*[\u4e00-\u9fff]")  # "3.2 投标报价": the next clause
+_NUMBERING_VALUE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){1,3}\s*(?![万亿元])[\u4e00-\u9fff]")  # "3.2 投标报价": the next clause
 _DEFINITION = re.compile(r"[\"“”'‘’\s]*(采购人|招标人|集中采购机构|采购代理机构|代理机构|招标代理机构)[\"“”'‘’\s]*(?:系指|是指)\s*"
                          r"([^。;；,，\n]{2,60})")
 
@@ -93,6 +103,15 @@ def _wrapped(sc: _Scanner, p: _Pair, name: str) -> str:
 
 _COMMISSION = re.compile(r"受\s*([^,，。;；:]{2,40}?)\s*(?:的)?委托\s*[,，]?\s*(?:就|对|为其所需的|为)\s*"
                          r"([^,，。;；:()]{2,80}?)\s*\(\s*(?:项目编号|招标编号|采购编号|编号)\s*:\s*([^()]{3,60}?)\s*\)")
+
+
+def _column_lots(sc: _Scanner, money: Callable[[_Pair], float | None]) -> dict[str, float]:
+    """Each lot's budget from a lot table's amount column (scan.lot_rows); {} under two lots."""
+    lots: dict[str, float] = {}
+    for p in sc.pairs:
+        if p.lot and p.lot not in lots and any(f == "budget" for f, _ in p.fields) and (v := money(p)) is not None:
+            lots[p.lot] = v
+    return lots if len(lots) >= 2 else {}
 
 
 def _prose_number(value: str) -> str | None:
@@ -251,8 +270,11 @@ def extract_metadata(text: str) -> TenderMetadata:
             return None
         # "最高限价为人民币包 1-10787900.00 元": the lot number is no part of the amount
         text = re.sub(r"(?:合同包|采购包|包件|标段|标包|包)\s*\d{1,2}\s*[-—–:]\s*(?=\d)", "", text)
-        total = _TOTAL_AFTER_UNIT_PRICE.search(text)
-        if total:  # "20万元/处，合计140万元": the total, not the unit price before it
+        inline = [parse_amount(m.group(1)) for m in _INLINE_LOT.finditer(text)]
+        if len(inline) >= 2 and all(inline):  # "I标段2686923元；II标段2387896元": no total printed
+            return round(sum(v for v in inline if v), 2)
+        total = _TOTAL_AFTER_UNIT_PRICE.search(text) or _LONGER_PERIOD.search(text)
+        if total:  # "20万元/处，合计140万元", "40万元/年，80万元/两年": the total, not the unit price
             text = total.group(1)
         v = parse_amount(text, p.unit)
         return v if v is not None and v > 0 else None
@@ -262,7 +284,7 @@ def extract_metadata(text: str) -> TenderMetadata:
     if meta.budget_yuan is None and (m := _BUDGET_PROSE.search(norm)):
         meta.budget_yuan = parse_amount(m.group(1))
         cite("budget_yuan", m.start(), "prose")
-    meta.budget_lots = lot_budgets(norm)
+    meta.budget_lots = lot_budgets(norm) or _column_lots(sc, money)
     meta.budget_yuan = _sum_lots(meta.budget_yuan, meta.budget_lots)  # not one lot's budget as the whole
 
     if meta.notice_type in _AWARD_TYPES:
@@ -364,7 +386,7 @@ def document_metadata(doc) -> dict:
 
 _LOT = re.compile(r"(?:合同包|采购包|包件|分包|标段|标包|包组|包)\s*(?:号\s*)?([0-9]{1,3}|[一二三四五六七八九十]{1,3})"
                   r"(?!\s*[0-9一二三四五六七八九十])|第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:包|标段|分包)")
-_LOT_BUDGET = re.compile(r"(?:预算金额|采购预算|项目预算|预算|最高限价|控制价)\s*(\((?:万元|元)\))?\s*[:：]?\s*"
+_LOT_BUDGET = re.compile(r"(?:预算金额|采购预算|项目预算|预算|最高限价|控制价)\s*(\([^()]{0,6}(?:万元|元)\)|\([^()]{0,6}\))?\s*[:：]?\s*"
                          r"((?:人民币)?\s*[¥￥]?\s*\d[\d,.]*\s*(?:亿元|万元|元)?)")
 _LOT_AWARD = re.compile(r"(?:中标|成交)(?:\(成交\))?(?:金额|价格|总价|价|报价)\s*(\((?:万元|元)\))?\s*[:：]?\s*"
                         r"((?:人民币)?\s*[¥￥]?\s*\d[\d,.]*\s*(?:亿元|万元|元)?)")
@@ -394,7 +416,7 @@ def _per_lot(text: str, amount: re.Pattern) -> dict[str, float]:
         if lot in lots or _TOTAL.search(line):
             continue
         if b := amount.search(line):
-            unit = b.group(1)[1:-1] if b.group(1) else None
+            unit = b.group(1)[1:-1] if b.group(1) and "元" in b.group(1) else None
             if value := parse_amount(b.group(2), unit):
                 lots[lot] = value
     return lots if len(lots) >= 2 else {}
@@ -505,8 +527,13 @@ def _dates(sc: _Scanner, top: list[int]) -> dict[str, str]:
         value, _ = _pick(sc, name, lambda p: parse_chinese_date(sc.norm[p.start:p.end]))
         if value:
             out[key] = value
-    if "deadline" not in out:
-        for m in (*_DEADLINE_PROSE.finditer(sc.norm), *_DEADLINE_SENTENCE.finditer(sc.norm)):
+    _, pair = _pick(sc, "deadline", lambda p: parse_chinese_date(sc.norm[p.start:p.end]))
+    weak = pair is not None and min(t for f, t in pair.fields if f == "deadline") > 0
+    if "deadline" not in out or weak:  # a sentence naming the bid beats a bare "提交截止时间："
+        for m in sorted((*_DEADLINE_PROSE.finditer(sc.norm), *_DEADLINE_SENTENCE.finditer(sc.norm),
+                         *_DEADLINE_SUBMIT.finditer(sc.norm)), key=lambda m: m.start()):
+            if any(x in sc.norm[max(0, m.start() - 12):m.start(1)] for x in _DATE_EXCLUDE):
+                continue  # 澄清招标文件的截止时间, 保证金到账截止时间: not the bid's
             value = parse_chinese_date(m.group(1))
             if value:
                 out["deadline"] = value

@@ -9,7 +9,7 @@ from analyzer.metadata.scan import _Scanner
 # --------------------------------------------------------------------------- notice type
 
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("correction", re.compile(r"(?:更正|变更|澄清|补充|延期|修改)[^公]{0,6}(?:公告|公示|通知)$")),
+    ("correction", re.compile(r"(?:更正|变更|澄清|补充|延期|修改(?!造))[^公]{0,6}(?:公告|公示|通知)$")),  # not 装修改造
     ("failed", re.compile(r"(?:废标|流标|终止|失败|中止|取消)[^公]{0,4}(?:公告|公示)$")),
     ("acceptance", re.compile(r"验收[^公]{0,6}(?:公告|公示)$")),
     ("contract", re.compile(r"合同[^公]{0,4}(?:公告|公示)$")),
@@ -33,7 +33,7 @@ _BODY_METHODS = [
     ("rfq", re.compile(r"询比|询价采购|采购方式:询价")),
     ("tender", re.compile(r"公开招标|邀请招标|招标公告")),
 ]
-_INVITATION = re.compile(r"欢迎[^。\n]{0,30}参加|邀请[^。\n]{0,40}参加|获取(?:招标|采购|磋商|谈判|询价)?文件")
+_INVITATION = re.compile(r"欢迎[^。\n]{0,30}(?:参加|前来投标|投标|报价)|邀请[^。\n]{0,40}参加|获取(?:招标|采购|磋商|谈判|询价)?文件")
 _SHORT_TITLE = re.compile(r"^(?:公开|邀请)?(?:招标|竞争性磋商|磋商|竞争性谈判|谈判|询价|询比|采购)(?:采购)?文件$")
 _TEMPLATE_TITLE = re.compile(r"示范文本|范本|标准[^\n]{0,8}(?:招标|采购|设计|施工)?文件|标准文件|(?:招标|采购)文件模板")
 _METHOD_TYPES = [("单一来源", "single_source"), ("竞争性磋商", "consultation_competitive"),
@@ -76,6 +76,8 @@ def _resolve_type(title_type: str | None, sc: _Scanner) -> str | None:
     method = _body_method(head)
     if title_type == "procurement":
         return method or "tender"
+    if title_type is None and method and _INVITATION.search(head):
+        return method  # a title naming only the project, over a body that invites bids by a method
     if title_type in ("tender", "rfq") and method in ("consultation_competitive", "negotiation"):
         return method
     if title_type == "award" and _INVITATION.search(head) and method \

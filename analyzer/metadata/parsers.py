@@ -346,7 +346,7 @@ _PLACEHOLDERS: list[tuple[str, re.Pattern[str]]] = [
     ("template placeholder", re.compile(r"^[\[【<{(][^\]】>})]{0,30}(?:名称|单位|填写|日期|编号|金额|地址|项目)[^\]】>})]{0,10}[\]】>})]")),
     ("blank", re.compile(r"^[\sXx×＊*○_/—\-－.…]*$|[Xx×]{2,}|_{2,}|\*{2,}")),
     ("reference", re.compile(r"^(?:详见|见|参见|同)[^\d]{0,30}|^(?:按|以)[^\d]{0,12}(?:为准|确定)")),
-    ("template numbering", re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,3}\s*[\u4e00-\u9fff]{2,12}\s*:?$")),
+    ("template numbering", re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,3}\s*(?![万亿元])[\u4e00-\u9fff]{2,12}\s*:?$")),
     ("a label, not a value", re.compile(r"^(?:[\u4e00-\u9fff()/]{2,12}:\s*)+$")),
     ("a role, not a name", re.compile(r"^(?:甲方|乙方|采购人|招标人|投标人|供应商|中标人|成交人|采购单位|招标单位|"
                                       r"招标代理机构|采购代理机构|代理机构|集中采购机构|招标代理)$")),

@@ -77,6 +77,29 @@ def _clean_key(raw: str) -> tuple[str, str | None]:
 
 _BUDGET_LABELS = sorted((k for k, fs in _LABELS.items() if any(f == "budget" and t == 0 for f, t in fs)),
                         key=len, reverse=True)
+_LOT_HEADER = re.compile(r"^(?:标段|标段号|包号|包组|包组号|标项|标项号|分包|分包号|子包|合同包|采购包|包件|标包|标段编号)$")
+# An amount that ends its cell, goes on after punctuation, or is priced per year ("40万元/年").
+_COLUMN_AMOUNT = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*(?:\(|$|[,，;；。]|/\s*(?:[一二两三四五六七八九十\d]{0,2}年|年度))")
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5}
+
+
+def _lot_id(cell: str) -> str | None:
+    """The lot a row's first cell names ("1", "01", "一", "第二标段", "Ⅱ标段"), as a number string."""
+    from analyzer.metadata.parsers import _cn_small_int
+
+    m = re.fullmatch(r"\s*(?:第)?\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|V|[ⅠⅡⅢⅣⅤ])\s*"
+                     r"(?:标段|包|标项|分包|子包|号)?\s*", cell)
+    if not m:
+        return None
+    raw = m.group(1)
+    if raw.isdigit():
+        return str(int(raw))
+    if raw in _ROMAN:
+        return str(_ROMAN[raw])
+    n = _cn_small_int(raw)
+    return str(n) if n else None
+
+
 _RATE_UNIT = re.compile(r"^\s*%\s*$|报价承诺|费率|折扣|下浮|优惠率")
 _FILLER = re.compile(r"^(?:本次|本项目|本工程|项目|本|总价|总|年度|采购|招标|工程|服务|货物|合同|此次|[一二两三四五六七八九十\d]{1,2}年)+$")
 
@@ -96,13 +119,17 @@ def _known_part(key: str) -> str:
     return key
 
 
+_BID_WORDS = ("投标", "响应", "报价", "应答", "递交", "文件", "开标", "磋商", "谈判")
+
+
 def _date_fields(key: str) -> list[tuple[str, int]]:
     """Date labels vary too much to list (投标(响应)文件递交截止时间 …), so match by parts."""
     if len(key) > 24 or key.startswith(("同", "详见", "见")) or any(x in key for x in _DATE_EXCLUDE):
         return []
     out = []
     if "截止" in key and ("时间" in key or "日期" in key or key.endswith("截止")):
-        out.append(("deadline", 0))
+        # A bare "提交截止时间" may be a bond's (保证金) deadline; one naming the bid comes first.
+        out.append(("deadline", 0 if any(x in key for x in _BID_WORDS) else 1))
     if "开标" in key or "开启" in key or (("磋商" in key or "谈判" in key) and "截止" not in key
                                          and ("时间" in key or "日期" in key)):
         out.append(("opening", 0))
@@ -136,6 +163,7 @@ class _Pair:
     weak: bool
     fields: tuple[tuple[str, int], ...]
     column: bool = False  # read from an amount column under a header row
+    lot: str | None = None  # the lot a column's row belongs to ("标段 | … | 最高限价" over one row per lot)
 
 
 class _Scanner:
@@ -251,20 +279,26 @@ class _Scanner:
     def header_row(self, line: int, cells: list[tuple[int, int]]) -> bool:
         """Header of labels with values in the next row (award tables); reads the first data row."""
         keys = [_clean_key(self.text(a, b)) for a, b in cells]
-        if any(":" in self.text(a, b) for a, b in cells):
+        if any(":" in _PAREN.sub("", self.text(a, b)) for a, b in cells):  # "（人民币：元）" is a unit
             return False
         n_labels = sum(1 for k, _ in keys if _fields(k))
         if n_labels < 2 or any(not _fields(k) and k not in _HEADER_WORDS for k, _ in keys):
             return self.amount_column(line, cells, keys)
         for j in range(line + 1, min(line + 3, len(self.lines))):
             s, e = self.lines[j]
-            if not self.norm[s:e].strip():
+            if not self.norm[s:e].strip() or self.repeats(line, j):
                 continue
             row = self.cells(s, e)
             if len(row) == len(cells):
+                lot = _lot_id(self.text(*row[0])) if _LOT_HEADER.match(keys[0][0]) else None
                 for (key, unit), (a, b) in zip(keys, row, strict=True):
                     self.add(key, unit, a, b, j, False, None)
+                    if lot and self.pairs and self.pairs[-1].start == a:
+                        self.pairs[-1].lot = lot
                 self.consumed.add(j)
+                if lot:  # one row per lot: each lot's amount too
+                    cols = [i for i, (k, _) in enumerate(keys) if any(f in ("budget", "award") for f, _ in _fields(k))]
+                    self.lot_rows(j, len(cells), cols, keys)
             break
         return True
 
@@ -279,19 +313,43 @@ class _Scanner:
             return False  # a row holding figures is a data row ("1.3 | 预算金额(万元) | 315.00"), not a header
         for j in range(line + 1, min(line + 3, len(self.lines))):
             s, e = self.lines[j]
-            if not self.norm[s:e].strip():
+            if not self.norm[s:e].strip() or self.repeats(line, j):
                 continue
             row = self.cells(s, e)
             if len(row) != len(cells):
                 return False
-            for i in cols:
-                a, b = row[i]
-                unit = keys[i][1]
-                if unit or re.search(r"\d\s*(?:亿元|万元|元|万)\s*(?:\(|$|[,，;；。])", self.text(a, b)):
-                    self.add(keys[i][0], unit, a, b, j, False, None)
-                    self.pairs[-1].column = True
+            self.column_row(j, row, cols, keys)
+            if _LOT_HEADER.match(keys[0][0]) and self.pairs and self.pairs[-1].lot:
+                self.lot_rows(j, len(cells), cols, keys)
             return False  # the header's own cells still go through cell_row
         return False
+
+    def repeats(self, line: int, j: int) -> bool:
+        """Line ``j`` repeats header ``line`` (saved pages print a table's header line, then its first row)."""
+        return self.norm[slice(*self.lines[j])].strip() == self.norm[slice(*self.lines[line])].strip()
+
+    def column_row(self, j: int, row: list[tuple[int, int]], cols: list[int],
+                   keys: list[tuple[str, str | None]]) -> None:
+        lot = _lot_id(self.text(*row[0]))
+        for i in cols:
+            a, b = row[i]
+            unit = keys[i][1]
+            if unit or _COLUMN_AMOUNT.search(self.text(a, b)):
+                self.add(keys[i][0], unit, a, b, j, False, None)
+                self.pairs[-1].column = True
+                self.pairs[-1].lot = lot
+
+    def lot_rows(self, line: int, width: int, cols: list[int], keys: list[tuple[str, str | None]]) -> None:
+        """The rows after the first of a lot table ("1 | 就业服务平台 | 60.41万元", "2 | … | 14.96万元"):
+        each lot's amount, so a notice that prints no total is not reported at its first lot's figure."""
+        for j in range(line + 1, min(line + 40, len(self.lines))):
+            s, e = self.lines[j]
+            if not self.norm[s:e].strip():
+                continue
+            row = self.cells(s, e)
+            if len(row) != width or _lot_id(self.text(*row[0])) is None:
+                return
+            self.column_row(j, row, cols, keys)
 
     def cell_row(self, line: int, cells: list[tuple[int, int]], ctx: str | None) -> str | None:
         """"条款号 | 采购人 | 名称：X": a label cell takes the next cell as its value."""
