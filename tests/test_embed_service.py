@@ -132,7 +132,7 @@ def test_gpu_is_used_only_with_a_device_and_a_cuda_build(monkeypatch: pytest.Mon
     from analyzer.classify import combine
 
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
-    assert combine._cuda() is False  # hidden devices: int8 on the CPU
+    assert combine._cuda() is False  # hidden devices: the CPU
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES")
     monkeypatch.setattr(combine.os.path, "exists", lambda p: not str(p).endswith("libtorch_cuda.so"))
     assert combine._cuda() is False  # a driver but a CPU build of torch

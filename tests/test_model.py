@@ -451,6 +451,26 @@ def test_real_model_reference_values_and_head() -> None:
     assert benign.groups["uyghur"] < benign.group_thresholds["uyghur"]
 
 
+@pytest.mark.ml
+def test_default_model_path_scores_a_clause_the_same_whatever_is_batched_with_it() -> None:
+    """A finding must not depend on its neighbours: dynamic int8 gave one clause 0.21 alone and
+    0.13 in a batch of 64, so the default path runs fp32 (the precision the head was trained on)."""
+    if os.environ.get("ANALYZER_SKIP_REAL_MODEL") == "1":
+        pytest.skip("ANALYZER_SKIP_REAL_MODEL=1: not building the real multilingual-e5-small")
+    pytest.importorskip("torch")
+    from analyzer.classify.combine import ModelOnly, model_available
+
+    if model_available():
+        pytest.skip(model_available())
+    others = [f"{i}号楼食堂采购大米、面粉和食用油一批，供货期{i}个月，质量符合国家标准，并负责送货上门。" * (1 + i % 3)
+              for i in range(40)]
+    model = ModelOnly().model
+    alone = model.predict([ZH_TARGET], cache=None)[0]
+    mixed = model.predict([*others, ZH_TARGET], cache=None)[-1]
+    for g, p in alone.groups.items():
+        assert abs(p - mixed.groups[g]) < 1e-4, (g, p, mixed.groups[g])
+
+
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return path

@@ -130,8 +130,10 @@ class ModelOnly:
                 raise ModelUnavailable(why)
             from analyzer.classify.model import ModelClassifier
 
-            # int8 on the CPU; on a GPU (CUDA runs no dynamic int8) fp32 with GPU-sized batches
-            model = ModelClassifier(quantize=os.environ.get("ANALYZER_INT8", "1") != "0" and not _cuda())
+            # fp32, as the head was trained. Dynamic int8 scales activations per batch, so a clause's
+            # score moved with the clauses batched beside it (0.21 alone, 0.13 among 64): a finding
+            # must not depend on its neighbours. ANALYZER_INT8=1 still opts in (CPU only).
+            model = ModelClassifier(quantize=os.environ.get("ANALYZER_INT8") == "1" and not _cuda())
         self.model = model
         self.cache = cache
 
