@@ -565,8 +565,15 @@ def train(
     = Path("samples/labelled/test.jsonl"),
     out: Annotated[Path | None, typer.Option(help="Where to write e5_head.{npz,json} (default: the package).")]
     = None,
+    negatives: Annotated[Path | None, typer.Option(
+        help="References to real clauses read as targeting nobody (default: real_negatives.jsonl beside --dev).")]
+    = None,
+    corpus: Annotated[Path | None, typer.Option(
+        help="The shared corpus the references point into (default: ../shared/corpus; absent: left out).")]
+    = None,
 ) -> None:
-    """Train the model head on the dev split and evaluate it on the test split (needs the ml extra)."""
+    """Train the model head on the dev split (plus augmentations and real negatives) and evaluate it on the
+    test split (needs the ml extra)."""
     import json
 
     from analyzer.classify.combine import model_available
@@ -577,7 +584,7 @@ def train(
     if why := model_available():
         raise ValueError(why)
     result = run_train(dev, test, out or DEFAULT_HEAD.parent, Embedder(max_length=128, device="cpu"),
-                       progress=_err)
+                       negatives_path=negatives, corpus=corpus, progress=_err)
     sys.stdout.write(json.dumps(result["test"], ensure_ascii=False, indent=2) + "\n")
 
 
