@@ -208,6 +208,29 @@ def findings(
     write(rows, fmt.value, sys.stdout, _columns("findings", fmt))
 
 
+@app.command()
+@handle_errors
+def review(
+    db: DbOpt = Path("analyzer.db"),
+    fmt: FmtOpt = Fmt.table,
+    document: Annotated[str | None, typer.Option(help="Only this document (file name, path or sha256).")] = None,
+) -> None:
+    """The model's group suggestions that did not clear the bar, each with why: for a person to read.
+
+    They are not findings: never stored, never in findings, counts, the report or exports. Needs the model
+    (vectors come from the database's cache where the documents were analysed with auto)."""
+    from analyzer.classify.combine import model_available
+    from analyzer.export import write
+    from analyzer.review import COLUMNS, TABLE_COLUMNS, suggestions
+
+    if why := model_available():
+        raise ValueError(why)
+    store = _open_store(db)
+    rows = list(suggestions(store, str(db), document))
+    write(rows, fmt.value, sys.stdout, TABLE_COLUMNS if fmt == Fmt.table else COLUMNS)
+    _err(f"{len(rows)} model suggestions below the bar (not findings)")
+
+
 def _check_label(label: str | None) -> None:
     """A taxonomy id that does not exist is a typo, not an empty result."""
     if label is None:
