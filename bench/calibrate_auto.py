@@ -43,6 +43,8 @@ def main() -> None:
     ap.add_argument("--dry-run", action="store_true", help="print the floors, write nothing")
     ap.add_argument("--top", type=int, default=0,
                     help="also reference, per group label, the N highest-scoring clauses that are not findings")
+    ap.add_argument("--min-score", type=float, default=None,
+                    help="with --top: a clause's group probability must reach this to be mined (default 0.3)")
     ap.add_argument("--cache", type=Path, default=None, help="a database keeping clause embeddings between runs")
     ap.add_argument("--show-unread", action="store_true",
                     help="print the text of every unread reference (to read and label; never commit it), then stop")
@@ -61,6 +63,10 @@ def main() -> None:
     if a.show_unread:
         show_unread(refs_path, corpus)
         return
+    if a.min_score is not None:
+        import real_corpus
+
+        real_corpus.SCORE_MIN = a.min_score  # forked workers inherit it
     res = run(corpus, "auto", "calibration", a.notices, a.workers, show=False, scores=a.top > 0, cache=a.cache)
     best: dict[str, float] = defaultdict(float)
     refs = []

@@ -371,18 +371,20 @@ def _real_negatives(
 
     corpus_path = Path(corpus) if corpus is not None else corpus_dir()
     res = resolve(path, corpus_path, warn=say)
-    say(res.summary())
+    rows = list({r["text"]: r for r in reversed(res.rows)}.values())[::-1]  # a template met 40 times counts once
+    say(res.summary() + (f"; {len(rows)} distinct texts" if res.rows else ""))
     record = {
         "file": Path(path).name,
         "sha256": _sha256(Path(path)),
         "references": res.references,
         "rows": len(res.rows),
+        "distinct_texts": len(rows),
         "corpus": "absent: left out" if res.missing_corpus else "../shared/corpus",
         "unread": res.unread,
         "labelled_positive": res.positives,
         "skipped_mismatch": len(res.mismatched),
     }
-    return [{"id": r["id"], "text": r["text"], "groups": r["groups"], "capabilities": []} for r in res.rows], record
+    return [{"id": r["id"], "text": r["text"], "groups": r["groups"], "capabilities": []} for r in rows], record
 
 
 def _record(
