@@ -34,7 +34,9 @@ OWN_THRESHOLD_POSITIVES = 15
 PRECISION_FLOOR = 0.90
 LAMBDAS = (1e-3, 3e-3, 1e-2, 3e-2)
 AUGMENT_WEIGHTS = (0.0, 0.5, 1.0)
-NEGATIVE_WEIGHT = 1.0  # a real negative counts like a dev clause (dev AP can't choose it: dev holds no real text)
+# A real negative weighs 0.3 of a dev clause: at 1.0 held-out group F1 fell by 0.025-0.035 (recall), and
+# dev AP can't choose the weight (dev holds no real text).
+NEGATIVE_WEIGHT = 0.3
 
 
 def parents() -> dict[str, str]:
