@@ -208,6 +208,29 @@ def findings(
     write(rows, fmt.value, sys.stdout, _columns("findings", fmt))
 
 
+@app.command()
+@handle_errors
+def review(
+    db: DbOpt = Path("analyzer.db"),
+    fmt: FmtOpt = Fmt.table,
+    document: Annotated[str | None, typer.Option(help="Only this document (file name, path or sha256).")] = None,
+) -> None:
+    """The model's group suggestions that did not clear the bar, each with why: for a person to read.
+
+    They are not findings: never stored, never in findings, counts, the report or exports. Needs the model
+    (vectors come from the database's cache where the documents were analysed with auto)."""
+    from analyzer.classify.combine import model_available
+    from analyzer.export import write
+    from analyzer.review import COLUMNS, TABLE_COLUMNS, suggestions
+
+    if why := model_available():
+        raise ValueError(why)
+    store = _open_store(db)
+    rows = list(suggestions(store, str(db), document))
+    write(rows, fmt.value, sys.stdout, TABLE_COLUMNS if fmt == Fmt.table else COLUMNS)
+    _err(f"{len(rows)} model suggestions below the bar (not findings)")
+
+
 def _check_label(label: str | None) -> None:
     """A taxonomy id that does not exist is a typo, not an empty result."""
     if label is None:
@@ -565,8 +588,15 @@ def train(
     = Path("samples/labelled/test.jsonl"),
     out: Annotated[Path | None, typer.Option(help="Where to write e5_head.{npz,json} (default: the package).")]
     = None,
+    negatives: Annotated[Path | None, typer.Option(
+        help="References to real clauses read as targeting nobody (default: real_negatives.jsonl beside --dev).")]
+    = None,
+    corpus: Annotated[Path | None, typer.Option(
+        help="The shared corpus the references point into (default: ../shared/corpus; absent: left out).")]
+    = None,
 ) -> None:
-    """Train the model head on the dev split and evaluate it on the test split (needs the ml extra)."""
+    """Train the model head on the dev split (plus augmentations and real negatives) and evaluate it on the
+    test split (needs the ml extra)."""
     import json
 
     from analyzer.classify.combine import model_available
@@ -577,7 +607,7 @@ def train(
     if why := model_available():
         raise ValueError(why)
     result = run_train(dev, test, out or DEFAULT_HEAD.parent, Embedder(max_length=128, device="cpu"),
-                       progress=_err)
+                       negatives_path=negatives, corpus=corpus, progress=_err)
     sys.stdout.write(json.dumps(result["test"], ensure_ascii=False, indent=2) + "\n")
 
 

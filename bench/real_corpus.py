@@ -40,7 +40,45 @@ from analyzer.pipeline import Options, analyse, new_record, process_document  # 
 TENDER_SUFFIXES = {".pdf", ".docx", ".html"}
 
 
-def _flagged(rec, show: bool) -> dict:
+SCORE_MIN = 0.3  # with scores on: the model's group probabilities kept per clause start here
+
+_scores: dict[int, object] = {}  # this worker's model predictions for the document being analysed
+
+
+def _record_scores(opts) -> None:
+    """Keep, in this (forked) worker, the model's prediction for each clause the classifier sends it."""
+    from analyzer.classify import combine
+
+    model = getattr(combine.get(opts.method, opts.db_path), "model", None)
+    if model is None or getattr(model, "_recording", False):
+        return
+    predict = model.predictions
+
+    def predictions(clauses):
+        out = predict(clauses)
+        _scores.update(zip((c.ordinal for c in clauses), out, strict=True))
+        return out
+
+    model.predictions, model._recording = predictions, True
+
+
+def _scored(rec) -> list[dict]:
+    """The clauses the model read whose best group probability reached SCORE_MIN and that hold no group
+    finding: where the head came close on a document that targets nobody (hard-negative candidates)."""
+    grouped = {o for o, f in rec.findings if f.kind == "group"}
+    out = []
+    for c in rec.clauses:
+        p = _scores.get(c.ordinal)
+        if p is None or c.ordinal in grouped:
+            continue
+        groups = {g: round(v, 3) for g, v in p.groups.items() if v >= SCORE_MIN}
+        if groups:
+            out.append({"ordinal": c.ordinal, "text_sha": hashlib.sha256(c.text.encode()).hexdigest()[:12],
+                        "groups": groups, "targets": round(p.targets, 3)})
+    return out
+
+
+def _flagged(rec, show: bool, scores: bool = False) -> dict:
     """What one analysed document contributes: its clause count and its findings (no text unless shown)."""
     by_ord = {c.ordinal: c for c in rec.clauses}
     findings = []
@@ -51,19 +89,30 @@ def _flagged(rec, show: bool) -> dict:
             item["text"] = by_ord[o].text[:160]
             item["reason"] = f.reason[:160]
         findings.append(item)
-    return {"name": rec.name, "status": str(rec.status), "error": rec.error, "clauses": len(rec.clauses),
-            "findings": findings}
+    out = {"name": rec.name, "status": str(rec.status), "error": rec.error, "clauses": len(rec.clauses),
+           "findings": findings}
+    if scores:
+        out["scored"] = _scored(rec)
+    if rec.embeddings:
+        out["_embeddings"] = rec.embeddings  # for the parent to cache (run(cache=...)); never in the results
+    return out
 
 
 def _tender(args: tuple) -> dict:
-    path, opts, show = args
+    path, opts, show, scores = args
+    if scores:
+        _record_scores(opts)
+        _scores.clear()
     data = Path(path).read_bytes()
     rec = process_document(Path(path), str(path), hashlib.sha256(data).hexdigest(), len(data), opts)
-    return {"set": "tenders", "sha256": rec.sha256, **_flagged(rec, show)}
+    return {"set": "tenders", "sha256": rec.sha256, **_flagged(rec, show, scores)}
 
 
 def _notice(args: tuple) -> dict:
-    pos, record, opts, show = args
+    pos, record, opts, show, scores = args
+    if scores:
+        _record_scores(opts)
+        _scores.clear()
     doc = read_notice(record)
     sha = hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
     rec = new_record(sha, f"ningbo#{pos}", len(record.get("html") or ""), opts, "html")
@@ -71,28 +120,47 @@ def _notice(args: tuple) -> dict:
         analyse(doc, rec, opts)
     except Exception as ex:  # measured like the pipeline measures: a failure is recorded, not fatal
         rec.error = f"{type(ex).__name__}: {ex}"
-    return {"set": "notices", "position": pos, "sha256": sha, **_flagged(rec, show)}
+    return {"set": "notices", "position": pos, "sha256": sha, **_flagged(rec, show, scores)}
 
 
-def run(corpus: Path, method: str, half: str, notices: int, workers: int, show: bool) -> dict:
-    """Analyse the tenders and ``notices`` notice records of ``half``; return the counts."""
-    opts = Options(method=method, ocr_mode="auto", isolate=False)
+def run(corpus: Path, method: str, half: str, notices: int, workers: int, show: bool,
+        scores: bool = False, cache: Path | None = None) -> dict:
+    """Analyse the tenders and ``notices`` notice records of ``half``; return the counts.
+
+    With ``scores`` (a model method) each document also lists, under "scored", the clauses without a group
+    finding where the model's group probability reached SCORE_MIN (references and scores, no text).
+    With ``cache`` (a database file) clause embeddings are read from it and the new ones stored there, so a
+    second run with another head skips the transformer (vectors don't depend on the head).
+    """
+    opts = Options(method=method, ocr_mode="auto", isolate=False, db_path=str(cache) if cache else None)
+    if cache:
+        from analyzer.store import Store
+
+        Store(cache).close()  # the schema, so that workers can read the embeddings table
     tenders = sorted(p for p in (corpus / "tenders").iterdir() if p.suffix.lower() in TENDER_SUFFIXES)
-    jobs_t = [(str(p), opts, show) for p in tenders] if half == "calibration" else []
+    jobs_t = [(str(p), opts, show, scores) for p in tenders] if half == "calibration" else []
     jobs_n = []
     for pos, record in iter_records(corpus / "notices" / "ningbo.jsonl.gz", half):
         if len(jobs_n) >= notices:
             break
-        jobs_n.append((pos, record, opts, show))
+        jobs_n.append((pos, record, opts, show, scores))
     t0 = time.perf_counter()
     ctx = mp.get_context("fork")
     with ctx.Pool(workers) as pool:
         docs = pool.map(_tender, jobs_t, chunksize=1) + pool.map(_notice, jobs_n, chunksize=8)
     seconds = time.perf_counter() - t0
+    new = {k: v for d in docs for k, v in d.pop("_embeddings", {}).items()}
+    if cache and new:
+        from analyzer.store import Store
+
+        store = Store(cache)
+        store.db["embeddings"].insert_all(({"key": k, "vector": v, "dim": len(v) // 4} for k, v in new.items()),
+                                          pk="key", replace=True)
+        store.close()
     return {"method": method, "half": half, "seconds": round(seconds, 1), "workers": workers,
             "sets": {name: summarise([d for d in docs if d["set"] == name]) for name in ("tenders", "notices")},
-            "documents": [{k: v for k, v in d.items() if k != "findings" or v} for d in docs
-                          if d["findings"] or d["error"]]}
+            "documents": [{k: v for k, v in d.items() if k not in ("findings", "scored") or v} for d in docs
+                          if d["findings"] or d["error"] or d.get("scored")]}
 
 
 def summarise(docs: list[dict]) -> dict:
@@ -125,11 +193,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--show", action="store_true", help="print each group finding's clause (for reading; never commit)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="a database to keep clause embeddings in between runs (head changes keep them valid)")
     a = ap.parse_args()
     corpus = a.corpus or corpus_dir(ROOT)
     if corpus is None or not corpus.is_dir():
         sys.exit("no corpus: pass --corpus DIR (the shared real-document corpus)")
-    res = run(corpus, a.method, a.half, a.notices, a.workers, a.show)
+    res = run(corpus, a.method, a.half, a.notices, a.workers, a.show, cache=a.cache)
     for name, s in res["sets"].items():
         print(f"{name}: {s['documents']} documents, {s['clauses']} clauses, {s['group_findings']} group findings "
               f"= {s['group_per_10k']} per 10,000 (model-only {s['by_method'].get('model', 0)}); tiers {s['by_tier']}; "

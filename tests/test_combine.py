@@ -224,3 +224,50 @@ def test_auto_sends_only_clauses_that_can_carry_a_finding_to_the_model() -> None
     run(Auto(model=model, floors={}), clause(EQUIPMENT, 0), clause(TARGETED, 1), clause(people, 2, zone="boilerplate"),
         clause(people, 3))
     assert model.seen == [[TARGETED, people]]
+
+
+def test_below_bar_suggestions_say_why_and_never_become_findings() -> None:
+    """For review: what the model suggested under auto's bar, apart from the findings, each with a reason."""
+    alarm = "系统应支持对异常情况实时预警。"  # asks for a function, names no people
+    model = StandInModel({UNMARKED: prediction({"uyghur": 0.9, "petitioner": 0.7}),
+                          alarm: prediction({"falun_gong_cult": 0.95}),
+                          EQUAL_TREATMENT: prediction({"ethnic_minority": 0.95}),
+                          TARGETED: prediction({"terrorism_related": 0.95, "foreigner": 0.6})})
+    auto = Auto(model=model, floors={"uyghur": 0.93})
+    clauses = [clause(UNMARKED, 0), clause(alarm, 1), clause(EQUAL_TREATMENT, 2), clause(TARGETED, 3)]
+    found = run(auto, *clauses)
+    review = {(o, f.label): why for o, f, why in auto.below_bar(clauses, DocContext())}
+    assert not set(review) & set(found)
+    assert review[0, "uyghur"].startswith("below the bar: p=0.90 < 0.93 (the label's floor")
+    assert review[0, "petitioner"].startswith("below the bar: p=0.70 < 0.80 (auto's minimum")
+    assert review[1, "falun_gong_cult"].startswith("no people anchor")
+    assert review[2, "ethnic_minority"].startswith("refuted: ")
+    assert not [k for k in review if k[0] == 3]  # the rules explain that clause's targeting already
+    kept = Auto(model=model, floors={})
+    assert (0, "uyghur") in run(kept, *clauses)
+    assert (0, "uyghur") not in {(o, f.label) for o, f, _ in kept.below_bar(clauses, DocContext())}
+
+
+def test_review_lists_below_bar_suggestions_from_the_database_and_leaves_findings_alone(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import run_cli
+
+    from analyzer import review
+    from analyzer.store import Store
+
+    doc = tmp_path / "t.txt"
+    doc.write_text(f"一、{UNMARKED}\n二、{TARGETED}\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    assert run_cli("analyze", str(doc), "--db", str(db), "--quiet").exit_code == 0
+    before = run_cli("findings", "--db", str(db), "--format", "json").stdout
+    class ByContent(StandInModel):  # clause texts keep their numbering ("一、…")
+        def predict(self, texts, cache=None):
+            return [prediction({"uyghur": 0.7}) if UNMARKED in t else prediction(targets=0.0) for t in texts]
+
+    monkeypatch.setattr(combine, "Auto", lambda cache=None: Auto(model=ByContent({}), floors={}))
+    store = Store(db)
+    rows = list(review.suggestions(store, str(db)))
+    store.close()
+    assert [(r["label"], r["status"], r["document"]) for r in rows] == [("uyghur", review.STATUS, "t.txt")]
+    assert rows[0]["why"].startswith("below the bar") and rows[0]["text"].endswith(UNMARKED)
+    assert run_cli("findings", "--db", str(db), "--format", "json").stdout == before

@@ -210,6 +210,22 @@ class Auto:
     def classify_clauses(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
         """The rules' findings (marked ``both`` where the model agrees), then model-only ones that
         pass the clause's own signals and the label's floor and are not implied by a rules label."""
+        return self._classify(clauses, context, None)
+
+    def below_bar(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding, str]]:
+        """The model's group suggestions that are no finding, each with why (for a person to review).
+
+        A suggestion is a group over the head's own threshold, on a clause the rules give no group,
+        not implied by a finding, that fails auto's bar: below AUTO_MIN_GROUP or the label's floor, no
+        people anchor in the clause, or a refuter. These never become findings: they are not stored and
+        never reach findings, counts, the matrix or exports (`analyzer review` prints them apart).
+        """
+        review: list[tuple[int, Finding, str]] = []
+        self._classify(clauses, context, review)
+        return review
+
+    def _classify(self, clauses: list[Clause], context: DocContext,
+                  review: list[tuple[int, Finding, str]] | None) -> list[tuple[int, Finding]]:
         from analyzer.taxonomy import load
 
         tax = load()
@@ -239,14 +255,32 @@ class Auto:
                     continue
                 merged.append(f)
             out.extend((c.ordinal, f) for f in merged)
+            if review is not None and not any(g.kind == "group" for g in rules):
+                kept = implied | tax.expand(f.label for f in merged)
+                for f in self.model.findings(c, p):
+                    if f.kind == "group" and f.label not in kept:
+                        review.append((c.ordinal, f, self.why_not(f, signals[c.ordinal]) or "below the bar"))
         return out
 
     def shown(self, f: Finding, sig: Signals) -> bool:
         """Whether the clause itself bears out a model-only finding (see the class docstring)."""
         if f.kind == "group":
-            return (sig.names_people and f.score >= self.floor(f.label)
-                    and self.rules.rules.refuting_family(sig, f.label) is None)
+            return self.why_not(f, sig) is None
         return sig.asks
+
+    def why_not(self, f: Finding, sig: Signals) -> str | None:
+        """Why a model-only group is no finding on this clause, or None when it is one."""
+        bar = self.floor(f.label)
+        if f.score < bar:
+            which = "the label's floor, calibrated on real documents" if bar > AUTO_MIN_GROUP else \
+                "auto's minimum for a model-only group"
+            return f"below the bar: p={f.score:.2f} < {bar:.2f} ({which})"
+        if not sig.names_people:
+            return "no people anchor: the clause names no group and no people"
+        family = self.rules.rules.refuting_family(sig, f.label)
+        if family is not None:
+            return f"refuted: {family}"
+        return None
 
 
 FLOORS_FILE = "auto_floors.json"

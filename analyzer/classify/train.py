@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from analyzer.classify.build import MODEL_NAME, read_build_record
 from analyzer.classify.embed import PREFIX, Embedder
 from analyzer.classify.model import Head
+from analyzer.classify.negatives import NEGATIVES_FILE
 from analyzer.evaluate import read_jsonl
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ OWN_THRESHOLD_POSITIVES = 15
 PRECISION_FLOOR = 0.90
 LAMBDAS = (1e-3, 3e-3, 1e-2, 3e-2)
 AUGMENT_WEIGHTS = (0.0, 0.5, 1.0)
+# A real negative weighs 0.3 of a dev clause: at 1.0 held-out group F1 fell by 0.025-0.035 (recall), and
+# dev AP can't choose the weight (dev holds no real text).
+NEGATIVE_WEIGHT = 0.3
 
 
 def parents() -> dict[str, str]:
@@ -87,16 +91,22 @@ def fit_logistic(
     have a handful of positives among hundreds of clauses. The objective is convex and separable per label,
     so fitting all columns at once gives the same answer as fitting them one by one, faster. float32 with
     denormals flushed: nearly separable labels push sigmoids towards 1e-310, where float64 crawls (50x).
+    `sample_weight` is one weight per clause, or one per clause and label (a real negative was read for
+    its groups, not its capabilities: it weighs 0 in the capability columns).
     """
     import numpy as np
     import torch
 
     xt = torch.from_numpy(np.ascontiguousarray(x, np.float32))
     yt = torch.from_numpy(np.ascontiguousarray(y, np.float32))
-    sw = torch.from_numpy(np.ascontiguousarray(sample_weight, np.float32))[:, None]
+    sw = torch.from_numpy(np.ascontiguousarray(sample_weight, np.float32))
+    if sw.ndim == 1:
+        sw = sw[:, None]
+        total = sw.sum()
+    else:  # a weight per clause and label: a label the clause was not read for weighs 0 in its column
+        total = sw.sum(0).clamp(min=1e-6)
     pos = (yt * sw).sum(0).clamp(min=1e-6)
     neg = ((1 - yt) * sw).sum(0).clamp(min=1e-6)
-    total = sw.sum()
     weights = sw * (yt * (total / (2 * pos)) + (1 - yt) * (total / (2 * neg)))
     w = torch.zeros(x.shape[1], y.shape[1], requires_grad=True)
     b = torch.zeros(y.shape[1], requires_grad=True)
@@ -107,10 +117,15 @@ def fit_logistic(
     def closure() -> torch.Tensor:
         opt.zero_grad()
         logits = xt @ w + b
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(
-            logits, yt, weight=weights, reduction="sum"
-        )
-        loss = loss / total + lam * (w * w).sum()
+        if total.ndim == 0:
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, yt, weight=weights, reduction="sum"
+            ) / total
+        else:  # per-label totals: each label's loss is its weighted mean, as in the one-weight case
+            loss = (torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, yt, weight=weights, reduction="none"
+            ).sum(0) / total).sum()
+        loss = loss + lam * (w * w).sum()
         loss.backward()
         return loss
 
@@ -144,11 +159,13 @@ def out_of_fold(
     folds: int = 5,
     repeats: int = 2,
     seed: int = 0,
+    extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Dev probabilities from models that never saw the clause, averaged over `repeats` shuffles.
 
     Augmented clauses are always on the training side: they are our own sentences, written from docs/taxonomy.md
-    rather than from dev clauses, so they can't leak a held-out clause's wording.
+    rather than from dev clauses, so they can't leak a held-out clause's wording. So are the `extra` clauses
+    (x, y, per-label weights: the real negatives), which come from other documents than any dev clause.
     """
     import numpy as np
 
@@ -158,12 +175,29 @@ def out_of_fold(
         fold_of = rng.permutation(len(x_dev)) % folds
         for k in range(folds):
             held = fold_of == k
-            xs = np.concatenate([x_dev[~held], x_aug])
-            ys = np.concatenate([y_dev[~held], y_aug])
-            sw = np.concatenate([np.ones((~held).sum()), np.full(len(x_aug), aug_weight)])
+            xs, ys, sw = _training_side(x_dev[~held], y_dev[~held], x_aug, y_aug, aug_weight, extra)
             w, b = fit_logistic(xs, ys, sw, lam)
             total[held] += _sigmoid(x_dev[held] @ w.T + b)
     return total / repeats
+
+
+def _training_side(
+    x_dev: np.ndarray,
+    y_dev: np.ndarray,
+    x_aug: np.ndarray,
+    y_aug: np.ndarray,
+    aug_weight: float,
+    extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stack dev, augmented and extra clauses with their weights (per label only when there are extras)."""
+    import numpy as np
+
+    sw = np.concatenate([np.ones(len(x_dev)), np.full(len(x_aug), aug_weight)])
+    if extra is None or not len(extra[0]):
+        return np.concatenate([x_dev, x_aug]), np.concatenate([y_dev, y_aug]), sw
+    x_ex, y_ex, w_ex = extra
+    sw2 = np.concatenate([np.repeat(sw[:, None], y_dev.shape[1], 1), w_ex])
+    return np.concatenate([x_dev, x_aug, x_ex]), np.concatenate([y_dev, y_aug, y_ex]), sw2
 
 
 def average_precision(y: np.ndarray, p: np.ndarray) -> float:
@@ -328,6 +362,33 @@ def _data_record(path: Path | str | None, rows: list[dict]) -> dict[str, Any] | 
     return {"file": Path(path).name, "sha256": _sha256(Path(path)), "rows": len(rows)}
 
 
+def _real_negatives(
+    path: Path | str | None, corpus: Path | str | None, say: Callable[[str], None]
+) -> tuple[list[dict], dict[str, Any] | None]:
+    """The real negatives resolved from the corpus (rows as labelled clauses, groups []), and their record."""
+    if path is None:
+        return [], None
+    from analyzer.classify.negatives import resolve
+    from analyzer.ingest.notice import corpus_dir
+
+    corpus_path = Path(corpus) if corpus is not None else corpus_dir()
+    res = resolve(path, corpus_path, warn=say)
+    rows = list({r["text"]: r for r in reversed(res.rows)}.values())[::-1]  # a template met 40 times counts once
+    say(res.summary() + (f"; {len(rows)} distinct texts" if res.rows else ""))
+    record = {
+        "file": Path(path).name,
+        "sha256": _sha256(Path(path)),
+        "references": res.references,
+        "rows": len(res.rows),
+        "distinct_texts": len(rows),
+        "corpus": "absent: left out" if res.missing_corpus else "../shared/corpus",
+        "unread": res.unread,
+        "labelled_positive": res.positives,
+        "skipped_mismatch": len(res.mismatched),
+    }
+    return [{"id": r["id"], "text": r["text"], "groups": r["groups"], "capabilities": []} for r in rows], record
+
+
 def _record(
     embedder: Embedder,
     dev: tuple[Path, list[dict]],
@@ -336,6 +397,7 @@ def _record(
     folds: int,
     repeats: int,
     seed: int,
+    negatives: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What a reader of e5_head.json needs to trust the head: model build, data hashes, settings."""
     build = read_build_record(embedder.path) or {}
@@ -353,6 +415,7 @@ def _record(
             "dev": _data_record(*dev),
             "augment": _data_record(*augment),
             "test": _data_record(*test),
+            "real_negatives": negatives,
         },
         "hyperparameters": {
             "class_weight": "balanced per label",
@@ -373,6 +436,8 @@ def train(
     embedder: Embedder,
     *,
     augment_path: Path | str | None = None,
+    negatives_path: Path | str | None = None,
+    corpus: Path | str | None = None,
     folds: int = 5,
     repeats: int = 2,
     seed: int = 0,
@@ -380,8 +445,12 @@ def train(
 ) -> dict[str, Any]:
     """Fit, calibrate and save the head as out_dir/e5_head.{npz,json}; return the JSON record.
 
-    `augment_path` defaults to augment.jsonl next to the dev file when it exists. Hyperparameters (L2
-    strength, weight of augmented clauses) are chosen by mean out-of-fold average precision on dev.
+    `augment_path` defaults to augment.jsonl next to the dev file when it exists, `negatives_path` to
+    real_negatives.jsonl there (references to real clauses read as targeting nobody, classify/negatives.py),
+    resolved from `corpus` (default: ../shared/corpus); without the corpus they are left out and the
+    progress line says so. Hyperparameters (L2 strength, weight of augmented clauses) are chosen by mean
+    out-of-fold average precision on dev; real negatives always weigh NEGATIVE_WEIGHT, on the group and
+    "targets" columns only (they were read for whom they target, not for what they buy).
     """
     import numpy as np
 
@@ -389,26 +458,33 @@ def train(
     dev_path, test_path, out_dir = Path(dev_path), Path(test_path), Path(out_dir)
     if augment_path is None and (dev_path.parent / "augment.jsonl").is_file():
         augment_path = dev_path.parent / "augment.jsonl"
+    if negatives_path is None and (dev_path.parent / NEGATIVES_FILE).is_file():
+        negatives_path = dev_path.parent / NEGATIVES_FILE
     dev, test = list(read_jsonl(dev_path)), list(read_jsonl(test_path))
     aug = list(read_jsonl(augment_path)) if augment_path else []
     space = label_space(dev)
-    say(f"{len(dev)} dev, {len(aug)} augmented, {len(test)} test clauses; {len(space)} labels")
+    neg, neg_record = _real_negatives(negatives_path, corpus, say)
+    say(f"{len(dev)} dev, {len(aug)} augmented, {len(neg)} real negative, {len(test)} test clauses; "
+        f"{len(space)} labels")
 
-    say("embedding dev and augmented clauses")
+    say("embedding dev, augmented and real negative clauses")
     x_dev = embedder.embed([r["text"] for r in dev])
     x_aug = embedder.embed([r["text"] for r in aug]) if aug else np.zeros((0, embedder.dim), np.float32)
-    y_dev, y_aug = label_matrix(dev, space), label_matrix(aug, space)
-    pool = np.concatenate([x_dev, x_aug])  # standardise so that one L2 strength suits every dimension
+    x_neg = embedder.embed([r["text"] for r in neg]) if neg else np.zeros((0, embedder.dim), np.float32)
+    y_dev, y_aug, y_neg = label_matrix(dev, space), label_matrix(aug, space), label_matrix(neg, space)
+    w_neg = np.repeat(np.array([[NEGATIVE_WEIGHT * (kind != "capabilities") for kind, _ in space]]), len(neg), 0)
+    pool = np.concatenate([x_dev, x_aug, x_neg])  # standardise so that one L2 strength suits every dimension
     mean, scale = pool.mean(0), pool.std(0) + 1e-6
 
     def z(x: np.ndarray) -> np.ndarray:
         return (x - mean) / scale
 
-    zd, za = z(x_dev), z(x_aug)
+    zd, za, zn = z(x_dev), z(x_aug), z(x_neg)
+    extra = (zn, y_neg, w_neg) if neg else None
     search = []
     for aug_weight in AUGMENT_WEIGHTS if aug else (0.0,):
         for lam in LAMBDAS:
-            oof = out_of_fold(zd, y_dev, za, y_aug, lam, aug_weight, folds, repeats, seed)
+            oof = out_of_fold(zd, y_dev, za, y_aug, lam, aug_weight, folds, repeats, seed, extra)
             ap = float(np.nanmean([average_precision(y_dev[:, j], oof[:, j]) for j in range(len(space))]))
             search.append({"lambda": lam, "augment_weight": aug_weight, "mean_ap": round(ap, 4), "oof": oof})
             say(f"lambda {lam:g}, augment weight {aug_weight:g}: mean out-of-fold AP {ap:.4f}")
@@ -416,13 +492,14 @@ def train(
     lam, aug_weight, oof = best["lambda"], best["augment_weight"], best["oof"]
 
     calibration = calibrate(y_dev, oof, space)
-    sw = np.concatenate([np.ones(len(zd)), np.full(len(za), aug_weight)])
-    w, b = fit_logistic(np.concatenate([zd, za]), np.concatenate([y_dev, y_aug]), sw, lam)
+    w, b = fit_logistic(*_training_side(zd, y_dev, za, y_aug, aug_weight, extra), lam)
     weights = (w / scale).astype(np.float32)  # fold the standardisation into the head: logits = x @ W.T + b
     bias = (b - (w / scale) @ mean).astype(np.float32)
 
-    meta = _record(embedder, (dev_path, dev), (augment_path, aug), (test_path, test), folds, repeats, seed)
-    meta["hyperparameters"].update({"lambda": lam, "augment_weight": aug_weight})
+    meta = _record(embedder, (dev_path, dev), (augment_path, aug), (test_path, test), folds, repeats, seed,
+                   neg_record)
+    meta["hyperparameters"].update({"lambda": lam, "augment_weight": aug_weight,
+                                    "real_negative_weight": NEGATIVE_WEIGHT if neg else None})
     meta["search"] = [{k: v for k, v in s.items() if k != "oof"} for s in search]
     meta["dev_held_out"] = held_out_check(y_dev, oof, space)
     meta["calibration"] = {
