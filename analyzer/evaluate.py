@@ -35,6 +35,22 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
             fh.close()
 
 
+def labelled_sets(folder: Path) -> list[Path]:
+    """The clause sets among a folder's JSONL files: those whose rows carry a text.
+
+    samples/labelled also keeps references to real clauses (real_negatives.jsonl and the like:
+    document sha256, ordinal and a text hash, never the text, which stays in the corpus); they are
+    resolved by training and their scripts, and every reader of clause text skips them here.
+    """
+    out = []
+    for path in sorted(Path(folder).glob("*.jsonl")):
+        with open(path, encoding="utf-8") as fh:
+            first = next((line for line in fh if line.strip()), "")
+        if first and isinstance(json.loads(first).get("text"), str):
+            out.append(path)
+    return out
+
+
 def evaluate(items: list[dict], method: str = "rules") -> dict:
     """Precision, recall and F1 per label and overall for ``method`` on labelled items."""
     from analyzer.classify.api import findings_for_texts

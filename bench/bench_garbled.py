@@ -77,7 +77,9 @@ def notice_texts(half: str) -> list[tuple[str, str]]:
 
 def labelled_texts() -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    for f in sorted((ROOT / "samples" / "labelled").glob("*.jsonl")):
+    from analyzer.evaluate import labelled_sets
+
+    for f in labelled_sets(ROOT / "samples" / "labelled"):
         for line in f.read_text(encoding="utf-8").splitlines():
             rec = json.loads(line)
             out.append((f"{f.name}:{rec['id']} ({rec.get('lang', '?')})", rec["text"]))

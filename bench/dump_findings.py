@@ -42,10 +42,10 @@ def _line(source: str, where: str, f: dict) -> str:
 def labelled_lines(methods: list[str]) -> list[str]:
     """Findings of each method on every labelled clause, keyed by file, clause id and method."""
     from analyzer.classify.api import findings_for_texts
-    from analyzer.evaluate import read_jsonl
+    from analyzer.evaluate import labelled_sets, read_jsonl
 
     out = []
-    for path in sorted(LABELLED.glob("*.jsonl")):
+    for path in labelled_sets(LABELLED):
         rows = list(read_jsonl(path))
         for method in methods:
             started = time.perf_counter()

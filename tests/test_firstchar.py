@@ -10,6 +10,7 @@ import pytest
 
 from analyzer.classify.firstchar import FirstCharIndex, first_chars
 from analyzer.classify.rules import default
+from analyzer.evaluate import labelled_sets
 
 LABELLED = Path(__file__).resolve().parent.parent / "samples" / "labelled"
 
@@ -35,7 +36,7 @@ def test_index_agrees_with_the_alternation_on_every_labelled_clause(lang):
         flags, before, after = re.I, r"(?<![A-Za-z])", r"(?![A-Za-z])"
         index = rules.any_en
     plain = re.compile(before + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")" + after, flags)
-    texts = [json.loads(line)["text"] for f in sorted(LABELLED.glob("*.jsonl")) for line in f.open(encoding="utf-8")]
+    texts = [json.loads(line)["text"] for f in labelled_sets(LABELLED) for line in f.open(encoding="utf-8")]
     texts += ["身份证号码以65开头的人员", "号码165开头", "Uyghur minority alert", "IMSI采集", "wifi探针"]
     hits = 0
     for t in texts:

@@ -20,6 +20,7 @@ import pytest
 from conftest import run_cli
 
 from analyzer import garbled, ingest
+from analyzer.evaluate import labelled_sets
 from analyzer.ingest import ocr, pdf
 from analyzer.segment import segment
 
@@ -143,7 +144,7 @@ def test_real_chinese_and_english_are_not_garbled():
 def test_labelled_clauses_are_never_garbled():
     """Every clause of samples/labelled, English and Chinese, reads as text."""
     root = Path(__file__).resolve().parents[1] / "samples" / "labelled"
-    bad = [rec["id"] for f in sorted(root.glob("*.jsonl")) for line in f.read_text(encoding="utf-8").splitlines()
+    bad = [rec["id"] for f in labelled_sets(root) for line in f.read_text(encoding="utf-8").splitlines()
            if (rec := json.loads(line)) and garbled.is_garbled(rec["text"])]
     assert bad == []
 
