@@ -40,6 +40,7 @@ from analyzer.pipeline import Options, analyse, new_record, process_document  # 
 TENDER_SUFFIXES = {".pdf", ".docx", ".html"}
 
 
+SHOW_CHARS = 160  # with show: how much of each flagged clause is kept (another script may raise it before run())
 SCORE_MIN = 0.3  # with scores on: the model's group probabilities kept per clause start here
 
 _scores: dict[int, object] = {}  # this worker's model predictions for the document being analysed
@@ -86,8 +87,9 @@ def _flagged(rec, show: bool, scores: bool = False) -> dict:
         item = {"kind": f.kind, "label": f.label, "tier": f.tier, "method": f.method, "ordinal": o,
                 "score": round(f.score, 3), "text_sha": hashlib.sha256(by_ord[o].text.encode()).hexdigest()[:12]}
         if show:
-            item["text"] = by_ord[o].text[:160]
+            item["text"] = by_ord[o].text[:SHOW_CHARS]
             item["reason"] = f.reason[:160]
+            item["evidence"] = f.evidence
         findings.append(item)
     out = {"name": rec.name, "status": str(rec.status), "error": rec.error, "clauses": len(rec.clauses),
            "findings": findings}
@@ -216,6 +218,7 @@ def main() -> None:
             for f in d.get("findings", []):
                 f.pop("text", None)
                 f.pop("reason", None)
+                f.pop("evidence", None)
     out = a.out or ROOT / "bench" / "results" / f"real-corpus-{a.method}-{a.half}-{dt.date.today()}.json"
     out.write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(out)
