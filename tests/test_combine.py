@@ -209,12 +209,19 @@ def test_auto_model_only_group_must_clear_its_calibrated_floor() -> None:
     assert (0, "uyghur") not in run(Auto(model=model, floors={"uyghur": 0.93}), clause(UNMARKED))
 
 
-def test_auto_model_only_capability_needs_a_clause_that_asks_for_it() -> None:
-    mention = "投标人业绩：曾承建某市视频项目一个。"  # a past project, nothing asked
-    model = StandInModel({mention: prediction(capabilities={"video_surveillance": 0.9}),
+def test_auto_model_only_capability_is_for_review_never_a_finding() -> None:
+    """On real documents 1 model-only capability in 52 was a requirement: the rules' gate decides."""
+    asks = "供应商应对派驻人员的工作情况实时分析。"  # names people and asks; the rules find no capability
+    model = StandInModel({asks: prediction(capabilities={"predictive_policing": 0.95}),
                           UNMARKED: prediction(capabilities={"location_tracking": 0.9})})
-    found = run(Auto(model=model, floors={}), clause(mention, 0), clause(UNMARKED, 1))
-    assert (0, "video_surveillance") not in found and (1, "location_tracking") in found
+    auto = Auto(model=model, floors={})
+    clauses = [clause(asks, 0), clause(UNMARKED, 1)]
+    found = run(auto, *clauses)
+    assert (0, "predictive_policing") not in found
+    assert found[1, "location_tracking"].method == "both"  # the rules found it; the model agrees
+    review = {(o, f.label): why for o, f, why in auto.below_bar(clauses, DocContext())}
+    assert review[0, "predictive_policing"].startswith("a model-only capability")
+    assert (1, "location_tracking") not in review
 
 
 def test_auto_sends_only_clauses_that_can_carry_a_finding_to_the_model() -> None:

@@ -186,12 +186,13 @@ class Auto:
     """Rules and model together: agreement becomes ``both``, the model adds what the rules missed.
 
     The model reads only the clauses that can carry a finding (a cascade, docs/taxonomy.md §3):
-    those the rules flagged, and those outside boilerplate zones with a taxonomy term, a noun for
-    people or an operational cue. Equipment parameters, procedure and contract terms, most of a
-    tender, never reach it. What the model adds on its own must show in the clause itself: a
-    group needs the clause to name people (rules.Signals), no refuter of the rules may apply, and
-    its probability must clear the label's floor, calibrated on real documents that target nobody
-    (heads/auto_floors.json); a capability needs the clause to ask for the function.
+    those the rules flagged, and those outside boilerplate zones that name people (a group term
+    or a noun for people: rules.Signals.names_people). Equipment parameters, procedure and
+    contract terms, most of a tender, never reach it. What the model adds on its own must show in
+    the clause itself: a group needs the clause to name people, no refuter of the rules may apply,
+    and its probability must clear the label's floor, calibrated on real documents that target
+    nobody (heads/auto_floors.json). It adds no capability of its own (see ``shown``), so a clause
+    that names nobody and that the rules did not flag could only feed the review list.
     """
 
     method = "auto"
@@ -255,18 +256,26 @@ class Auto:
                     continue
                 merged.append(f)
             out.extend((c.ordinal, f) for f in merged)
-            if review is not None and not any(g.kind == "group" for g in rules):
+            if review is not None:
                 kept = implied | tax.expand(f.label for f in merged)
+                grouped = any(g.kind == "group" for g in rules)
                 for f in self.model.findings(c, p):
-                    if f.kind == "group" and f.label not in kept:
-                        review.append((c.ordinal, f, self.why_not(f, signals[c.ordinal]) or "below the bar"))
+                    if f.label in kept or (f.kind == "group" and grouped):
+                        continue
+                    why = self.why_not(f, signals[c.ordinal]) if f.kind == "group" else MODEL_CAPABILITY
+                    review.append((c.ordinal, f, why or "below the bar"))
         return out
 
     def shown(self, f: Finding, sig: Signals) -> bool:
-        """Whether the clause itself bears out a model-only finding (see the class docstring)."""
+        """Whether the clause itself bears out a model-only finding (see the class docstring).
+
+        Capabilities: never. On real documents the model's own capability labels were requirements
+        1 time in 52 (bench/real_capabilities.py); its scores only mark the rules' capability
+        findings it agrees with (``both``), and its own go to the review list.
+        """
         if f.kind == "group":
             return self.why_not(f, sig) is None
-        return sig.asks
+        return False
 
     def why_not(self, f: Finding, sig: Signals) -> str | None:
         """Why a model-only group is no finding on this clause, or None when it is one."""
@@ -283,6 +292,8 @@ class Auto:
         return None
 
 
+MODEL_CAPABILITY = ("a model-only capability: on real documents 1 of 52 were requirements "
+                    "(bench/real_capabilities.py), so only the rules' gate makes capability findings")
 FLOORS_FILE = "auto_floors.json"
 
 

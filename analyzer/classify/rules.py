@@ -131,7 +131,7 @@ class Signals:
     capability; the same refuters as the rules' apply.
     """
 
-    candidate: bool  # worth the model's time: a taxonomy term, a person noun or an operational cue
+    candidate: bool  # worth the model's time: the clause names people (a group term or a person noun)
     names_people: bool  # a group term, or a noun for people other than the contractor's staff
     refuted: dict[str, set[str] | None]  # refuter family -> the group labels it refutes (None: all)
     asks: bool  # asks for a function: obligation verb, cue, specification, surveillance heading, table row
@@ -326,7 +326,7 @@ class RulesClassifier:
         findings = self._findings(n, text, c, spec_row, structures) if hits or structures else []
         names_people = bool(c.group_hits) or bool(self.people_anchor.search(self.staff_words.sub("", c.t)))
         return findings, Signals(
-            candidate=bool(hits) or names_people or bool(c.op_spans),
+            candidate=names_people,  # the model adds groups only, and only where the clause names people
             names_people=names_people,
             refuted={f: only for f, (rx, only) in self.refuters.items() if rx.search(c.t)},
             asks=self._asks(c, spec_row, self._asking_cues(c)),
