@@ -168,6 +168,14 @@ CAPABILITY_ROWS = [
     ("credit-points-not-prediction", "建立居民文明积分，积分低于60分的人员列入重点走访名单。",
      {"social_credit": "weak_capability", "alerting_watchlist": "weak_capability"}),
     ("structure-equal-treatment", "不得因民族、种族、性别、年龄、宗教信仰等歧视人员。", {}),
+    # the procurement's own vetting and paperwork (bench/real_capabilities.py's false alarms)
+    ("watchlist-control", "系统应支持将重点人员纳入黑名单并实时预警。", {"alerting_watchlist": "capability"}),
+    ("watchlist-bidder-blacklist", "投标人不得被列入失信被执行人黑名单。", {}),
+    ("watchlist-company-blacklist", "被取消交易资格或列入信用黑名单的售电公司不得参与投标。", {}),
+    ("social-credit-control", "平台应建立社会信用评分，对失信人员进行预警。",
+     {"social_credit": "weak_capability", "alerting_watchlist": "weak_capability"}),
+    ("social-credit-bidder-score", "各成员单位诚信分以最高投标限价中各类工程的占比作为权重加权计算。", {}),
+    ("social-media-qq-mail", "联系人：王工，电话：0574-12345678，邮箱：12345@qq.com。", {}),
 ]
 
 
