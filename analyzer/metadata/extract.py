@@ -522,13 +522,14 @@ def _credit_code(sc: _Scanner, winner: _Pair | None) -> str | None:
 def _dates(sc: _Scanner, top: list[int]) -> dict[str, str]:
     """published / deadline / opening / award / contract, each the first labelled date that parses."""
     out: dict[str, str] = {}
+    weak = False
     for key, name in (("published", "published"), ("deadline", "deadline"), ("opening", "opening"),
                       ("award", "award_date"), ("contract", "contract")):
-        value, _ = _pick(sc, name, lambda p: parse_chinese_date(sc.norm[p.start:p.end]))
+        value, pair = _pick(sc, name, lambda p: parse_chinese_date(sc.norm[p.start:p.end]))
         if value:
             out[key] = value
-    _, pair = _pick(sc, "deadline", lambda p: parse_chinese_date(sc.norm[p.start:p.end]))
-    weak = pair is not None and min(t for f, t in pair.fields if f == "deadline") > 0
+            if key == "deadline" and pair is not None:
+                weak = min(t for f, t in pair.fields if f == "deadline") > 0
     if "deadline" not in out or weak:  # a sentence naming the bid beats a bare "提交截止时间："
         for m in sorted((*_DEADLINE_PROSE.finditer(sc.norm), *_DEADLINE_SENTENCE.finditer(sc.norm),
                          *_DEADLINE_SUBMIT.finditer(sc.norm)), key=lambda m: m.start()):

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from analyzer.metadata.parsers import _CJK, _HAS_CJK
+from analyzer.metadata.parsers import _CJK, _HAS_CJK, _cn_small_int
 from analyzer.metadata.vocabulary import (
     ADDRESS_KEYS,
     CONTEXT_KEYS,
@@ -83,10 +83,13 @@ _COLUMN_AMOUNT = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*(?:\(|$|[,，;；
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5}
 
 
+def _amount_cols(keys: list[tuple[str, str | None]]) -> list[int]:
+    """The header's budget and award columns (the only columns read under a header of free words)."""
+    return [i for i, (k, _) in enumerate(keys) if any(f in ("budget", "award") for f, _ in _fields(k))]
+
+
 def _lot_id(cell: str) -> str | None:
     """The lot a row's first cell names ("1", "01", "一", "第二标段", "Ⅱ标段"), as a number string."""
-    from analyzer.metadata.parsers import _cn_small_int
-
     m = re.fullmatch(r"\s*(?:第)?\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|V|[ⅠⅡⅢⅣⅤ])\s*"
                      r"(?:标段|包|标项|分包|子包|号)?\s*", cell)
     if not m:
@@ -297,7 +300,7 @@ class _Scanner:
                         self.pairs[-1].lot = lot
                 self.consumed.add(j)
                 if lot:  # one row per lot: each lot's amount too
-                    cols = [i for i, (k, _) in enumerate(keys) if any(f in ("budget", "award") for f, _ in _fields(k))]
+                    cols = _amount_cols(keys)
                     self.lot_rows(j, len(cells), cols, keys)
             break
         return True
@@ -308,7 +311,7 @@ class _Scanner:
         Only budget and award columns are read this way (an amount checks itself); a row of
         prose cells under a header of free words would make any other field a guess.
         """
-        cols = [i for i, (k, _) in enumerate(keys) if any(f in ("budget", "award") for f, _ in _fields(k))]
+        cols = _amount_cols(keys)
         if len(cells) < 3 or not cols or any(re.search(r"\d", _PAREN.sub("", self.text(a, b))) for a, b in cells):
             return False  # a row holding figures is a data row ("1.3 | 预算金额(万元) | 315.00"), not a header
         for j in range(line + 1, min(line + 3, len(self.lines))):
