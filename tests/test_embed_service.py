@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_model import ZH_BENIGN, ZH_TARGET, write_tiny_model
 
-from analyzer.classify import embed, service
+from analyzer.classify import embed, service, tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,9 +84,55 @@ def test_real_tokenizer_matches_transformers_on_the_labelled_sets() -> None:
              for line in (ROOT / "samples" / "labelled" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
              if line.strip()]
     slow = transformers.AutoTokenizer.from_pretrained(str(model_dir()), local_files_only=True)
-    fast = embed._fast_tokenizer(model_dir(), 128)
+    fast = tokens.load(model_dir(), 128)
     want = slow([embed.PREFIX + t for t in texts], truncation=True, max_length=128)["input_ids"]
-    assert [e.ids for e in fast.encode_batch([embed.PREFIX + t for t in texts])] == want
+    assert fast is not None and fast.encode([embed.PREFIX + t for t in texts]) == want
+    assert fast.small is not None and fast._full is None  # the cut vocabulary served every clause
+
+
+# Texts in scripts the cut vocabulary leaves out, and edge cases of the cut itself.
+OTHER_SCRIPTS = [
+    "café résumé naïve", "Москва, полиция", "ئۇيغۇرچە يېزىق", "བོད་ཡིག", "한국어 日本語のテキスト",
+    "Φ10mm钢筋，阻值10Ω", "①②③ ℃ ≥≤ ×÷ ±0.5°", "ﾊﾝｶｸ ｶﾀｶﾅ", "\ue000\ue001公安（乱码）", "𠀀𠀁 ext-B",
+    "<mask> and <s> as text", "", "   ",
+]
+
+
+@pytest.mark.ml
+def test_cut_vocabulary_gives_the_full_tokenizers_ids() -> None:
+    """The small vocabulary must be exact: same ids as tokenizer.json, other scripts via the full one."""
+    tokenizers = pytest.importorskip("tokenizers")
+    from analyzer.classify.build import model_dir
+
+    if not (model_dir() / "build.json").exists():
+        pytest.skip("the model is not built")
+    full = tokenizers.Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
+    full.enable_truncation(max_length=16)
+    small = tokens.load(model_dir(), 16)
+    assert small is not None and small.small is not None
+    assert len(small.ids) < 0.5 * full.get_vocab_size()  # the point: under half the pieces
+    texts = [embed.PREFIX + t for t in OTHER_SCRIPTS + [ZH_TARGET, ZH_BENIGN, "The system shall alert."]]
+    texts += [embed.PREFIX + t[:12] + "é" + t[12:] for t in (ZH_TARGET, ZH_BENIGN)]
+    assert small.encode(texts) == [e.ids for e in full.encode_batch(texts)]
+    assert 0 < small.full_texts < len(texts)  # é, Cyrillic, Arabic, Tibetan, Hangul... went to the full one
+    assert small.token_to_id("<pad>") == full.token_to_id("<pad>")
+    assert small.token_to_id("▁Москва") == full.token_to_id("▁Москва")
+
+
+def test_cut_vocabulary_is_refused_where_it_could_not_be_exact(tiny_path: Path) -> None:
+    spec = json.loads((tiny_path / "tokenizer.json").read_text(encoding="utf-8"))
+    assert tokens.derive(spec) is None  # WordPiece: only Unigram segmentation is provably unchanged by a cut
+    unigram = {"model": {"type": "Unigram", "unk_id": 1, "vocab": [["<s>", 0.0], ["<unk>", 0.0], ["é", -9.0],
+                                                                  ["公安", -2.0], ["公", -3.0], ["安", -3.5]]},
+               "added_tokens": [{"id": 0, "content": "<s>"}],
+               "post_processor": {"special_tokens": {"<s>": {"ids": [0]}}}}
+    text, meta = tokens.derive(unigram)
+    assert meta["ids"] == [0, 1, 2, 3, 4, 5]  # é is the lowest score: kept, since it sets the unknown penalty
+    unigram["model"]["vocab"].insert(3, ["ж", -1.0])
+    _, meta = tokens.derive(unigram)
+    assert meta["ids"] == [0, 1, 2, 4, 5, 6] and meta["dropped"] == "ж"
+    unigram["post_processor"]["special_tokens"]["x"] = {"ids": [3]}  # a special the cut would move
+    assert tokens.derive(unigram) is None
 
 
 @pytest.mark.ml

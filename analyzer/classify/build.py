@@ -391,6 +391,9 @@ def build_model(
         (work / "tokenizer.json").write_bytes(tokenizer_json)
         write_json(work / "config.json", _bert_config(header))
         write_json(work / "tokenizer_config.json", _TOKENIZER_CONFIG)
+        from analyzer.classify import tokens
+
+        tokens.prepare(work)  # the cut vocabulary the model path loads (classify/tokens.py says why)
         files = {
             p.name: {"size": p.stat().st_size, "sha256": _sha256_file(p)} for p in sorted(work.iterdir())
         }

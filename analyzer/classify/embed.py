@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from analyzer.classify import tokens
 from analyzer.classify.build import ML_EXTRA_MESSAGE, MODEL_NAME, model_dir, read_build_record
 from analyzer.errors import ModelUnavailable
 from analyzer.workers import available_cpus
@@ -126,7 +127,7 @@ class Embedder:
         bar = hf_logging.is_progress_bar_enabled()
         hf_logging.disable_progress_bar()  # transformers draws a "Loading weights" bar; the library stays quiet
         try:
-            self.tokenizer = _fast_tokenizer(self.path, max_length) or transformers.AutoTokenizer.from_pretrained(
+            self.tokenizer = tokens.load(self.path, max_length) or transformers.AutoTokenizer.from_pretrained(
                 str(self.path), local_files_only=True)
             model = transformers.AutoModel.from_pretrained(
                 str(self.path), local_files_only=True, dtype=torch.float32
@@ -162,8 +163,8 @@ class Embedder:
         return [len(ids) for ids in self._tokenize(texts)]
 
     def _tokenize(self, texts: list[str]) -> list[list[int]]:
-        if hasattr(self.tokenizer, "encode_batch"):  # tokenizers.Tokenizer, truncating at max_length
-            return [e.ids for e in self.tokenizer.encode_batch([PREFIX + t for t in texts])]
+        if isinstance(self.tokenizer, tokens.Tokens):  # truncating at max_length
+            return self.tokenizer.encode([PREFIX + t for t in texts])
         enc = self.tokenizer(
             [PREFIX + t for t in texts], truncation=True, max_length=self.max_length, padding=False
         )
@@ -228,26 +229,6 @@ class Embedder:
                 pooled = torch.nn.functional.normalize(pooled, dim=-1)
                 out[batch] = pooled.cpu().numpy()
         return out
-
-
-def _fast_tokenizer(path: Path, max_length: int) -> Any:
-    """tokenizer.json read by the `tokenizers` library itself, truncating at ``max_length``; None without one.
-
-    The same ids as transformers' AutoTokenizer over the same file (tests/test_embed_service.py checks it
-    on the labelled sets), read in about a quarter of the time: AutoTokenizer spent ~4-9 s of the model's
-    load on this file here, most of analyze's start-up on the default path.
-    """
-    file = path / "tokenizer.json"
-    try:
-        import tokenizers
-    except ImportError:
-        return None
-    if not file.is_file():
-        return None
-    tok = tokenizers.Tokenizer.from_file(str(file))
-    tok.no_padding()
-    tok.enable_truncation(max_length=max_length)
-    return tok
 
 
 def model_id(path: Path) -> str:
