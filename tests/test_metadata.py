@@ -366,6 +366,9 @@ def test_normalize_project_number():
         ("某某项目验收结果公告", "acceptance"),
         ("某某项目资格预审公告", "prequalification"),
         ("某某项目招标公告（第二次）", "tender"),
+        ("某某服务项目单一论证公告", "single_source"),
+        ("某某中心概念性方案征集 征集公告", "tender"),
+        ("某某项目设计需求意见征集公告", "consultation"),
     ],
 )
 def test_notice_type_from_title(title, kind):
@@ -514,6 +517,11 @@ def test_budget_labels_as_real_notices_print_them(text, budget):
     ("序号 | 货物名称 | 总价最高限价 （人民币：元）\n一 | 二供泵房视频监控及网络采购 | 263573\n", 263573.0),
     ("标段 | 采购内容 | 预算金额（人民币元）\n一 | 财务咨询服务 | 40.00万元/年，80万元/两年\n", 800000.0),
     ("序号 | 项目名称 | 采购预算\n一 | 职工食堂服务外包 | 28.6313万元/年（两年共计57.2626万元）\n", 572626.0),
+    # the currency after the unit; a total beside the yearly figure
+    ("包号 | 服务内容 | 最高限价\n一 | 某馆物业服务 | 3年总价900万元人民币（300万元人民币/年）\n", 9000000.0),
+    # a lot's second item under merged cells, and a lot row whose delivery cell is merged
+    ("子包 | 采购内容 | 交货期 | 计量单位 | 采购数量 | 最高限价（含税）\n一 | 数据库软件 | 签约后10日 | 套 | 4 | 人民币120000元\n"
+     "中间件软件 | 套 | 6\n二 | 办公软件 | 套 | 50 | 人民币30000元\n三 | 制图软件 | 套 | 8 | 人民币45000元\n", 195000.0),
 ])
 def test_budget_tables_and_lots_as_saved_pages_print_them(text, budget):
     assert extract_metadata(text).budget_yuan == budget
@@ -531,6 +539,26 @@ def test_budget_tables_and_lots_as_saved_pages_print_them(text, budget):
 ])
 def test_bid_deadline_sentences_beat_other_deadlines(text, deadline):
     assert extract_metadata(text).dates.get("deadline") == deadline
+
+
+@pytest.mark.parametrize("text, deadline", [
+    ("6.1投标文件递交的投标截止时间（即开标时间，下同）为2026年3月2日9：30。\n", "2026-03-02T09:30"),
+    ("投标保证金的到账截止时间：2026年3月1日15时整。\n并于2026年3月2日10时00分前将投标文件上传至交易平台。\n",
+     "2026-03-02T10:00"),
+])
+def test_bid_deadline_in_a_bracketed_or_prose_sentence(text, deadline):
+    assert extract_metadata(text).dates.get("deadline") == deadline
+
+
+def test_buyer_of_a_design_competition_and_number_after_an_agency():
+    m = extract_metadata("某中心项目概念性方案征集 征集公告\n1. 征集条件\n某中心项目已由方案征集人某市教育发展有限公司批准实施。\n"
+                         "联系方式\n方案征集单位：某区发展和改革局，某市教育发展有限公司\n")
+    assert m.buyer == "某市教育发展有限公司" and m.notice_type == "tender"
+    m = extract_metadata("受采购人委托，某招标有限公司就 某剧院外墙（幕墙）检测服务（项目编号：AB-2025001XB）进行询比采购。\n")
+    assert m.project_number == "AB-2025001XB" and m.project_name == "某剧院外墙(幕墙)检测服务"
+    # a unit-of-measure column named 采购单位 is not the buyer, and its neighbour header is no name
+    m = extract_metadata("子包 | 采购内容 | 采购单位 | 采购数量 | 最高限价\n一 | 软件 | 套 | 3 | 9000元\n招标人：某某广场开发有限公司\n")
+    assert m.buyer == "某某广场开发有限公司"
 
 
 def test_notice_type_of_a_renovation_and_of_a_title_naming_only_the_project():

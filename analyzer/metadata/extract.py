@@ -39,11 +39,11 @@ _AWARD_TYPES = {"award", "single_source", "contract", "acceptance", None}
 _DEADLINE_SENTENCE = re.compile(r"(?:投标|响应|应答)?(?:\([^()]{0,6}\))?文件(?:的)?(?:递交|提交|上传)?(?:的)?截止(?:时间|日期)"
                                 r"(?:\([^()]{0,20}\))?(?:和开标时间|及开标时间)?\s*(?:为|是|:)\s*:?\s*([^,，;；。]{8,30})")
 # "报价截止时间为…", "递交投标文件的截止时间即开标时间为…", "…上传至平台（网址），截止时间为…"
-_DEADLINE_SUBMIT = re.compile(r"(?:(?:投标|响应|报价|应答)截止(?:时间|日期)|(?:递交|提交|上传)(?:投标|响应|报价)文件的?截止(?:时间|日期)"
+_DEADLINE_SUBMIT = re.compile(r"(?:(?:投标|响应|报价|应答)截止(?:时间|日期)(?:\([^()]{0,20}\))?|(?:递交|提交|上传)(?:投标|响应|报价)文件的?截止(?:时间|日期)"
                               r"(?:即开标时间)?|(?:文件[^。\n]{0,10}?(?:上传|递交|提交)|(?:上传|递交|提交)[^。\n]{0,10}?文件)[^。\n]{0,80}?"
                               r"截止(?:时间|日期))\s*(?:为|是|:)\s*:?\s*"
                               r"([^,，;；。]{8,30})")
-_DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前(?:递交|提交|上传)")
+_DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前\s*(?:将[^,，。;；]{0,12}?)?(?:递交|提交|上传)")
 _BUDGET_PROSE = re.compile(
     r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|采购总金额|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
     r"(?:总价|总额|金额)?\s*(?:\([^()]{0,16}\))?\s*(?:为|是|约)?\s*:?\s*"
@@ -77,6 +77,8 @@ def _pick(sc: _Scanner, name: str, check: Callable[[_Pair], _T | None]) -> tuple
 _NUMBERING_VALUE = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2}){1,3}\s*(?![万亿元])[\u4e00-\u9fff]")  # "3.2 投标报价": the next clause
 _DEFINITION = re.compile(r"[\"“”'‘’\s]*(采购人|招标人|集中采购机构|采购代理机构|代理机构|招标代理机构)[\"“”'‘’\s]*(?:系指|是指)\s*"
                          r"([^。;；,，\n]{2,60})")
+# "项目已由方案征集人X批准实施" / "已由招标人X批准": the role word says whose name follows.
+_APPROVED_BY = re.compile(r"由\s*(采购人|招标人|方案征集人)\s*([^。;；,，\n]{2,40}?)\s*(?:批准|立项)")
 
 
 _NAME_END = re.compile(r"(?:项目|采购|服务|工程|施工|设计|监理|设备|系统|平台|货物|[)）])$")
@@ -101,8 +103,8 @@ def _wrapped(sc: _Scanner, p: _Pair, name: str) -> str:
     return joined or name
 
 
-_COMMISSION = re.compile(r"受\s*([^,，。;；:]{2,40}?)\s*(?:的)?委托\s*[,，]?\s*(?:就|对|为其所需的|为)\s*"
-                         r"([^,，。;；:()]{2,80}?)\s*\(\s*(?:项目编号|招标编号|采购编号|编号)\s*:\s*([^()]{3,60}?)\s*\)")
+_COMMISSION = re.compile(r"受\s*([^,，。;；:]{2,40}?)\s*(?:的)?委托\s*[,，]?\s*(?:[^,，。;；:()]{2,30}?)?(?:就|对|为其所需的|为)\s*"
+                         r"((?:[^,，。;；:()]|\([^()]{1,20}\)){2,80}?)\s*\(\s*(?:项目编号|招标编号|采购编号|编号)\s*:\s*([^()]{3,60}?)\s*\)")
 
 
 def _column_lots(sc: _Scanner, money: Callable[[_Pair], float | None]) -> dict[str, float]:
@@ -151,10 +153,11 @@ def _where(sc: _Scanner, label: str | None, meta: TenderMetadata, title_line: in
 
 
 def _definitions(norm: str) -> dict:
-    """Buyer and agency from the 须知 definitions: "“采购人”系指上海市…局。" (weak: must end like an org)."""
+    """Buyer and agency from the 须知 definitions ("“采购人”系指上海市…局。") or an approval sentence
+    ("已由招标人X批准"); weak: must end like an org."""
     out: dict = {}  # field -> value, and field + "@" -> where it was read
-    for m in _DEFINITION.finditer(norm):
-        field_name = "buyer" if m.group(1) in ("采购人", "招标人") else "agency"
+    for m in (*_DEFINITION.finditer(norm), *_APPROVED_BY.finditer(norm)):
+        field_name = "buyer" if m.group(1) in ("采购人", "招标人", "方案征集人") else "agency"
         if field_name in out:
             continue
         value = _org(m.group(2).strip("\"“” "), True)

@@ -17,11 +17,12 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("intention", re.compile(r"采购意向")),
     ("consultation", re.compile(r"征求意见|需求公示|意见征集|需求征求")),
     ("prequalification", re.compile(r"资格预审(?:公告|文件)$")),
-    ("single_source", re.compile(r"(?:单一来源|单源)[^公]{0,8}(?:公示|公告|文件)$")),
+    ("single_source", re.compile(r"(?:单一来源|单源|单一论证)[^公]{0,8}(?:公示|公告|文件)$")),
     ("consultation_competitive", re.compile(r"磋商(?:公告|文件|邀请函?|邀请书)$")),
     ("negotiation", re.compile(r"谈判(?:公告|文件|邀请函?|邀请书)$")),
     ("rfq", re.compile(r"(?:询价|询比)(?:公告|文件|通知书?|单|采购公告|采购文件|响应文件)$")),
     ("tender", re.compile(r"(?:招标公告|招标文件|投标邀请书?|投标邀请函|招标邀请书?)$")),
+    ("tender", re.compile(r"方案征集\s*(?:征集)?公告$")),  # a design competition (意见征集 is consultation, above)
     # A generic procurement notice: the method comes from the body (_body_method), tender by default.
     ("procurement", re.compile(r"采购(?:公告|文件)$")),
 ]

@@ -379,8 +379,9 @@ def _org(value: str, weak: bool) -> str | None:
     v = _tidy(v).strip(" :-")
     v = re.sub(r"\((?:[^()]*(?:联合体|牵头|成员|主体|盖章|签章)[^()]*)\)$", "", v).strip()
     v = re.sub(r"\((?:地址|电话|联系|住所|邮编)[^()]*\)$", "", v).strip()  # 采购人：X（地址：…）
-    if not (2 <= len(v) <= 60) or len(_HAS_CJK.findall(v)) < 2:
-        return None
+    if not (2 <= len(v) <= 60) or len(_HAS_CJK.findall(v)) < 2 or v in _LABEL_WORDS or v in HEADER_WORDS \
+            or _COLUMN_WORD.fullmatch(v):
+        return None  # a column header read as the next label's value ("采购单位 | 采购数量")
     if _ORG_BAD.search(v) or _ORG_BAD_START.match(v) and (_ORG_DEFINITION.match(v) or not _COMPANY_END.search(v)):
         return None  # "可…" starts sentences ("可以…") but also 可克达拉…有限公司
     if weak and not _ORG_END.search(re.sub(r"\([^()]*\)$", "", v)):
@@ -399,6 +400,7 @@ def _region(value: str) -> str | None:
 
 
 _GENERIC_NAMES = GENERIC_NAMES
+_COLUMN_WORD = re.compile(r"[\u4e00-\u9fff]{0,4}(?:数量|内容|名称|编号|金额|价格|单价|期限|规格|型号|备注|交货期)")
 _LABEL_WORDS = frozenset(label for tiers in LABEL_TIERS.values() for tier in tiers for label in tier)
 
 

@@ -79,7 +79,7 @@ _BUDGET_LABELS = sorted((k for k, fs in _LABELS.items() if any(f == "budget" and
                         key=len, reverse=True)
 _LOT_HEADER = re.compile(r"^(?:标段|标段号|包号|包组|包组号|标项|标项号|分包|分包号|子包|合同包|采购包|包件|标包|标段编号)$")
 # An amount that ends its cell, goes on after punctuation, or is priced per year ("40万元/年").
-_COLUMN_AMOUNT = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*(?:\(|$|[,，;；。]|/\s*(?:[一二两三四五六七八九十\d]{0,2}年|年度))")
+_COLUMN_AMOUNT = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*(?:人民币)?\s*(?:\(|$|[,，;；。]|/\s*(?:[一二两三四五六七八九十\d]{0,2}年|年度))")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5}
 
 
@@ -350,7 +350,14 @@ class _Scanner:
             if not self.norm[s:e].strip():
                 continue
             row = self.cells(s, e)
-            if len(row) != width or _lot_id(self.text(*row[0])) is None:
+            lot = _lot_id(self.text(*row[0])) if len(row) >= 2 else None
+            if 2 <= len(row) < width and lot is None:
+                continue  # a lot's second item under merged cells ("Windows 11 Pro | 套 | 160")
+            if lot is not None and 2 <= len(row) < width and cols == [width - 1]:
+                # a merged middle cell (one 交货期 for all lots): the amount is still the last cell
+                self.column_row(j, row, [len(row) - 1], [*keys[: len(row) - 1], keys[-1]])
+                continue
+            if len(row) != width or lot is None:
                 return
             self.column_row(j, row, cols, keys)
 
