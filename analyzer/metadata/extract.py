@@ -46,8 +46,9 @@ _DEADLINE_SUBMIT = re.compile(r"(?:(?:投标|响应|报价|应答)截止(?:时�
 _DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前\s*(?:将[^,，。;；]{0,12}?)?(?:递交|提交|上传)")
 _BUDGET_PROSE = re.compile(
     r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|采购总金额|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
-    r"(?:总价|总额|金额)?\s*(?:\([^()]{0,16}\))?\s*(?:为|是|约)?\s*:?\s*"
-    r"((?:人民币)?\s*[¥]?\s*\d[\d,.]*\s*(?:亿元|万元|元|万)(?!\s*/))"
+    r"(?:总价|总额|金额)?\s*(?:\(\s*((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*\)|"  # 总预算（100万元）
+    r"(?:\([^()]{0,16}\))?\s*(?:为|是|约)?\s*:?\s*"
+    r"((?:人民币)?\s*[¥]?\s*\d[\d,.]*\s*(?:亿元|万元|元|万)(?!\s*/)))"
 )
 
 
@@ -285,7 +286,7 @@ def extract_metadata(text: str) -> TenderMetadata:
     meta.budget_yuan, budget_pair = _pick(sc, "budget", money)
     cite_pair("budget_yuan", budget_pair)
     if meta.budget_yuan is None and (m := _BUDGET_PROSE.search(norm)):
-        meta.budget_yuan = parse_amount(m.group(1))
+        meta.budget_yuan = parse_amount(m.group(1) or m.group(2))
         cite("budget_yuan", m.start(), "prose")
     meta.budget_lots = lot_budgets(norm) or _column_lots(sc, money)
     meta.budget_yuan = _sum_lots(meta.budget_yuan, meta.budget_lots)  # not one lot's budget as the whole
