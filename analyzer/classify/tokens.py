@@ -40,7 +40,7 @@ FORMAT = 1
 # full-width letters and circled numbers are ASCII already).
 KEPT = re.compile(
     "[\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u0391-\u03c9\u2000-\u206f\u2100-\u22ff\u2460-\u27bf"
-    "\u2581\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"
+    "\u2581\u3000-\u303f\u3400-\u9fff\ue000-\uf8ff\uff00-\uffef]+"
 )
 
 
