@@ -126,9 +126,9 @@ CAPABILITY_ROWS = [
     ("gate-bidder-list", "采购代理机构公布入围投标人名单。", {}),
     ("gate-experience-mention", "投标人曾承建某市人脸识别项目。", {}),
     ("gate-spec-row", "1 | 人脸识别 | 识别准确率≥99%", {"face_recognition": "capability"}),
+    # 布控库 is the system's own watchlist (alerting), not a police database it taps (data source)
     ("gate-obligation", "系统应支持人脸识别，并与布控库比对。", {"face_recognition": "capability",
-                                                 "alerting_watchlist": "capability",
-                                                 "police_watchlists": "capability"}),
+                                                 "alerting_watchlist": "capability"}),
     ("gate-weak-term-beside-function", "对重点人员建立档案并关联轨迹数据。", {"data_fusion_profiles": "weak_capability",
                                                              "location_tracking": "weak_capability"}),
     # structures (analyzer/classify/structures.py): the specification of a system that outputs ethnicity
@@ -155,7 +155,7 @@ CAPABILITY_ROWS = [
     ("gate-description-without-verb", "手机特征码：一种编码方式。", {}),
     # matching against a watchlist is alerting; matching a photo against the population register is not
     ("watchlist-match", "网吧上网人员与在逃人员库实时比对。", {"alerting_watchlist": "capability",
-                                                 "travel_records": "weak_capability", "internet_cafe": "capability",
+                                                 "travel_records": "capability", "internet_cafe": "capability",
                                                  "police_watchlists": "capability"}),
     ("register-match", "将现场照片与全国人口库照片进行比对，返回身份信息。", {"face_recognition": "capability",
                                                                "population_registry": "capability"}),
@@ -166,7 +166,7 @@ CAPABILITY_ROWS = [
     ("profile-control", "为辖区重点人员建立一人一档。", {"data_fusion_profiles": "capability"}),
     ("profile-health-file", "为辖区居民建立一人一档的健康档案。", {}),
     ("credit-points-not-prediction", "建立居民文明积分，积分低于60分的人员列入重点走访名单。",
-     {"social_credit": "weak_capability", "alerting_watchlist": "weak_capability"}),
+     {"social_credit": "weak_capability", "alerting_watchlist": "capability"}),
     ("structure-equal-treatment", "不得因民族、种族、性别、年龄、宗教信仰等歧视人员。", {}),
     # the procurement's own vetting and paperwork (bench/real_capabilities.py's false alarms)
     ("watchlist-control", "系统应支持将重点人员纳入黑名单并实时预警。", {"alerting_watchlist": "capability"}),
@@ -176,6 +176,66 @@ CAPABILITY_ROWS = [
      {"social_credit": "weak_capability", "alerting_watchlist": "weak_capability"}),
     ("social-credit-bidder-score", "各成员单位诚信分以最高投标限价中各类工程的占比作为权重加权计算。", {}),
     ("social-media-qq-mail", "联系人：王工，电话：0574-12345678，邮箱：12345@qq.com。", {}),
+    # taxonomy 2026.12.6: capability recall by function, each positive row before its control negative
+    # a weak face term needs people, not only vehicles (context.capability_subjects)
+    ("face-capture-of-people", "卡口前端对过往行人进行抓拍并上传。", {"face_recognition": "weak_capability"}),
+    ("capture-of-vehicles-is-not-face", "卡口前端对过往车辆进行抓拍并上传。", {"vehicle_plate": "weak_capability"}),
+    # a weak term listed with a strong term of another capability is an item of what one system collects
+    ("weak-terms-listed-with-strong", "大屏须显示过往人员的人脸、车牌、IMSI。",
+     {"face_recognition": "weak_capability", "vehicle_plate": "weak_capability", "phone_wifi_imsi": "capability"}),
+    ("weak-terms-listed-alone", "大屏须显示过往人员的人脸、车牌。", {}),
+    # court defaulters watched at travel points, low scores that send police, red/black lists of residents
+    ("social-credit-defaulter-watched", "失信被执行人进入机场候机楼时，人像系统自动比对并提示驻场民警。",
+     {"social_credit": "capability", "civil_aviation": "weak_capability", "face_recognition": "weak_capability",
+      "alerting_watchlist": "weak_capability"}),
+    ("social-credit-defaulter-boilerplate", "供应商须提供未被列入失信被执行人名单的查询截图。", {}),
+    ("social-credit-low-score", "系统须将居民积分低于50分的人员推送至社区民警走访。",
+     {"social_credit": "capability", "alerting_watchlist": "weak_capability"}),
+    ("social-credit-resident-red-black-list", "系统须对辖区村民实行红黑名单管理，黑名单村民不得享受集体分红。",
+     {"social_credit": "capability", "alerting_watchlist": "capability"}),
+    ("social-credit-enterprise-red-black-list", "系统须对辖区企业实行信用红黑名单管理，黑名单企业不得参与招投标。", {}),
+    ("social-credit-defaulters-en", "Debt defaulters named by the court are stopped at the boarding gate and the "
+     "bailiff is notified.", {"social_credit": "capability"}),
+    # alert grading and sign-off; a traffic light and a fire panel are not alerts on people
+    ("alert-grades-and-sign-off", "系统须按红、橙、黄三级向责任民警推送预警，民警完成预警签收后反馈。",
+     {"alerting_watchlist": "capability"}),
+    ("traffic-light-colours", "路口更换红、黄、绿三色信号灯12组。", {}),
+    ("alert-reported-to-duty-room", "Hits against the watchlist are reported to the duty room within 10 seconds.",
+     {"alerting_watchlist": "capability"}),
+    ("fire-panel-reported-to-duty-room", "The fire alarm panel relays alarms to the duty room within 10 seconds.", {}),
+    # tracking people, not a fleet; a drawn area entered or left
+    ("location-of-people", "对关注人员实时定位并在地图上显示行驶轨迹。", {"location_tracking": "weak_capability"}),
+    ("location-of-a-fleet", "渣土车实时定位并在地图上显示行驶轨迹。", {}),
+    ("location-drawn-area", "关注人员进入划定区域或离开居住地时，系统自动告警。",
+     {"location_tracking": "capability", "alerting_watchlist": "weak_capability"}),
+    ("site-is-not-a-camera", "系统可按点位统计关注人员的出现次数。", {}),
+    # cameras bought, not cameras named as where a record came from; a microscope's camera
+    ("cameras-installed", "Install 40 cameras at the station entrances and connect them to the police video network.",
+     {"video_surveillance": "capability"}),
+    ("cameras-as-a-source", "Companion search lists everyone seen at the same cameras as the target within a minute.", {}),
+    ("microscope-camera", "显微镜配置摄像头一个，500万像素。", {}),
+    # travel records kept, not a travel ban; movement habits are not travel records
+    ("travel-records-kept", "系统须记录重点人员乘坐飞机、火车的情况。",
+     {"travel_records": "capability", "railway_tickets": "weak_capability"}),
+    ("travel-ban", "系统须对失信人员限制乘坐飞机、火车。", {"social_credit": "weak_capability"}),
+    ("night-movement-is-not-travel-records", "统计目标人员的夜间出行规律，生成分析报告。", {}),
+    ("railway-station-as-a-place", "在火车站广场部署人脸卡口6路。", {"face_recognition": "capability"}),
+    # checkpoints for people, not a database or project checkpoint
+    ("police-checkpoints", "Police checkpoints on the ring road verify the ID card of every driver.",
+     {"checkpoint": "capability"}),
+    ("database-checkpoint", "The database engine writes a checkpoint every five minutes so that it can recover after "
+     "a crash.", {}),
+    ("court-security-lane", "法院诉讼服务大楼入口设置安检通道2条，配置金属探测门。", {"checkpoint": "capability"}),
+    # phone sensing and forensics, not an IoT card platform
+    ("imsi-collection", "侦码设备采集过往手机的IMSI并上传。", {"phone_wifi_imsi": "capability"}),
+    ("iot-card-imsi", "物联网卡管理平台支持按IMSI查询卡片流量使用情况。", {}),
+    ("phone-extraction", "手机数据快速提取终端支持安卓和iOS设备，提取时间不超过10分钟。", {"phone_wifi_imsi": "capability"}),
+    # plate records in SDK field names and vendor notes
+    ("plate-record-fields", "PassRecord { plateNo; plateColor; passTime; crossingId }", {"vehicle_plate": "capability"}),
+    ("plate-reads", "The plate reads of the past week can be searched by any part of the number.",
+     {"vehicle_plate": "capability"}),
+    ("code-to-person", "系统支持以码搜人、以人搜码。", {"data_fusion_profiles": "capability"}),
+    ("call-recordings", "系统应接入审讯室电话录音并进行声纹比对。", {"telecom": "capability", "voiceprint": "capability"}),
 ]
 
 

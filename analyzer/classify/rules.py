@@ -28,6 +28,12 @@ from analyzer.taxonomy import Taxonomy, load
 # taxonomy.yaml's ``context`` section, versioned with the terms; this module holds the logic.
 LATIN_WORD = re.compile(r"[A-Za-z]{3}")
 CUE_WINDOW = 10  # characters around a weak term in which an operational cue must appear
+# A list of capability terms (人脸、车牌、手机MAC、IMSI): the separators, what ends the list, the longest
+# item between two listed terms and the longest gap between a weak term and a strong one listed with it.
+LIST_SEPARATOR = re.compile(r"\s*(?:[、/和及与]|以及|(?<![A-Za-z])(?:and|or)(?![A-Za-z]))\s*")
+LIST_BREAK = re.compile(r"[。；;：:,，（）()|\n]")
+LIST_ITEM_MAX = 8
+LIST_GAP_MAX = 24
 
 
 @dataclass
@@ -199,6 +205,10 @@ class RulesClassifier:
         # a clinic's one-person health file): label -> pattern; the label gives no finding there.
         self.capability_refuters = {label: re.compile("|".join(pats), re.I)
                                     for label, pats in (ctx.get("capability_refuters") or {}).items() if pats}
+        # Labels whose weak terms are about people only (抓拍 of a face, not of a car): label -> the
+        # nouns the clause must hold instead of people_words, which also counts vehicles.
+        self.capability_subjects = {label: re.compile("|".join(pats), re.I)
+                                    for label, pats in (ctx.get("capability_subjects") or {}).items() if pats}
         self.structures = Structures(ctx)
         # term -> [(label, strong)]
         self.terms: dict[str, list[tuple[str, bool]]] = {}
@@ -528,13 +538,18 @@ class RulesClassifier:
         findings: list[Finding] = []
         refuted = {label for label, rx in self.capability_refuters.items() if rx.search(c.t)}
         seen: set[str] = set(refuted)
-        people = bool(c.group_hits) or (bool(self.people_words.search(self.staff_words.sub("", c.t)))
-                                        and not self.procurement_parties.search(c.t))
+        others = self.staff_words.sub("", c.t)
+        parties = bool(self.procurement_parties.search(c.t))
+        people = bool(c.group_hits) or (bool(self.people_words.search(others)) and not parties)
         for h in c.cap_hits:
             if h.label in seen:
                 continue
-            if not h.strong and not (people and (cues or self._function_beside(c.t, h))):
-                continue
+            if not h.strong:
+                subject = self.capability_subjects.get(h.label)
+                about = people if subject is None else bool(c.group_hits) or (
+                    bool(subject.search(others)) and not parties)
+                if not (about and (cues or self._function_beside(c.t, h) or self._listed_with_strong(c, h))):
+                    continue
             seen.add(h.label)
             kind = tax.kind_of(h.label) or "capability"
             a, b = n.raw_span(h.start, h.end)
@@ -551,6 +566,22 @@ class RulesClassifier:
             findings.append(Finding(tax.kind_of(st.label) or "capability", st.label, rule.score, "rules", text[a:b],
                                     a, b, f"{st.why} ({tax.labels[st.label].name})", rule.tier))
         return findings
+
+    def _listed_with_strong(self, c: Seen, h: Hit) -> bool:
+        """Whether a weak term is an item of a list that also holds a strong term of another capability
+        (人脸、车牌、手机MAC、IMSI的关联碰撞): the list names what one system collects, so each item is a
+        function of it."""
+        for s in c.cap_hits:
+            if not s.strong or s.label == h.label:
+                continue
+            gap = c.t[h.end:s.start] if h.end <= s.start else c.t[s.end:h.start]
+            if len(gap) > LIST_GAP_MAX or LIST_BREAK.search(gap) or not LIST_SEPARATOR.match(gap):
+                continue
+            items = LIST_SEPARATOR.split(gap)
+            # the gap runs from one separator to another: the two terms are items, not parts of a phrase
+            if items[0] == "" and items[-1] == "" and all(len(item) <= LIST_ITEM_MAX for item in items):
+                return True
+        return False
 
     def _function_beside(self, t: str, h: Hit) -> bool:
         """A function word (系统, 采集, 比对, database…) within CUE_WINDOW characters of the term."""
