@@ -34,6 +34,48 @@ LIST_SEPARATOR = re.compile(r"\s*(?:[、/和及与]|以及|(?<![A-Za-z])(?:and|o
 LIST_BREAK = re.compile(r"[。；;：:,，（）()|\n]")
 LIST_ITEM_MAX = 8
 LIST_GAP_MAX = 24
+# English terms are written as words ("plate number", "face-capture"); in SDK and JSON text the same
+# words are joined (plate_number, plateNumber, plate-number, geofence for geo-fence). Where a pattern
+# separates two words by a space or a hyphen, a space, underscore or hyphen, or nothing, may stand
+# there (see _en_flexible).
+EN_JOINER = "[ _-]?"
+# An English term starts at a word boundary and ends at one or at a camelCase hump: plateNo,
+# checkinTime (a lower-case letter followed by a capital). It never starts inside an identifier: a
+# generic word at its end (uygurFlag, deviceAlarm) is not the term.
+EN_BEFORE = r"(?<![A-Za-z])"
+EN_AFTER = r"(?:(?![A-Za-z])|(?<=(?-i:[a-z]))(?=(?-i:[A-Z])))"
+
+
+def _en_flexible(pattern: str) -> str:
+    """An English pattern whose literal spaces and hyphens between words (outside character classes)
+    also match an underscore, a hyphen, a space or nothing: "plate number" finds plate_number,
+    plateNumber and plate-number; "re-identification" finds reidentification."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            # a leading ] or ^] is a literal inside the class
+            if pattern[i + 1:i + 2] == "^":
+                out.append(pattern[i:i + 2])
+                i += 2
+                continue
+        elif (ch == " " or (ch == "-" and i > 0 and pattern[i - 1].isalpha()
+                            and pattern[i - 2:i] != "(?")):
+            out.append(EN_JOINER)
+            i += 1
+            if pattern[i:i + 1] == "?":  # "face ?match": the joiner is already optional
+                i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 @dataclass
@@ -226,16 +268,24 @@ class RulesClassifier:
             self.prefix_labels[t] = [(lab, strong, k) for k in range(1, len(t) + 1)
                                      for lab, strong in self.terms.get(t[:k], [])]
         self.zh_regex = [(lab.id, re.compile(p)) for lab in self.tax.labels.values() for p in lab.zh_regex]
+        # Capability and data-source terms are written in SDK and JSON text too (plateNumber,
+        # face_match): their patterns take joined words and a camelCase end. Group terms name people in
+        # prose and keep plain word boundaries.
         self._en_source = {
-            lab.id: r"(?<![A-Za-z])(?:" + "|".join(f"(?:{p})" for p in lab.en) + r")(?![A-Za-z])"
+            lab.id: (r"(?<![A-Za-z])(?:" + "|".join(f"(?:{p})" for p in lab.en) + r")(?![A-Za-z])"
+                     if lab.kind == "group" else
+                     EN_BEFORE + "(?:" + "|".join(f"(?:{_en_flexible(p)})" for p in lab.en) + ")" + EN_AFTER)
             for lab in self.tax.labels.values() if lab.en
         }
         self._en_regex: dict[str, re.Pattern] | None = None
         # A first pass over all patterns of each language: most clauses match none, and then
         # the per-label patterns are skipped. Each pattern is tried only where it can start.
         self.any_zh = FirstCharIndex([rx.pattern for _, rx in self.zh_regex])
-        self.any_en = FirstCharIndex([p for lab in self.tax.labels.values() for p in lab.en], re.I,
-                                     before=r"(?<![A-Za-z])", after=r"(?![A-Za-z])")
+        # (the looser boundaries of capability terms admit every group match too: a first pass may only
+        # say yes more often than the per-label patterns, never less)
+        self.any_en = FirstCharIndex([p if lab.kind == "group" else _en_flexible(p)
+                                      for lab in self.tax.labels.values() for p in lab.en], re.I,
+                                     before=EN_BEFORE, after=EN_AFTER)
         self.excludes: dict[str, set[str]] = {}
         for lab in self.tax.labels.values():
             for x in lab.exclude:
@@ -306,8 +356,9 @@ class RulesClassifier:
     def _excl(self, phrase: str) -> set[str]:
         if phrase in self.excludes:
             return self.excludes[phrase]
-        low = phrase.lower()
-        return set().union(*(v for k, v in self.excludes.items() if k.lower() == low))
+        fold = self.exclude_re.fold if self.exclude_re is not None else str.lower
+        low = fold(phrase)
+        return set().union(*(v for k, v in self.excludes.items() if fold(k) == low))
 
     # -- targeting test -----------------------------------------------------------------------
 
