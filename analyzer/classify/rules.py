@@ -587,7 +587,9 @@ class RulesClassifier:
             return []
         tax = self.tax
         findings: list[Finding] = []
-        refuted = {label for label, rx in self.capability_refuters.items() if rx.search(c.t)}
+        asked = {h.label for h in c.cap_hits} | {st.label for st in structures}  # only these can be refuted
+        refuted = {label for label in asked
+                   if (rx := self.capability_refuters.get(label)) is not None and rx.search(c.t)}
         seen: set[str] = set(refuted)
         others = self.staff_words.sub("", c.t)
         parties = bool(self.procurement_parties.search(c.t))
