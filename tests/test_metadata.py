@@ -551,6 +551,17 @@ def test_bid_deadline_in_a_bracketed_or_prose_sentence(text, deadline):
     assert extract_metadata(text).dates.get("deadline") == deadline
 
 
+@pytest.mark.parametrize("text, deadline", [
+    # a window to hand bids in: its end is the deadline
+    ("1.投标时间：2021年5月10—12日9:00—17:00（北京时间），逾期不予受理。\n", "2021-05-12T17:00"),
+    ("递交投标文件时间：2021年5月10日9:00至2021年5月12日16:30。\n", "2021-05-12T16:30"),
+    ("投标时间：2021年5月10日至5月12日16:00。\n", "2021-05-12T16:00"),
+    ("投标时间：2021年5月12日9:30。\n", None),  # one moment, not a window: it may be the opening
+])
+def test_bid_window_gives_its_end_as_the_deadline(text, deadline):
+    assert extract_metadata(text).dates.get("deadline") == deadline
+
+
 def test_buyer_of_a_design_competition_and_number_after_an_agency():
     m = extract_metadata("某中心项目概念性方案征集 征集公告\n1. 征集条件\n某中心项目已由方案征集人某市教育发展有限公司批准实施。\n"
                          "联系方式\n方案征集单位：某区发展和改革局，某市教育发展有限公司\n")

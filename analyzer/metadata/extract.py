@@ -43,6 +43,34 @@ _DEADLINE_SUBMIT = re.compile(r"(?:(?:投标|响应|报价|应答)截止(?:时�
                               r"(?:即开标时间)?|(?:文件[^。\n]{0,10}?(?:上传|递交|提交)|(?:上传|递交|提交)[^。\n]{0,10}?文件)[^。\n]{0,80}?"
                               r"截止(?:时间|日期))\s*(?:为|是|:)\s*:?\s*"
                               r"([^,，;；。]{8,30})")
+# "投标时间：2019年7月9—11日8:30—16:00（北京时间），逾期不受理": a window to hand bids in; its end is the deadline.
+_BID_WINDOW = re.compile(r"(?:投标|递交投标文件|投标文件递交|提交投标文件|响应文件递交|递交响应文件)(?:的)?(?:接收)?时间\s*(?:为|:)\s*:?\s*"
+                         r"([^。；;\n]{8,60})")
+_DAY_RANGE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日?\s*[—–\-~至到]+\s*(\d{1,2})\s*日"
+                        r"(?:[^\d]{0,12}?\d{1,2}\s*[:时点]\s*\d{0,2}\s*分?\s*[—–\-~至到]+\s*(\d{1,2})\s*[:时点]\s*(\d{0,2}))?")
+_RANGE_SEP = re.compile(r"[—–~至到]|(?<=\d)\s*-\s*(?=\d{4})")
+
+
+def _window_end(value: str) -> str | None:
+    """The end of a date window ("7月9—11日8:30—16:00", "…9日8:30至2019年7月11日16:00"), or None."""
+    if m := _DAY_RANGE.search(value):
+        day = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        return f"{day}T{int(m.group(4)):02d}:{int(m.group(5) or 0):02d}" if m.group(4) else day
+    parts = [p for p in _RANGE_SEP.split(value) if p.strip()]
+    start = parse_chinese_date(parts[0]) if len(parts) >= 2 else None
+    if not start or len(start) < 10:
+        return None
+    last = parts[-1]
+    if (end := parse_chinese_date(last)) and len(end) >= 10:
+        return end
+    if m := re.match(r"\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2})\s*[:时点]\s*(\d{0,2}))?", last):  # the year is the start's
+        day = f"{start[:4]}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
+        return f"{day}T{int(m.group(3)):02d}:{int(m.group(4) or 0):02d}" if m.group(3) else day
+    if m := re.match(r"\s*(\d{1,2})\s*[:时点]\s*(\d{0,2})", last):  # a time on the start's day
+        return f"{start[:10]}T{int(m.group(1)):02d}:{int(m.group(2) or 0):02d}"
+    return None
+
+
 _DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前\s*(?:将[^,，。;；]{0,12}?)?(?:递交|提交|上传)")
 _BUDGET_PROSE = re.compile(
     r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|采购总金额|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
@@ -543,6 +571,8 @@ def _dates(sc: _Scanner, top: list[int]) -> dict[str, str]:
             if value:
                 out["deadline"] = value
                 break
+    if "deadline" not in out and (m := _BID_WINDOW.search(sc.norm)) and (end := _window_end(m.group(1))):
+        out["deadline"] = end  # only a window: a single 投标时间 may be the opening
     if "opening" not in out and "deadline" in out:
         # "开标时间：同投标截止时间" is the usual wording; the opening is the deadline.
         for p in sc.pairs:
