@@ -562,6 +562,12 @@ def test_bid_window_gives_its_end_as_the_deadline(text, deadline):
     assert extract_metadata(text).dates.get("deadline") == deadline
 
 
+def test_a_role_line_over_name_and_address_lines_is_the_buyers_context():
+    m = extract_metadata("投标人须知前附表\n序号 名称 主 要 内 容\n1 招 标 人\n名 称：某某商业有限公司\n"
+                         "地 址：深圳市罗湖区某某路 88 号\n联系人：王先生\n2 项目地点 上海\n")
+    assert m.buyer == "某某商业有限公司" and m.region == "广东省深圳市罗湖区"  # the buyer's address, not the site
+
+
 def test_buyer_of_a_design_competition_and_number_after_an_agency():
     m = extract_metadata("某中心项目概念性方案征集 征集公告\n1. 征集条件\n某中心项目已由方案征集人某市教育发展有限公司批准实施。\n"
                          "联系方式\n方案征集单位：某区发展和改革局，某市教育发展有限公司\n")

@@ -424,10 +424,24 @@ class _Scanner:
                 ctx = self.segment(s, e, li, ctx)
                 continue
             key, unit = _clean_key(self.text(s, e))
+            role = next((f for f, _ in _fields(key) if f in ("buyer", "agency", "winner")), None)
+            if role and self.names_follow(li):
+                ctx = role  # "1 招 标 人" over "名 称：X" and "地 址：Y" (a 前附表 row): the lines below are its
+                continue
             if _fields(key) and len(key) <= 20:
                 self.next_line_value(key, unit, li, ctx)
                 continue
             self.space_pair(s, e, li, ctx)
+
+    def names_follow(self, line: int) -> bool:
+        """Whether the next non-empty line is a bare "名称：…" (a context key and its value)."""
+        for j in range(line + 1, min(line + 3, len(self.lines))):
+            s, e = self.lines[j]
+            if not self.norm[s:e].strip():
+                continue
+            i = self.norm.find(":", s, e)
+            return i > 0 and _clean_key(self.norm[s:i])[0] in _CONTEXT_KEYS
+        return False
 
     def space_pair(self, s: int, e: int, line: int, ctx: str | None) -> None:
         """"预算金额（万元） 315.00": PDF tables often come out separated by spaces only."""
