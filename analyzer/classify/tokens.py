@@ -89,7 +89,8 @@ class Tokens:
         """Ids of each text (already prefixed), the same as the full tokenizer's."""
         if self.small is None:
             return [e.ids for e in self.full.encode_batch(texts)]
-        normalize = self.small.normalizer.normalize_str
+        normalizer = self.small.normalizer
+        normalize = normalizer.normalize_str if normalizer is not None else str
         other = [i for i, t in enumerate(texts) if not self.dropped.isdisjoint(normalize(t))]
         out: list[list[int]] = [[] for _ in texts]
         if other:
