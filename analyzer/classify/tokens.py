@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from analyzer.cache import write_text_atomic
 
 SMALL = "tokenizer.small.json"
 SMALL_MAP = "tokenizer.small.map.json"
@@ -146,8 +146,8 @@ def _small(path: Path) -> tuple[str, dict] | None:
     text, meta = derived
     meta["source_sha256"] = digest
     try:
-        _write(path / SMALL, text)
-        _write(path / SMALL_MAP, json.dumps(meta, ensure_ascii=False))
+        write_text_atomic(path / SMALL, text)
+        write_text_atomic(path / SMALL_MAP, json.dumps(meta, ensure_ascii=False))
     except OSError:
         pass  # a read-only model folder: derived again next time, in memory
     return text, meta
@@ -182,13 +182,3 @@ def _special_ids(processor: dict | None) -> set[int]:
         ids.update(int(i) for i in token.get("ids", []))
     return ids
 
-
-def _write(file: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=file.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -52,23 +52,24 @@ _RANGE_SEP = re.compile(r"[—–~至到]|(?<=\d)\s*-\s*(?=\d{4})")
 
 
 def _window_end(value: str) -> str | None:
-    """The end of a date window ("7月9—11日8:30—16:00", "…9日8:30至2019年7月11日16:00"), or None."""
+    """The end of a date window ("7月9—11日8:30—16:00", "…9日8:30至2019年7月11日16:00"), or None.
+
+    The end is written out whole (its year and day borrowed from the start where it omits them) and
+    read by parse_chinese_date, which checks the date and the time as for any other date."""
     if m := _DAY_RANGE.search(value):
-        day = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        return f"{day}T{int(m.group(4)):02d}:{int(m.group(5) or 0):02d}" if m.group(4) else day
+        time = f" {m.group(4)}:{m.group(5) or '00'}" if m.group(4) else ""
+        return parse_chinese_date(f"{m.group(1)}年{m.group(2)}月{m.group(3)}日{time}")
     parts = [p for p in _RANGE_SEP.split(value) if p.strip()]
     start = parse_chinese_date(parts[0]) if len(parts) >= 2 else None
     if not start or len(start) < 10:
         return None
     last = parts[-1]
-    if (end := parse_chinese_date(last)) and len(end) >= 10:
-        return end
-    if m := re.match(r"\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2})\s*[:时点]\s*(\d{0,2}))?", last):  # the year is the start's
-        day = f"{start[:4]}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
-        return f"{day}T{int(m.group(3)):02d}:{int(m.group(4) or 0):02d}" if m.group(3) else day
-    if m := re.match(r"\s*(\d{1,2})\s*[:时点]\s*(\d{0,2})", last):  # a time on the start's day
-        return f"{start[:10]}T{int(m.group(1)):02d}:{int(m.group(2) or 0):02d}"
-    return None
+    if re.match(r"\s*\d{1,2}\s*月", last):
+        last = f"{start[:4]}年{last}"  # "至3月5日": the start's year
+    elif re.match(r"\s*\d{1,2}\s*[:时点]", last):
+        last = f"{start[:10]} {last}"  # "-11:30": the start's day
+    end = parse_chinese_date(last)
+    return end if end and len(end) >= 10 else None
 
 
 _DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前\s*(?:将[^,，。;；]{0,12}?)?(?:递交|提交|上传)")
