@@ -172,6 +172,9 @@ def garbage_ratio(text: str) -> float:
     return bad / max(1, len(text.strip()))
 
 
+_IDEOGRAPH = re.compile("[\u3400-\u9fff]")
+
+
 def cjk_count(text: str) -> int:
     """Number of CJK ideographs, a cheap measure of whether a Chinese page has a real text layer."""
-    return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    return len(_IDEOGRAPH.findall(text))

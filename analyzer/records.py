@@ -151,6 +151,7 @@ class Clause:
     zone: str | None = None  # boilerplate zone name when the clause sits in one (docs/taxonomy.md §3)
     page_last: int | None = None  # the page the clause ends on, when it runs past the page it starts on
     page_breaks: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, page) where a later page begins
+    norm: str | None = None  # normalize.norm_text(text), kept by the stage that computed it (the rules do)
 
     def page_at(self, offset: int | None) -> int:
         """The page that prints character ``offset`` of the text: a finding cites its evidence's page."""

@@ -61,6 +61,7 @@ MAX_CLAUSE = 600  # characters; longer paragraphs are split on sentence ends
 _ABBREV = {"no", "nos", "nr", "e.g", "i.e", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "fig", "cf", "art", "para",
            "sec", "ref", "incl", "max", "min", "tel", "p", "pp", "vol", "co", "ltd", "inc"}
 _EN_STOP = re.compile(r"(?<=[A-Za-z0-9)\]\"'”’])[.!?](?=[\"'”’)\]]?\s)")
+_ASCII_LETTER = re.compile("[A-Za-z]")  # what isascii() and isalpha() both accept
 
 
 @dataclass
@@ -83,7 +84,7 @@ class _Open:
         self.parts.append(sep + line)
         self.lines.append((self.size + len(sep), page, offset))
         self.size += len(sep) + len(line)
-        self.letters += sum(1 for ch in line if ch.isascii() and ch.isalpha())
+        self.letters += len(_ASCII_LETTER.findall(line))
         self.cjk += cjk_count(line)
         self.indent = len(line) - len(line.lstrip())
 

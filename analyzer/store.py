@@ -222,7 +222,7 @@ class Store:
                 "ordinal": c.ordinal, "number": c.number, "level": c.level, "marker": c.marker,
                 "heading": int(c.heading), "section_path": path_json(c.section_path), "kind": c.kind,
                 "table_header": _json(c.table_header) if c.table_header else None, "text": c.text,
-                "norm": norm_text(c.text), "page_start": c.page_start, "page_end": c.page_end,
+                "norm": c.norm if c.norm is not None else norm_text(c.text), "page_start": c.page_start, "page_end": c.page_end,
                 "bbox": _json(list(c.bbox)) if c.bbox else None, "zone": c.zone, "page_last": c.page_last,
             } for c in rec.clauses))
             if rec.embeddings:

@@ -187,7 +187,7 @@ def _analyze(d: Path, store, **kw):
 def test_a_write_cut_off_inside_its_transaction_leaves_nothing(tmp_path, monkeypatch):
     """The process dies while a document's clauses are being inserted: no trace of it remains,
     an older version of it stays whole, and the next run writes it in full."""
-    import analyzer.normalize
+    import analyzer.store
     from analyzer.store import Store
 
     d = tmp_path / "in"
@@ -195,16 +195,16 @@ def test_a_write_cut_off_inside_its_transaction_leaves_nothing(tmp_path, monkeyp
     (d / "a.txt").write_text("\n".join([good("a"), *FILLER]), encoding="utf-8")
     (d / "b.txt").write_text("\n".join([good("b"), *FILLER]), encoding="utf-8")
     db = tmp_path / "t.db"
-    real = analyzer.normalize.norm_text
+    real = analyzer.store.clause_id  # called for each clause row inside the write's transaction
     calls = {"n": 0}
 
-    def dying(text):
+    def dying(sha, ordinal):
         calls["n"] += 1
         if calls["n"] == 3:  # the third clause of the first document
             raise KeyboardInterrupt
-        return real(text)
+        return real(sha, ordinal)
 
-    monkeypatch.setattr(analyzer.normalize, "norm_text", dying)
+    monkeypatch.setattr(analyzer.store, "clause_id", dying)
     store = Store(db)
     with pytest.raises(KeyboardInterrupt):
         _analyze(d, store)
@@ -213,7 +213,7 @@ def test_a_write_cut_off_inside_its_transaction_leaves_nothing(tmp_path, monkeyp
     con = sqlite3.connect(db)
     assert con.execute("select count(*) from documents").fetchone()[0] == 0
     assert con.execute("select count(*) from pages").fetchone()[0] == 0
-    monkeypatch.setattr(analyzer.normalize, "norm_text", real)
+    monkeypatch.setattr(analyzer.store, "clause_id", real)
     store = Store(db)
     _analyze(d, store)
     store.close()
@@ -221,7 +221,7 @@ def test_a_write_cut_off_inside_its_transaction_leaves_nothing(tmp_path, monkeyp
     assert before["documents"] == 2 and before["findings"] >= 2
     # a forced re-analysis that dies half-way keeps the stored version whole
     calls["n"] = 0
-    monkeypatch.setattr(analyzer.normalize, "norm_text", dying)
+    monkeypatch.setattr(analyzer.store, "clause_id", dying)
     store = Store(db)
     with pytest.raises(KeyboardInterrupt):
         _analyze(d, store, force=True)

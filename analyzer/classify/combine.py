@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from analyzer.errors import ModelUnavailable
+from analyzer.normalize import normalize
 from analyzer.records import Clause, Finding
 
 if TYPE_CHECKING:
@@ -89,6 +90,9 @@ class RulesOnly:
         """Rules findings for every clause, its headings and table header as context."""
         out: list[tuple[int, Finding]] = []
         for c in clauses:
+            # The rules normalise the text first thing (a cached call): keep it for the store, which
+            # would otherwise normalise every clause again in the parent process.
+            c.norm = normalize(c.text).text
             for f in self.rules.classify(c.text, context=_context(c), zone=c.zone, marker=c.marker,
                                          legend=context.markers, spec_row=c.kind == "table_row"):
                 out.append((c.ordinal, f))

@@ -22,6 +22,7 @@ from analyzer.classify.structures import Structure, Structures
 from analyzer.classify.terms import overlapping
 from analyzer.normalize import Normalized, normalize
 from analyzer.records import Finding
+from analyzer.regex_cache import RegexCache
 from analyzer.taxonomy import Taxonomy, load
 
 # The vocabulary of the targeting test (cues, refuters, proxy sites, frames) lives in
@@ -201,6 +202,10 @@ class RulesClassifier:
         self.tax = taxonomy or load()
         ctx = self.tax.context
         self.ctx = ctx
+        # Every pattern below is built from the taxonomy; compiling them is most of building the
+        # rules, so the compiled code is kept between runs (regex_cache.py).
+        regexes = RegexCache("rules")
+        rx = regexes.compile
 
         def words(key: str) -> list[str]:
             return list(ctx.get(key) or [])
@@ -209,47 +214,47 @@ class RulesClassifier:
             return "|".join(words(key)) or "(?!)"
 
         # Phrases whose alarm word is not about people: environmental, fire and equipment alarms.
-        self.non_people_alarms = re.compile(
+        self.non_people_alarms = rx(
             f"(?:{alternation('non_people_alarm_zh')})(?:报警|告警|预警)|"
             f"(?:{alternation('non_people_alarm_en')}) (?:alarms?|alerts?|warnings?)", re.I)
         # Places whose cameras watch a group by proxy: site term (a pattern) -> group.
         self.sites = {term: label for label, terms in (ctx.get("proxy_sites") or {}).items() for term in terms}
-        self.site_re = re.compile("|".join(sorted(self.sites, key=len, reverse=True)) or "(?!)", re.I)
+        self.site_re = rx("|".join(sorted(self.sites, key=len, reverse=True)) or "(?!)", re.I)
         self.site_caps = set(words("proxy_site_capabilities"))
-        self.destination = re.compile(f"(?:{alternation('destination_verbs_zh')})$")
-        self.place_like = re.compile(f"(?:{alternation('place_like_endings_zh')})$")
-        self.frame_verbs = re.compile(alternation("frame_verbs_zh"))
-        self.name_suffix = re.compile(f"^(?:{alternation('name_suffixes_zh')})")
+        self.destination = rx(f"(?:{alternation('destination_verbs_zh')})$")
+        self.place_like = rx(f"(?:{alternation('place_like_endings_zh')})$")
+        self.frame_verbs = rx(alternation("frame_verbs_zh"))
+        self.name_suffix = rx(f"^(?:{alternation('name_suffixes_zh')})")
         self.slogan_prefixes = tuple(words("slogan_prefixes_zh"))
-        self.weak_en = {k: re.compile(f"(?:{v})", re.I) for k, v in (ctx.get("weak_en") or {}).items()}
-        self.foreign_nationality = re.compile(alternation("foreign_nationality"), re.I)
-        self.people_words = re.compile(alternation("people_words"), re.I)
+        self.weak_en = {k: rx(f"(?:{v})", re.I) for k, v in (ctx.get("weak_en") or {}).items()}
+        self.foreign_nationality = rx(alternation("foreign_nationality"), re.I)
+        self.people_words = rx(alternation("people_words"), re.I)
         # The contractor's own staff (工作人员, 保洁人员) are people a clause is about without being
         # anyone a system watches: they do not make a weak capability term a surveillance one.
-        self.staff_words = re.compile(alternation("staff_words"), re.I)
+        self.staff_words = rx(alternation("staff_words"), re.I)
         # Families of clauses that name groups for other reasons (equal treatment, integrity pledges,
         # hiring, a newsroom's own work…): family -> (pattern, the group labels it refutes or None for all).
         labels_of = ctx.get("refuter_labels") or {}
         self.refuters: dict[str, tuple[re.Pattern, set[str] | None]] = {}
         for family, pats in {**(ctx.get("refuters") or {}), "policy_boilerplate": words("boilerplate_zh")}.items():
             only = set(labels_of.get(family) or ["all"]) - {"all"}
-            self.refuters[family] = (re.compile("|".join(pats) or "(?!)", re.I), only or None)
+            self.refuters[family] = (rx("|".join(pats) or "(?!)", re.I), only or None)
         # The capability gate: a capability is a finding only where the clause asks for it
         # (an obligation verb, a specification, a surveillance heading or a targeted group), and a
         # weak capability term only beside a function word (系统, 采集, 比对…) in a clause about people.
-        self.obligation = re.compile(alternation("obligation_zh") + "|(?<![A-Za-z])(?:"
+        self.obligation = rx(alternation("obligation_zh") + "|(?<![A-Za-z])(?:"
                                      + alternation("obligation_en") + ")(?![A-Za-z])", re.I)
-        self.spec = re.compile(alternation("specification"), re.I)
-        self.function_words = re.compile(alternation("function_words"), re.I)
-        self.people_anchor = re.compile(alternation("people_anchor"), re.I)
-        self.procurement_parties = re.compile(alternation("procurement_parties"), re.I)
+        self.spec = rx(alternation("specification"), re.I)
+        self.function_words = rx(alternation("function_words"), re.I)
+        self.people_anchor = rx(alternation("people_anchor"), re.I)
+        self.procurement_parties = rx(alternation("procurement_parties"), re.I)
         # Clauses whose context turns a capability's terms into something else (a conference camera,
         # a clinic's one-person health file): label -> pattern; the label gives no finding there.
-        self.capability_refuters = {label: re.compile("|".join(pats), re.I)
+        self.capability_refuters = {label: rx("|".join(pats), re.I)
                                     for label, pats in (ctx.get("capability_refuters") or {}).items() if pats}
         # Labels whose weak terms are about people only (抓拍 of a face, not of a car): label -> the
         # nouns the clause must hold instead of people_words, which also counts vehicles.
-        self.capability_subjects = {label: re.compile("|".join(pats), re.I)
+        self.capability_subjects = {label: rx("|".join(pats), re.I)
                                     for label, pats in (ctx.get("capability_subjects") or {}).items() if pats}
         self.structures = Structures(ctx)
         # term -> [(label, strong)]
@@ -267,49 +272,43 @@ class RulesClassifier:
         for t in self.terms:
             self.prefix_labels[t] = [(lab, strong, k) for k in range(1, len(t) + 1)
                                      for lab, strong in self.terms.get(t[:k], [])]
-        self.zh_regex = [(lab.id, re.compile(p)) for lab in self.tax.labels.values() for p in lab.zh_regex]
+        self.zh_regex = [(lab.id, rx(p)) for lab in self.tax.labels.values() for p in lab.zh_regex]
         # Capability and data-source terms are written in SDK and JSON text too (plateNumber,
         # face_match): their patterns take joined words and a camelCase end. Group terms name people in
         # prose and keep plain word boundaries.
-        self._en_source = {
+        en_source = {
             lab.id: (r"(?<![A-Za-z])(?:" + "|".join(f"(?:{p})" for p in lab.en) + r")(?![A-Za-z])"
                      if lab.kind == "group" else
                      EN_BEFORE + "(?:" + "|".join(f"(?:{_en_flexible(p)})" for p in lab.en) + ")" + EN_AFTER)
             for lab in self.tax.labels.values() if lab.en
         }
-        self._en_regex: dict[str, re.Pattern] | None = None
+        self.en_regex = {k: rx(v, re.I) for k, v in en_source.items()}
         # A first pass over all patterns of each language: most clauses match none, and then
         # the per-label patterns are skipped. Each pattern is tried only where it can start.
-        self.any_zh = FirstCharIndex([rx.pattern for _, rx in self.zh_regex])
+        self.any_zh = FirstCharIndex([p.pattern for _, p in self.zh_regex], compile=rx)
         # (the looser boundaries of capability terms admit every group match too: a first pass may only
         # say yes more often than the per-label patterns, never less)
         self.any_en = FirstCharIndex([p if lab.kind == "group" else _en_flexible(p)
                                       for lab in self.tax.labels.values() for p in lab.en], re.I,
-                                     before=EN_BEFORE, after=EN_AFTER)
+                                     before=EN_BEFORE, after=EN_AFTER, compile=rx)
         self.excludes: dict[str, set[str]] = {}
         for lab in self.tax.labels.values():
             for x in lab.exclude:
                 self.excludes.setdefault(x, set()).add(lab.id)
         self.exclude_re = overlapping(self.excludes, re.I) if self.excludes else None
         self.op_zh = overlapping({t: True for t in ctx["operational_zh"]})
-        self.op_en = re.compile(r"(?<![A-Za-z])(?:" + "|".join(ctx["operational_en"]) + r")(?![A-Za-z])", re.I)
+        self.op_en = rx(r"(?<![A-Za-z])(?:" + "|".join(ctx["operational_en"]) + r")(?![A-Za-z])", re.I)
         self.service_zh = overlapping({t: True for t in ctx["service_zh"]})
-        self.service_en = re.compile(r"(?<![A-Za-z])(?:" + "|".join(ctx["service_en"]) + r")(?![A-Za-z])", re.I)
+        self.service_en = rx(r"(?<![A-Za-z])(?:" + "|".join(ctx["service_en"]) + r")(?![A-Za-z])", re.I)
         self.epidemic_zh = overlapping({t: True for t in ctx["epidemic_zh"]})
-        self.epidemic_en = re.compile(r"(?<![A-Za-z])(?:" + "|".join(ctx["epidemic_en"]) + r")(?![A-Za-z])", re.I)
+        self.epidemic_en = rx(r"(?<![A-Za-z])(?:" + "|".join(ctx["epidemic_en"]) + r")(?![A-Za-z])", re.I)
         nouns = sorted(ctx["person_nouns_zh"] + ctx["attribute_zh"], key=len, reverse=True)
         # 人 alone must not be the start of 人脸/人像/人证 (faces, IDs): those are capabilities.
-        self.frame_after = re.compile(
+        self.frame_after = rx(
             "^(?:的[\u4e00-\u9fff]{0,3}?)?(?:" + "|".join(
                 re.escape(n) + ("(?![脸像证工体行车])" if n == "人" else "") for n in nouns) + ")")
-
-    @property
-    def en_regex(self) -> dict[str, re.Pattern]:
-        """Per-label English patterns, compiled on first use: compiling them costs ~50 ms at
-        start, and only clauses that the combined pattern matches ever need them."""
-        if self._en_regex is None:
-            self._en_regex = {k: re.compile(v, re.I) for k, v in self._en_source.items()}
-        return self._en_regex
+        regexes.save()
+        self._heading_answers: dict[str, bool] = {}
 
     # -- matching -----------------------------------------------------------------------------
 
@@ -448,11 +447,20 @@ class RulesClassifier:
         return op_spans
 
     def _heading_ops(self, ctx_text: str) -> bool:
-        """Whether the headings above the clause are about surveillance (a cue or a capability term)."""
+        """Whether the headings above the clause are about surveillance (a cue or a capability term).
+
+        Every clause of a section has the same headings, so the answer is kept per heading text."""
         if not ctx_text:
             return False
-        return bool(self.op_zh.search(ctx_text) or (LATIN_WORD.search(ctx_text) and self.op_en.search(ctx_text))) or any(
+        known = self._heading_answers.get(ctx_text)
+        if known is not None:
+            return known
+        answer = bool(self.op_zh.search(ctx_text) or (LATIN_WORD.search(ctx_text) and self.op_en.search(ctx_text))) or any(
             self.tax.kind_of(h.label) == "capability" for h in self.hits(normalize(ctx_text)))
+        if len(self._heading_answers) >= 4096:  # a corpus has endless headings: keep the memory bounded
+            self._heading_answers.clear()
+        self._heading_answers[ctx_text] = answer
+        return answer
 
     def _service(self, t: str, hits: list[Hit], latin: bool) -> list[str]:
         """Service wording (服务大厅, public services…) outside the matched terms."""

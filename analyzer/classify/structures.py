@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analyzer.classify.firstchar import FirstCharIndex
+
 SENTENCE = re.compile(r"[。；;！!？?\n]|\.(?:\s|$)")
 # An attribute list may be a C struct or a JSON object whose fields end in ';' (int age; int race;):
 # for lists only the Chinese semicolon and full stops end the sentence.
@@ -73,8 +75,10 @@ class Structures:
         names = [re.escape(x) for x in ctx.get("name_suffixes_zh") or []]
         self.name_after = re.compile(f"^(?:{'|'.join(names) or '(?!)'})")
         self.slogans = tuple(ctx.get("slogan_prefixes_zh") or [])
-        self.any = re.compile("|".join(f"(?:{p})" for p in (
-            alt("ethnicity_words"), alt("ethnicity_values"), alt("coded_fields"))), re.I)
+        # The first test of every clause, and most clauses name no ethnicity: each pattern is tried
+        # only where it can start (an alternation of them all is tried at every character).
+        self.any = FirstCharIndex([*(s.get("ethnicity_words") or []), *(s.get("ethnicity_values") or []),
+                                   *(s.get("coded_fields") or [])], re.I)
         self.fusion = bounded("fusion_verbs")
         self.source = bounded("personal_sources")
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from analyzer.classify.terms import TermScanner
+
 _FILE = Path(__file__).with_name("regions.tsv")
 _MUNICIPALITIES = ("11", "12", "31", "50")  # 北京 天津 上海 重庆: districts sit right under the province
 # Short forms: 新疆维吾尔自治区 → 新疆, 延边朝鲜族自治州 → 延边, 阳江市 → 阳江, 大兴安岭地区 → 大兴安岭.
@@ -61,20 +63,16 @@ class _Gazetteer:
     places: dict[str, Place]
     names: dict[str, list[Place]]  # full and short names of provinces and prefectures, full county names
     shorts: dict[str, list[Place]]  # short county names (宝山), only read under a known parent
-    first: dict[str, list[str]]  # first character -> names, longest first
+    scanner: TermScanner  # the names of two characters or more
 
     def find(self, text: str) -> list[list[Place]]:
         """Places named in ``text``, left to right, longest name first at each position."""
         out: list[list[Place]] = []
-        i = 0
-        while i < len(text):
-            for name in self.first.get(text[i], ()):
-                if text.startswith(name, i):
-                    out.append(self.names[name])
-                    i += len(name)
-                    break
-            else:
-                i += 1
+        end = 0
+        for m in self.scanner.finditer(text):
+            if m.start() >= end:  # a name inside the one just read is part of it
+                out.append(self.names[m.group()])
+                end = m.start() + len(m.group())
         return out
 
 
@@ -101,11 +99,7 @@ def gazetteer() -> _Gazetteer:
             s = re.sub(r"(?:区|县|市|旗)$", "", p.name)
             if len(s) >= 2 and s not in _COMMON_SHORT and s != p.name:
                 shorts.setdefault(s, []).append(p)
-    first: dict[str, list[str]] = {}
-    for name in sorted(names, key=len, reverse=True):
-        if len(name) >= 2:
-            first.setdefault(name[0], []).append(name)
-    return _Gazetteer(places, names, shorts, first)
+    return _Gazetteer(places, names, shorts, TermScanner(name for name in names if len(name) >= 2))
 
 
 def _pick(cands: list[Place], province: str | None, prefecture: str | None) -> Place | None:
