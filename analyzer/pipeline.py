@@ -291,7 +291,14 @@ def _tax_version() -> str:
 
 
 def _task(args: tuple) -> list[DocumentRecord]:
-    return process_file(*args)
+    """process_file in a worker, its records made light for the trip back to the parent."""
+    records = process_file(*args)
+    for rec in records:
+        # Located lines and table rows have served segmentation and boxes; the store keeps neither,
+        # and on a 200-page tender they were a seventh of what was pickled back.
+        for p in rec.pages or []:
+            p.words, p.rows, p.table_spans = [], [], []
+    return records
 
 
 # -- the batch (main process) -------------------------------------------------------------------

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from analyzer.migrations import migrations
+from analyzer.migrations import Database, migrations
 from analyzer.records import DONE_STATUSES, Clause, Finding, Page, Status
 
 # When a document was published, as one definition for the view, search and the report: the
@@ -225,6 +223,9 @@ class Store:
                 "norm": c.norm if c.norm is not None else norm_text(c.text), "page_start": c.page_start, "page_end": c.page_end,
                 "bbox": _json(list(c.bbox)) if c.bbox else None, "zone": c.zone, "page_last": c.page_last,
             } for c in rec.clauses))
+            # the search index, in one statement (migration m022 says why there is no insert trigger)
+            self.db.execute("insert into clauses_fts(rowid, norm) select rowid, norm from clauses "
+                            "where document_id = ?", [rec.sha256])
             if rec.embeddings:
                 self.db["embeddings"].insert_all(({"key": k, "vector": v, "dim": len(v) // 4}
                                                   for k, v in rec.embeddings.items()), pk="key", replace=True)

@@ -122,8 +122,8 @@ def test_migration_backfills_index_for_existing_rows(tmp_path):
     f.write_text(SHORT_TERMS, encoding="utf-8")
     assert run_cli("analyze", str(f), "--db", str(db), "--quiet", "--workers", "1").exit_code == 0
     store = Store(db)
-    for trig in ("clauses_fts_ai", "clauses_fts_ad", "clauses_fts_au"):
-        store.db.execute(f"drop trigger {trig}")
+    for trig in ("clauses_fts_ai", "clauses_fts_ad", "clauses_fts_au"):  # (m022 has dropped the first)
+        store.db.execute(f"drop trigger if exists {trig}")
     store.db.execute("drop table clauses_fts")
     store.db.execute("delete from _sqlite_migrations where name = 'm010_fts'")
     store.db.conn.commit()
@@ -138,3 +138,22 @@ def test_snippet_and_terms():
     assert snippet("x" * 100 + "维族" + "y" * 100, [(100, 102)], context=5) == "…xxxxx【维族】yyyyyyyyyy…"
     assert snippet("a维族b维族c", [(1, 3), (4, 6)]) == "a【维族】b【维族】c"
     assert terms(" 涉疆  ＡＢＣ ") == ["涉疆", "ABC"]  # normalised like clauses.norm (NFKC)
+
+
+def test_index_holds_each_clause_once_after_reanalysis(tmp_path):
+    """The index gets a document's clauses in one statement at write time (no insert trigger):
+    a forced re-analysis must leave it matching the clauses exactly, each clause found once."""
+    import sqlite3
+
+    f = tmp_path / "t.txt"
+    f.write_text(SHORT_TERMS, encoding="utf-8")
+    db = tmp_path / "t.db"
+    for extra in ([], ["--force"]):
+        assert run_cli("analyze", str(f), "--db", str(db), "--quiet", "--workers", "1", *extra).exit_code == 0
+    con = sqlite3.connect(db)
+    con.execute("insert into clauses_fts(clauses_fts, rank) values ('integrity-check', 1)")  # raises if out of step
+    assert con.execute("select count(*) from clauses_fts").fetchone() == con.execute(
+        "select count(*) from clauses").fetchone()
+    store = Store(db)
+    assert [r["clause_number"] for r in search(store, "一人一档")] == ["2."]
+    store.close()

@@ -66,21 +66,21 @@ class TermScanner:
         """``text`` as the scanner compares it (case and joiners folded when it ignores case)."""
         return self._fold(text)
 
-    def finditer(self, text: str):
+    def finditer(self, text: str) -> list[_Match]:
         """re-style matches (start(), group(1)) of the longest term at each position, in order."""
         if not self.terms:
-            return
+            return []
         longest: dict[int, int] = {}
         for end, length in self._automaton.iter(self._fold(text)):
             start = end - length + 1
             if length > longest.get(start, 0):
                 longest[start] = length
-        for start in sorted(longest):
-            yield _Match(start, text[start:start + longest[start]])
+        return [_Match(start, text[start:start + longest[start]]) for start in sorted(longest)]
 
-    def search(self, text: str):
+    def search(self, text: str) -> _Match | None:
         """The first match, or None."""
-        return next(self.finditer(text), None)
+        found = self.finditer(text)
+        return found[0] if found else None
 
 
 def overlapping(terms: dict, flags: int = 0) -> TermScanner:

@@ -252,14 +252,14 @@ def _char_centres(tp, text: str, spans: list[tuple[int, int]] | None = None):
 
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     refs = ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
-    get = raw.FPDFText_GetCharBox
+    get, handle = raw.FPDFText_GetCharBox, tp.raw
     count = min(tp.count_chars(), len(text))
     indexes = range(count) if spans is None else (ci for a, b in spans for ci in range(a, min(b, count)))
     for ci in indexes:
         if text[ci].isspace():
             yield ci, (0.0, 0.0)  # the caller skips whitespace; no box needed
             continue
-        if not get(tp, ci, *refs):  # lrbt order, as in pdfium
+        if not get(handle, ci, *refs):  # lrbt order, as in pdfium
             raise IngestError("pdfium could not locate a character")
         yield ci, ((left.value + right.value) / 2, (top.value + bottom.value) / 2)
 
@@ -271,8 +271,11 @@ def line_boxes(text: str, tp, height: float) -> list[Word]:
     flagged clause gets its box without re-opening the PDF: re-opening every page with a
     finding cost more than classifying the whole document. Boxes are in top-left coordinates.
     """
+    import pypdfium2.raw as raw
+
     out: list[Word] = []
     count = tp.count_chars()
+    handle, rect, get = tp.raw, raw.FS_RECTF(), raw.FPDFText_GetLooseCharBox  # the C API: see _path_bounds
     pos = 0
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
@@ -283,7 +286,9 @@ def line_boxes(text: str, tp, height: float) -> list[Word]:
         last = next(k for k in range(min(end, count) - 1, first - 1, -1) if not text[k].isspace())
         xs0, ys0, xs1, ys1 = [], [], [], []
         for ci in {first, last}:
-            left, bottom, right, top = tp.get_charbox(ci, loose=True)
+            if not get(handle, ci, rect):
+                raise IngestError("pdfium could not locate a character")
+            left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
             if right > left:
                 xs0.append(left)
                 xs1.append(right)
