@@ -309,6 +309,7 @@ class RulesClassifier:
                 re.escape(n) + ("(?![脸像证工体行车])" if n == "人" else "") for n in nouns) + ")")
         regexes.save()
         self._heading_answers: dict[str, bool] = {}
+        self._matched: dict[str, tuple[tuple[Hit, ...], tuple[Structure, ...]]] = {}
 
     # -- matching -----------------------------------------------------------------------------
 
@@ -368,8 +369,7 @@ class RulesClassifier:
         is the document's marker legend (metadata ``markers``), when it has one; ``spec_row`` says
         the clause is a row of a specification table (it specifies what a device or system does)."""
         n = normalize(text)
-        hits = self.hits(n)
-        structures = self.structures.find(n.text)
+        hits, structures = self._matches(n)
         if not hits and not structures:
             return []
         c = self._read(n.text, hits, context, zone, marker, legend)
@@ -380,8 +380,7 @@ class RulesClassifier:
                               spec_row: bool = False) -> tuple[list[Finding], Signals]:
         """The findings of ``classify`` and the clause's Signals for the model path, from one reading."""
         n = normalize(text)
-        hits = self.hits(n)
-        structures = self.structures.find(n.text)
+        hits, structures = self._matches(n)
         c = self._read(n.text, hits, context, zone, marker, legend)
         findings = self._findings(n, text, c, spec_row, structures) if hits or structures else []
         names_people = bool(c.group_hits) or bool(self.people_anchor.search(self.staff_words.sub("", c.t)))
@@ -391,6 +390,17 @@ class RulesClassifier:
             refuted={f: only for f, (rx, only) in self.refuters.items() if rx.search(c.t)},
             asks=self._asks(c, spec_row, self._asking_cues(c)),
         )
+
+    def _matches(self, n: Normalized) -> tuple[list[Hit], list[Structure]]:
+        """``hits`` and the structures of a normalised text, kept per text: tenders repeat clauses
+        (the same delivery or warranty sentence under every item), and both depend on the text alone."""
+        got = self._matched.get(n.text)
+        if got is None:
+            got = (tuple(self.hits(n)), tuple(self.structures.find(n.text)))
+            if len(self._matched) >= 4096:  # a corpus has endless texts: keep the memory bounded
+                self._matched.clear()
+            self._matched[n.text] = got
+        return list(got[0]), list(got[1])
 
     def _findings(self, n: Normalized, text: str, c: Seen, spec_row: bool,
                   structures: list[Structure]) -> list[Finding]:
