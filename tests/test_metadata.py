@@ -523,6 +523,21 @@ def test_budget_labels_as_real_notices_print_them(text, budget):
     # a lot's second item under merged cells, and a lot row whose delivery cell is merged
     ("子包 | 采购内容 | 交货期 | 计量单位 | 采购数量 | 最高限价（含税）\n一 | 数据库软件 | 签约后10日 | 套 | 4 | 人民币120000元\n"
      "中间件软件 | 套 | 6\n二 | 办公软件 | 套 | 50 | 人民币30000元\n三 | 制图软件 | 套 | 8 | 人民币45000元\n", 195000.0),
+    # merged cells after the amount, or before it (the lot named 标段一), in a lot's later rows
+    ("标项 | 服务范围 | 采购预算（元） | 服务内容 | 服务期限\n一 | 东片区 | 1200000 | 河道保洁 | 一年\n二 | 西片区 | 800000\n",
+     2000000.0),
+    ("标段号 | 货物名称 | 供货期限 | 交易预估价 | 中标人数量\n标段一 | 蔬菜类 | 一年 | 300万元 | 2家\n标段二 | 粮油类 | 120万元 | 1家\n",
+     4200000.0),
+    # a label alone on its line over the lot table that holds its values
+    ("3.最高限价：\n标项号 | 招标内容 | 最高限价 | 备注\n标项一 | 保洁服务 | 25万元（单价：20元/小时） | 按月结算\n"
+     "标项二 | 客房服务 | 35万元（单价：18元/间） | \n", 600000.0),
+    ("4.2招标控制价：标段1：300000.00元，标段2：200000.00元。\n", 500000.0),  # the lot word before its number
+    ("标项一：\n标项名称：某道路感知设计\n最高限价：300000 元\n标项二：\n标项名称：某视频系统设计\n最高限价：200000 元\n",
+     500000.0),
+    ("序号 | 招标内容 | 服务期限 | 预算总金额\n1 | 职工体检 | 3年，合同一年一签 | 人民币50.5万元/年\n", 505000.0),
+    ("采购内容 | 采购需求 | 服务期 | 招标总限价（含税）\n电梯维保 | 详见第四部分 | 两年 | 456789元\n", 456789.0),
+    # a label cell whose unit bracket holds a colon, its value in the next cell
+    ("标段 | 货物名称 | 单价限价（人民币：元）\n1 | 阀门 | 详见第四章\n总价最高限价（人民币：元） | 1234567.80\n", 1234567.8),
 ])
 def test_budget_tables_and_lots_as_saved_pages_print_them(text, budget):
     assert extract_metadata(text).budget_yuan == budget

@@ -90,7 +90,7 @@ def _amount_cols(keys: list[tuple[str, str | None]]) -> list[int]:
 
 def _lot_id(cell: str) -> str | None:
     """The lot a row's first cell names ("1", "01", "一", "第二标段", "Ⅱ标段"), as a number string."""
-    m = re.fullmatch(r"\s*(?:第)?\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|V|[ⅠⅡⅢⅣⅤ])\s*"
+    m = re.fullmatch(r"\s*(?:第)?\s*(?:标段|标项|分包|子包|包)?\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|V|[ⅠⅡⅢⅣⅤ])\s*"
                      r"(?:标段|包|标项|分包|子包|号)?\s*", cell)
     if not m:
         return None
@@ -273,6 +273,9 @@ class _Scanner:
                 continue
             if self.first_key(s, e) or self.known(s, e) or _L1_HEADING.match(self.norm, s, e):
                 return False
+            cells = self.cells(s, e)
+            if len(cells) >= 2 and any(self.known(a, b) for a, b in cells):
+                return False  # "招标控制价：" over "标项号 | 招标内容 | 最高限价": the table below is the value
             self.add(key, unit, s, e, j, True, ctx)
             self.consumed.add(j)
             return True
@@ -357,6 +360,15 @@ class _Scanner:
                 # a merged middle cell (one 交货期 for all lots): the amount is still the last cell
                 self.column_row(j, row, [len(row) - 1], [*keys[: len(row) - 1], keys[-1]])
                 continue
+            if lot is not None and 2 <= len(row) < width and len(cols) == 1:
+                # merged cells before or after the amount ("二 | 慈城镇服务片区 | 4968500" under five
+                # columns): the row's one cell that reads as an amount is the lot's
+                unit = keys[cols[0]][1]
+                hits = [i for i in range(1, len(row)) if _COLUMN_AMOUNT.search(self.text(*row[i]))
+                        or unit and re.fullmatch(r"\d[\d,]*(?:\.\d+)?", self.text(*row[i]))]
+                if len(hits) == 1:
+                    self.column_row(j, row, hits, [*keys[: hits[0]], keys[cols[0]], *keys[hits[0] + 1:]])
+                continue
             if len(row) != width or lot is None:
                 return
             self.column_row(j, row, cols, keys)
@@ -376,7 +388,7 @@ class _Scanner:
                     self.add(key, unit, na, nb, line, False, ctx)
                     i += 2
                     continue
-            if ":" in cell:
+            if ":" in cell and (":" in _PAREN.sub("", cell) or not _fields(_clean_key(cell)[0])):
                 ctx = self.segment(a, b, line, ctx)
                 i += 1
                 continue
