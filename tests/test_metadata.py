@@ -315,6 +315,8 @@ def test_parse_amount(s, hint, expected):
         ("2023年03月01日 至 2023年03月08日", "2023-03-01"),
         ("2023年02月30日", None),
         ("年 月 日", None),
+        ("2025 年1 1 月 2 4 日 9 时 30 分", "2025-11-24T09:30"),  # a spaced-out page splits the figures
+        ("2025/11/24 9:30", "2025-11-24T09:30"),  # a day and an hour are not joined
     ],
 )
 def test_parse_chinese_date(s, expected):
@@ -562,6 +564,10 @@ def test_budget_tables_and_lots_as_saved_pages_print_them(text, budget):
     ("投标时间：2021年5月10日至5月12日16:00。\n", "2021-05-12T16:00"),
     ("投标时间：2021年5月12日9:30。\n", None),  # one moment, not a window: it may be the opening
     ("投标时间：2021年5月10日至5月32日16:00。\n", None),  # no such day
+    # paper bids handed in (送交) before a time; a spaced-out page with a space after 文件
+    ("7.1 投标人应于 2026 年3月2日10：00时前将投标文件密封送交到某大厦开标室。\n", "2026-03-02T10:00"),
+    ("5.1 响应文件 上传的截止时间（响应截止时间，下同）为 2026 年1 2 月 4 日 9 时 30 分，供应商应在此前上传。\n",
+     "2026-12-04T09:30"),
 ])
 def test_bid_deadline_sentences_beat_other_deadlines(text, deadline):
     assert extract_metadata(text).dates.get("deadline") == deadline
@@ -582,6 +588,15 @@ def test_buyer_of_a_design_competition_and_number_after_an_agency():
     # a unit-of-measure column named 采购单位 is not the buyer, and its neighbour header is no name
     m = extract_metadata("子包 | 采购内容 | 采购单位 | 采购数量 | 最高限价\n一 | 软件 | 套 | 3 | 9000元\n招标人：某某广场开发有限公司\n")
     assert m.buyer == "某某广场开发有限公司"
+
+
+def test_a_header_row_with_a_requirements_column_and_a_buyer_named_as_contracting_party():
+    m = extract_metadata("项目编号 | 项目名称 | 数量 | 最高限价（预算价） | 主要采购需求\n"
+                         "AB-2026001G | 某业务管理系统采购 | 1项 | 378800元 | 详见第二章\n")
+    assert m.project_number == "AB-2026001G" and m.budget_yuan == 378800.0
+    m = extract_metadata("发包控制价（最高限价）：合计90000元/三年；\n八、联系方式\n代理机构：某项目管理有限公司\n"
+                         "发包人名称：某某环保技术有限公司\n发包人地址：某市某区某路1号\n")
+    assert m.buyer == "某某环保技术有限公司"
 
 
 def test_notice_type_of_a_renovation_and_of_a_title_naming_only_the_project():

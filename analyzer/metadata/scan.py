@@ -83,6 +83,14 @@ _COLUMN_AMOUNT = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*(?:人民币)?\s*
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5}
 
 
+def _header_word(key: str) -> bool:
+    """A column header beside labels: a listed word, or a short one ending like a column ("主要采购需求")."""
+    return key in _HEADER_WORDS or len(key) <= 8 and key.endswith(_COLUMN_ENDS)
+
+
+_COLUMN_ENDS = ("需求", "要求", "内容", "范围", "期限", "数量")
+
+
 def _amount_cols(keys: list[tuple[str, str | None]]) -> list[int]:
     """The header's budget and award columns (the only columns read under a header of free words)."""
     return [i for i, (k, _) in enumerate(keys) if any(f in ("budget", "award") for f, _ in _fields(k))]
@@ -288,7 +296,7 @@ class _Scanner:
         if any(":" in _PAREN.sub("", self.text(a, b)) for a, b in cells):  # "（人民币：元）" is a unit
             return False
         n_labels = sum(1 for k, _ in keys if _fields(k))
-        if n_labels < 2 or any(not _fields(k) and k not in _HEADER_WORDS for k, _ in keys):
+        if n_labels < 2 or any(not _fields(k) and not _header_word(k) for k, _ in keys):
             return self.amount_column(line, cells, keys)
         for j in range(line + 1, min(line + 3, len(self.lines))):
             s, e = self.lines[j]
