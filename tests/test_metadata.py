@@ -315,6 +315,8 @@ def test_parse_amount(s, hint, expected):
         ("2023年03月01日 至 2023年03月08日", "2023-03-01"),
         ("2023年02月30日", None),
         ("年 月 日", None),
+        ("2025 年1 1 月 2 4 日 9 时 30 分", "2025-11-24T09:30"),  # a spaced-out page splits the figures
+        ("2025/11/24 9:30", "2025-11-24T09:30"),  # a day and an hour are not joined
     ],
 )
 def test_parse_chinese_date(s, expected):
@@ -523,6 +525,21 @@ def test_budget_labels_as_real_notices_print_them(text, budget):
     # a lot's second item under merged cells, and a lot row whose delivery cell is merged
     ("子包 | 采购内容 | 交货期 | 计量单位 | 采购数量 | 最高限价（含税）\n一 | 数据库软件 | 签约后10日 | 套 | 4 | 人民币120000元\n"
      "中间件软件 | 套 | 6\n二 | 办公软件 | 套 | 50 | 人民币30000元\n三 | 制图软件 | 套 | 8 | 人民币45000元\n", 195000.0),
+    # merged cells after the amount, or before it (the lot named 标段一), in a lot's later rows
+    ("标项 | 服务范围 | 采购预算（元） | 服务内容 | 服务期限\n一 | 东片区 | 1200000 | 河道保洁 | 一年\n二 | 西片区 | 800000\n",
+     2000000.0),
+    ("标段号 | 货物名称 | 供货期限 | 交易预估价 | 中标人数量\n标段一 | 蔬菜类 | 一年 | 300万元 | 2家\n标段二 | 粮油类 | 120万元 | 1家\n",
+     4200000.0),
+    # a label alone on its line over the lot table that holds its values
+    ("3.最高限价：\n标项号 | 招标内容 | 最高限价 | 备注\n标项一 | 保洁服务 | 25万元（单价：20元/小时） | 按月结算\n"
+     "标项二 | 客房服务 | 35万元（单价：18元/间） | \n", 600000.0),
+    ("4.2招标控制价：标段1：300000.00元，标段2：200000.00元。\n", 500000.0),  # the lot word before its number
+    ("标项一：\n标项名称：某道路感知设计\n最高限价：300000 元\n标项二：\n标项名称：某视频系统设计\n最高限价：200000 元\n",
+     500000.0),
+    ("序号 | 招标内容 | 服务期限 | 预算总金额\n1 | 职工体检 | 3年，合同一年一签 | 人民币50.5万元/年\n", 505000.0),
+    ("采购内容 | 采购需求 | 服务期 | 招标总限价（含税）\n电梯维保 | 详见第四部分 | 两年 | 456789元\n", 456789.0),
+    # a label cell whose unit bracket holds a colon, its value in the next cell
+    ("标段 | 货物名称 | 单价限价（人民币：元）\n1 | 阀门 | 详见第四章\n总价最高限价（人民币：元） | 1234567.80\n", 1234567.8),
 ])
 def test_budget_tables_and_lots_as_saved_pages_print_them(text, budget):
     assert extract_metadata(text).budget_yuan == budget
@@ -547,6 +564,10 @@ def test_budget_tables_and_lots_as_saved_pages_print_them(text, budget):
     ("投标时间：2021年5月10日至5月12日16:00。\n", "2021-05-12T16:00"),
     ("投标时间：2021年5月12日9:30。\n", None),  # one moment, not a window: it may be the opening
     ("投标时间：2021年5月10日至5月32日16:00。\n", None),  # no such day
+    # paper bids handed in (送交) before a time; a spaced-out page with a space after 文件
+    ("7.1 投标人应于 2026 年3月2日10：00时前将投标文件密封送交到某大厦开标室。\n", "2026-03-02T10:00"),
+    ("5.1 响应文件 上传的截止时间（响应截止时间，下同）为 2026 年1 2 月 4 日 9 时 30 分，供应商应在此前上传。\n",
+     "2026-12-04T09:30"),
 ])
 def test_bid_deadline_sentences_beat_other_deadlines(text, deadline):
     assert extract_metadata(text).dates.get("deadline") == deadline
@@ -567,6 +588,15 @@ def test_buyer_of_a_design_competition_and_number_after_an_agency():
     # a unit-of-measure column named 采购单位 is not the buyer, and its neighbour header is no name
     m = extract_metadata("子包 | 采购内容 | 采购单位 | 采购数量 | 最高限价\n一 | 软件 | 套 | 3 | 9000元\n招标人：某某广场开发有限公司\n")
     assert m.buyer == "某某广场开发有限公司"
+
+
+def test_a_header_row_with_a_requirements_column_and_a_buyer_named_as_contracting_party():
+    m = extract_metadata("项目编号 | 项目名称 | 数量 | 最高限价（预算价） | 主要采购需求\n"
+                         "AB-2026001G | 某业务管理系统采购 | 1项 | 378800元 | 详见第二章\n")
+    assert m.project_number == "AB-2026001G" and m.budget_yuan == 378800.0
+    m = extract_metadata("发包控制价（最高限价）：合计90000元/三年；\n八、联系方式\n代理机构：某项目管理有限公司\n"
+                         "发包人名称：某某环保技术有限公司\n发包人地址：某市某区某路1号\n")
+    assert m.buyer == "某某环保技术有限公司"
 
 
 def test_notice_type_of_a_renovation_and_of_a_title_naming_only_the_project():

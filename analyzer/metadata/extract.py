@@ -36,7 +36,7 @@ from analyzer.metadata.scan import _DATE_EXCLUDE, _LEADING_NUMBERING, _Pair, _Sc
 
 _AWARD_TYPES = {"award", "single_source", "contract", "acceptance", None}
 # "投标文件递交的截止时间（投标截止时间，下同）为2025年12月22日10时00分" (prose, no label/colon pair)
-_DEADLINE_SENTENCE = re.compile(r"(?:投标|响应|应答)?(?:\([^()]{0,6}\))?文件(?:的)?(?:递交|提交|上传)?(?:的)?截止(?:时间|日期)"
+_DEADLINE_SENTENCE = re.compile(r"(?:投标|响应|应答)?(?:\([^()]{0,6}\))?文件\s*(?:的)?(?:递交|提交|上传)?(?:的)?截止(?:时间|日期)"
                                 r"(?:\([^()]{0,20}\))?(?:和开标时间|及开标时间)?\s*(?:为|是|:)\s*:?\s*([^,，;；。]{8,30})")
 # "报价截止时间为…", "递交投标文件的截止时间即开标时间为…", "…上传至平台（网址），截止时间为…"
 _DEADLINE_SUBMIT = re.compile(r"(?:(?:投标|响应|报价|应答)截止(?:时间|日期)(?:\([^()]{0,20}\))?|(?:递交|提交|上传)(?:投标|响应|报价)文件的?截止(?:时间|日期)"
@@ -72,7 +72,8 @@ def _window_end(value: str) -> str | None:
     return end if end and len(end) >= 10 else None
 
 
-_DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前\s*(?:将[^,，。;；]{0,12}?)?(?:递交|提交|上传)")
+_DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前\s*(?:将[^,，。;；]{0,12}?)?"
+                             r"(?:递交|提交|上传|送交|送达)")
 _BUDGET_PROSE = re.compile(
     r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|采购总金额|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
     r"(?:总价|总额|金额)?\s*(?:\(\s*((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*\)|"  # 总预算（100万元）
@@ -84,7 +85,8 @@ _BUDGET_PROSE = re.compile(
 _TOTAL_AFTER_UNIT_PRICE = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/[^,，;；。()]{1,4}\s*[,，;；(]\s*"
                                      r"(?:[一二两三四五六七八九十\d]{1,2}年)?\s*(?:合计|总计|共计)\s*(?:为|:)?\s*"
                                      r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
-_INLINE_LOT = re.compile(r"(?:第)?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|[ⅠⅡⅢⅣ])\s*(?:标段|包|标项|子包)\s*[:：]?\s*"
+_INLINE_LOT = re.compile(r"(?:(?:第)?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|[ⅠⅡⅢⅣ])\s*(?:标段|包|标项|子包)\s*[:：]?|"
+                         r"(?:标段|标项|子包|包)\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|[ⅠⅡⅢⅣ])\s*[:：])\s*"
                          r"(?:为)?\s*((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
 _LONGER_PERIOD = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/\s*年\s*[,，;；]\s*"
                             r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*/\s*[两二三四五六七八九十\d]{1,2}年")
@@ -301,11 +303,11 @@ def extract_metadata(text: str) -> TenderMetadata:
         text = norm[p.start:p.end]
         if p.unit == "%" or placeholder(text) or _NUMBERING_VALUE.match(text):
             return None
+        inline = [parse_amount(m.group(1)) for m in _INLINE_LOT.finditer(text)]
+        if len(inline) >= 2 and all(inline):  # "I标段2686923元；II标段2387896元", "标段1：…元，标段2：…元"
+            return round(sum(v for v in inline if v), 2)
         # "最高限价为人民币包 1-10787900.00 元": the lot number is no part of the amount
         text = re.sub(r"(?:合同包|采购包|包件|标段|标包|包)\s*\d{1,2}\s*[-—–:]\s*(?=\d)", "", text)
-        inline = [parse_amount(m.group(1)) for m in _INLINE_LOT.finditer(text)]
-        if len(inline) >= 2 and all(inline):  # "I标段2686923元；II标段2387896元": no total printed
-            return round(sum(v for v in inline if v), 2)
         total = _TOTAL_AFTER_UNIT_PRICE.search(text) or _LONGER_PERIOD.search(text)
         if total:  # "20万元/处，合计140万元", "40万元/年，80万元/两年": the total, not the unit price
             text = total.group(1)
@@ -417,7 +419,7 @@ def document_metadata(doc) -> dict:
     return md
 
 
-_LOT = re.compile(r"(?:合同包|采购包|包件|分包|标段|标包|包组|包)\s*(?:号\s*)?([0-9]{1,3}|[一二三四五六七八九十]{1,3})"
+_LOT = re.compile(r"(?:合同包|采购包|包件|分包|标段|标包|包组|标项|包)\s*(?:号\s*)?([0-9]{1,3}|[一二三四五六七八九十]{1,3})"
                   r"(?!\s*[0-9一二三四五六七八九十])|第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:包|标段|分包)")
 _LOT_BUDGET = re.compile(r"(?:预算金额|采购预算|项目预算|预算|最高限价|控制价)\s*(\([^()]{0,6}(?:万元|元)\)|\([^()]{0,6}\))?\s*[:：]?\s*"
                          r"((?:人民币)?\s*[¥￥]?\s*\d[\d,.]*\s*(?:亿元|万元|元)?)")

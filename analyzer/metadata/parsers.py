@@ -249,6 +249,7 @@ def parse_chinese_date(s: str | None) -> str | None:
     if not s:
         return None
     t = _nfkc(s)
+    t = re.sub(r"(?<!\d)(\d)\s+(\d)(?=\s*[月日号])", r"\1\2", t)  # "2025 年1 1 月": a spaced-out page split the month
     found = [hit for hit in (_arabic_date(t), _chinese_date(t)) if hit]
     return min(found)[1] if found else None
 

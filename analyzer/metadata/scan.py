@@ -83,6 +83,14 @@ _COLUMN_AMOUNT = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*(?:人民币)?\s*
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5}
 
 
+def _header_word(key: str) -> bool:
+    """A column header beside labels: a listed word, or a short one ending like a column ("主要采购需求")."""
+    return key in _HEADER_WORDS or len(key) <= 8 and key.endswith(_COLUMN_ENDS)
+
+
+_COLUMN_ENDS = ("需求", "要求", "内容", "范围", "期限", "数量")
+
+
 def _amount_cols(keys: list[tuple[str, str | None]]) -> list[int]:
     """The header's budget and award columns (the only columns read under a header of free words)."""
     return [i for i, (k, _) in enumerate(keys) if any(f in ("budget", "award") for f, _ in _fields(k))]
@@ -90,7 +98,7 @@ def _amount_cols(keys: list[tuple[str, str | None]]) -> list[int]:
 
 def _lot_id(cell: str) -> str | None:
     """The lot a row's first cell names ("1", "01", "一", "第二标段", "Ⅱ标段"), as a number string."""
-    m = re.fullmatch(r"\s*(?:第)?\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|V|[ⅠⅡⅢⅣⅤ])\s*"
+    m = re.fullmatch(r"\s*(?:第)?\s*(?:标段|标项|分包|子包|包)?\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|V|[ⅠⅡⅢⅣⅤ])\s*"
                      r"(?:标段|包|标项|分包|子包|号)?\s*", cell)
     if not m:
         return None
@@ -273,6 +281,9 @@ class _Scanner:
                 continue
             if self.first_key(s, e) or self.known(s, e) or _L1_HEADING.match(self.norm, s, e):
                 return False
+            cells = self.cells(s, e)
+            if len(cells) >= 2 and any(self.known(a, b) for a, b in cells):
+                return False  # "招标控制价：" over "标项号 | 招标内容 | 最高限价": the table below is the value
             self.add(key, unit, s, e, j, True, ctx)
             self.consumed.add(j)
             return True
@@ -285,7 +296,7 @@ class _Scanner:
         if any(":" in _PAREN.sub("", self.text(a, b)) for a, b in cells):  # "（人民币：元）" is a unit
             return False
         n_labels = sum(1 for k, _ in keys if _fields(k))
-        if n_labels < 2 or any(not _fields(k) and k not in _HEADER_WORDS for k, _ in keys):
+        if n_labels < 2 or any(not _fields(k) and not _header_word(k) for k, _ in keys):
             return self.amount_column(line, cells, keys)
         for j in range(line + 1, min(line + 3, len(self.lines))):
             s, e = self.lines[j]
@@ -357,6 +368,15 @@ class _Scanner:
                 # a merged middle cell (one 交货期 for all lots): the amount is still the last cell
                 self.column_row(j, row, [len(row) - 1], [*keys[: len(row) - 1], keys[-1]])
                 continue
+            if lot is not None and 2 <= len(row) < width and len(cols) == 1:
+                # merged cells before or after the amount ("二 | 慈城镇服务片区 | 4968500" under five
+                # columns): the row's one cell that reads as an amount is the lot's
+                unit = keys[cols[0]][1]
+                hits = [i for i in range(1, len(row)) if _COLUMN_AMOUNT.search(self.text(*row[i]))
+                        or unit and re.fullmatch(r"\d[\d,]*(?:\.\d+)?", self.text(*row[i]))]
+                if len(hits) == 1:
+                    self.column_row(j, row, hits, [*keys[: hits[0]], keys[cols[0]], *keys[hits[0] + 1:]])
+                continue
             if len(row) != width or lot is None:
                 return
             self.column_row(j, row, cols, keys)
@@ -376,7 +396,7 @@ class _Scanner:
                     self.add(key, unit, na, nb, line, False, ctx)
                     i += 2
                     continue
-            if ":" in cell:
+            if ":" in cell and (":" in _PAREN.sub("", cell) or not _fields(_clean_key(cell)[0])):
                 ctx = self.segment(a, b, line, ctx)
                 i += 1
                 continue
