@@ -540,6 +540,16 @@ def test_budget_labels_as_real_notices_print_them(text, budget):
     ("采购内容 | 采购需求 | 服务期 | 招标总限价（含税）\n电梯维保 | 详见第四部分 | 两年 | 456789元\n", 456789.0),
     # a label cell whose unit bracket holds a colon, its value in the next cell
     ("标段 | 货物名称 | 单价限价（人民币：元）\n1 | 阀门 | 详见第四章\n总价最高限价（人民币：元） | 1234567.80\n", 1234567.8),
+    # an estimate header split over two lines in its cell (预估采购 金额), and a bid-total ceiling
+    ("序号 | 服务名称 | 服务期限 | 预估采购 金额\n1 | 某片区绿化养护 | 一年 | 88.5万元\n", 885000.0),
+    ("标段号 | 服务内容 | 暂估工程量（㎡） | 综合单价限价（元/㎡） | 投标总价限价\n1 | 管道防腐 | 约5000 | 60.5 | 302500元\n",
+     302500.0),
+    # items (品目) as lots, the later row's cells merged and its figure bare under a 万元 header
+    ("品目 | 服务内容 | 入围家数 | 最高含税限价（万元） | 服务周期\n一 | 体检服务 | 入围2家 | 120.00 | 三年\n"
+     "二 | 接送服务 | 入围1家 | 80.00\n", 2000000.0),
+    # lots named without a colon before the currency; two series of lots (budget, then ceiling)
+    ("3、采购预算：标段一人民币500万元/两年，标段二人民币300万元/两年。\n", 8000000.0),
+    ("三、预算金额：子包一：20万元；子包二：15万元。最高限价：子包一：19万元；子包二：15万元。\n", 350000.0),
 ])
 def test_budget_tables_and_lots_as_saved_pages_print_them(text, budget):
     assert extract_metadata(text).budget_yuan == budget
@@ -564,6 +574,7 @@ def test_budget_tables_and_lots_as_saved_pages_print_them(text, budget):
     ("投标时间：2021年5月10日至5月12日16:00。\n", "2021-05-12T16:00"),
     ("投标时间：2021年5月12日9:30。\n", None),  # one moment, not a window: it may be the opening
     ("投标时间：2021年5月10日至5月32日16:00。\n", None),  # no such day
+    ("8.1投标截止时间和开标时间为2025年12月1日13时30分（北京时间）。\n", "2025-12-01T13:30"),  # 和开标时间 between
     # paper bids handed in (送交) before a time; a spaced-out page with a space after 文件
     ("7.1 投标人应于 2026 年3月2日10：00时前将投标文件密封送交到某大厦开标室。\n", "2026-03-02T10:00"),
     ("5.1 响应文件 上传的截止时间（响应截止时间，下同）为 2026 年1 2 月 4 日 9 时 30 分，供应商应在此前上传。\n",

@@ -39,7 +39,7 @@ _AWARD_TYPES = {"award", "single_source", "contract", "acceptance", None}
 _DEADLINE_SENTENCE = re.compile(r"(?:投标|响应|应答)?(?:\([^()]{0,6}\))?文件\s*(?:的)?(?:递交|提交|上传)?(?:的)?截止(?:时间|日期)"
                                 r"(?:\([^()]{0,20}\))?(?:和开标时间|及开标时间)?\s*(?:为|是|:)\s*:?\s*([^,，;；。]{8,30})")
 # "报价截止时间为…", "递交投标文件的截止时间即开标时间为…", "…上传至平台（网址），截止时间为…"
-_DEADLINE_SUBMIT = re.compile(r"(?:(?:投标|响应|报价|应答)截止(?:时间|日期)(?:\([^()]{0,20}\))?|(?:递交|提交|上传)(?:投标|响应|报价)文件的?截止(?:时间|日期)"
+_DEADLINE_SUBMIT = re.compile(r"(?:(?:投标|响应|报价|应答)截止(?:时间|日期)(?:\([^()]{0,20}\))?(?:和开标时间|及开标时间)?|(?:递交|提交|上传)(?:投标|响应|报价)文件的?截止(?:时间|日期)"
                               r"(?:即开标时间)?|(?:文件[^。\n]{0,10}?(?:上传|递交|提交)|(?:上传|递交|提交)[^。\n]{0,10}?文件)[^。\n]{0,80}?"
                               r"截止(?:时间|日期))\s*(?:为|是|:)\s*:?\s*"
                               r"([^,，;；。]{8,30})")
@@ -86,7 +86,7 @@ _TOTAL_AFTER_UNIT_PRICE = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/[^,，;
                                      r"(?:[一二两三四五六七八九十\d]{1,2}年)?\s*(?:合计|总计|共计)\s*(?:为|:)?\s*"
                                      r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
 _INLINE_LOT = re.compile(r"(?:(?:第)?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|[ⅠⅡⅢⅣ])\s*(?:标段|包|标项|子包)\s*[:：]?|"
-                         r"(?:标段|标项|子包|包)\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|[ⅠⅡⅢⅣ])\s*[:：])\s*"
+                         r"(?:标段|标项|子包|包)\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|[ⅠⅡⅢⅣ])\s*(?:[:：]|(?=人民币)))\s*"
                          r"(?:为)?\s*((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
 _LONGER_PERIOD = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/\s*年\s*[,，;；]\s*"
                             r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*/\s*[两二三四五六七八九十\d]{1,2}年")
@@ -303,7 +303,11 @@ def extract_metadata(text: str) -> TenderMetadata:
         text = norm[p.start:p.end]
         if p.unit == "%" or placeholder(text) or _NUMBERING_VALUE.match(text):
             return None
-        inline = [parse_amount(m.group(1)) for m in _INLINE_LOT.finditer(text)]
+        # "预算金额：子包一：29万元；子包二：12万元。最高限价：子包一：…": one series, the first sentence's
+        head = text.split("。")[0]
+        inline = [parse_amount(m.group(1)) for m in _INLINE_LOT.finditer(head)]
+        if len(inline) < 2:
+            inline = [parse_amount(m.group(1)) for m in _INLINE_LOT.finditer(text)]
         if len(inline) >= 2 and all(inline):  # "I标段2686923元；II标段2387896元", "标段1：…元，标段2：…元"
             return round(sum(v for v in inline if v), 2)
         # "最高限价为人民币包 1-10787900.00 元": the lot number is no part of the amount

@@ -77,7 +77,7 @@ def _clean_key(raw: str) -> tuple[str, str | None]:
 
 _BUDGET_LABELS = sorted((k for k, fs in _LABELS.items() if any(f == "budget" and t == 0 for f, t in fs)),
                         key=len, reverse=True)
-_LOT_HEADER = re.compile(r"^(?:标段|标段号|包号|包组|包组号|标项|标项号|分包|分包号|子包|合同包|采购包|包件|标包|标段编号)$")
+_LOT_HEADER = re.compile(r"^(?:标段|标段号|包号|包组|包组号|标项|标项号|分包|分包号|子包|合同包|采购包|包件|标包|标段编号|品目|品目号)$")
 # An amount that ends its cell, goes on after punctuation, or is priced per year ("40万元/年").
 _COLUMN_AMOUNT = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*(?:人民币)?\s*(?:\(|$|[,，;；。]|/\s*(?:[一二两三四五六七八九十\d]{0,2}年|年度))")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5}
