@@ -7,12 +7,13 @@ system or device that outputs it, i.e. the buyer buys or maintains that capabili
 the contractor's staff lodging, a railway cleaning contract, a bidder list, the procurement
 procedure or the bidding platform's anti-collusion IP/MAC check is a false finding.
 
-It analyses the calibration half only (the 24 tenders and the notices at even positions, through
-``real_corpus.run`` and so the shared notice loader) with ``--method rules`` and ``--method auto``
-and collects every capability and data-source finding: document sha256, clause ordinal, label,
-method, tier. Findings are keyed by (document, ordinal, label), so a clause flagged by both methods
-is read once. When there are more than SAMPLE_MAX distinct findings, SAMPLE_MAX are drawn with
-random.Random(SEED); the report says so.
+It analyses one half of the corpus through ``real_corpus.run`` (and so the shared notice loader),
+``--half calibration`` (default: the 24 tenders and the notices at even positions) or ``--half
+reporting`` (every notice at an odd position, which no rule was tuned on), with ``--method rules``
+and ``--method auto`` and collects every capability and data-source finding: document sha256,
+clause ordinal, label, method, tier. Findings are keyed by (document, ordinal, label), so a clause
+flagged by both methods is read once. When there are more than SAMPLE_MAX distinct findings,
+SAMPLE_MAX are drawn with random.Random(SEED); the report says so.
 
     python bench/real_capabilities.py --show                 # analyse (or read the cache) and print each
                                                              # finding's clause for reading; never commit it
@@ -21,17 +22,22 @@ random.Random(SEED); the report says so.
                                                              # and method, the false ones by reference
 
 The analysis is cached (with clause text, for reading) in ``--findings`` outside the repository,
-default /tmp/real-capabilities-findings.jsonl; ``--rerun`` analyses again. Labels live in
-``samples/labelled/real_capabilities.jsonl`` as references only: document_sha256, ordinal,
-text_sha256_12 (first 12 hex digits of the clause text's sha256; a mismatch is reported and the
-row not counted), label, verdict (``requirement`` | ``false``) and reason, in English, a false
-one's reason starting with its pattern (``bare noun: …``), which the report counts. The aggregate
-(counts and references, no corpus text) goes to ``bench/results/real-capabilities-<date>.json``.
+default /tmp/real-capabilities-findings.jsonl (``-reporting`` before the suffix for the reporting
+half); ``--rerun`` analyses again. Labels live in ``samples/labelled/real_capabilities.jsonl``
+(``real_capabilities_reporting.jsonl`` for the reporting half) as references only:
+document_sha256, ordinal, text_sha256_12 (first 12 hex digits of the clause text's sha256; a
+mismatch is reported and the row not counted), label, verdict (``requirement`` | ``false``) and
+reason, in English, a false one's reason starting with its pattern (``bare noun: …``), which the
+report counts. The aggregate (counts and references, no corpus text) goes to
+``bench/results/real-capabilities-<date>.json`` (``real-capabilities-reporting-<date>.json`` for
+the reporting half).
 
 How the committed labels were drawn and read: every distinct finding of both methods on the
 calibration half (no sampling was needed: see the result file's ``sample``), each read in full by
 one person (clause text up to SHOW_CHARS characters, with the matched span and the rule's reason),
-asking "does the buyer here buy or maintain this function?".
+asking "does the buyer here buy or maintain this function?". The reporting half's labels were read
+the same way (every distinct finding, all of them), once, after the refuters were tuned on the
+calibration half and without looking at the rules: its precision is the untuned figure.
 """
 
 from __future__ import annotations
@@ -57,18 +63,24 @@ KINDS = ("capability", "data_source")
 SAMPLE_MAX = 300
 SEED = 12
 SHOW_CHARS = 400
+HALVES = ("calibration", "reporting")
 LABELS = ROOT / "samples" / "labelled" / "real_capabilities.jsonl"
 FINDINGS = Path("/tmp/real-capabilities-findings.jsonl")
 VERDICTS = ("requirement", "false")
 
 
-def collect(corpus: Path, workers: int, cache: Path | None, findings: Path) -> list[dict]:
-    """Every capability and data-source finding of each method on the calibration half (with text),
+def half_tag(half: str, sep: str = "-") -> str:
+    """What a default file name of ``half`` adds to the calibration half's: nothing, or ``sep`` + the half."""
+    return "" if half == "calibration" else f"{sep}{half}"
+
+
+def collect(corpus: Path, workers: int, cache: Path | None, findings: Path, half: str = "calibration") -> list[dict]:
+    """Every capability and data-source finding of each method on ``half`` (with text),
     written to ``findings`` after each method (so the rules' can be read while auto runs)."""
     real_corpus.SHOW_CHARS = SHOW_CHARS  # read by the forked workers
     rows = []
     for method in METHODS:
-        res = real_corpus.run(corpus, method, "calibration", 10**9, workers, True, cache=cache)
+        res = real_corpus.run(corpus, method, half, 10**9, workers, True, cache=cache)
         print(f"{method}: {res['seconds']} s; " + ", ".join(
             f"{k} {s['documents']} documents {s['clauses']} clauses" for k, s in res["sets"].items()), file=sys.stderr)
         for d in res["documents"]:
@@ -214,20 +226,26 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=None, help="the shared corpus folder (default: ../shared/corpus)")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--findings", type=Path, default=FINDINGS,
-                    help="cache of the analysis, with clause text: keep it outside the repository")
+    ap.add_argument("--half", default="calibration", choices=HALVES,
+                    help="calibration: tenders and even notices (the rules were tuned there); reporting: odd notices")
+    ap.add_argument("--findings", type=Path, default=None,
+                    help="cache of the analysis, with clause text: keep it outside the repository "
+                         "(default /tmp/real-capabilities-findings[-reporting].jsonl)")
     ap.add_argument("--rerun", action="store_true", help="analyse again even when the cache exists")
     ap.add_argument("--cache", type=Path, default=None, help="embedding cache database for the auto run")
-    ap.add_argument("--labels", type=Path, default=LABELS)
+    ap.add_argument("--labels", type=Path, default=None,
+                    help="default samples/labelled/real_capabilities[_reporting].jsonl")
     ap.add_argument("--show", action="store_true", help="print each sampled finding's clause (never commit it)")
     ap.add_argument("--template", type=Path, default=None, help="write reference rows to label (verdict null)")
     ap.add_argument("--out", type=Path, default=None)
     a = ap.parse_args()
+    a.findings = a.findings or FINDINGS.with_stem(FINDINGS.stem + half_tag(a.half))
+    a.labels = a.labels or LABELS.with_stem(LABELS.stem + half_tag(a.half, "_"))
     if a.rerun or not a.findings.exists():
         corpus = a.corpus or corpus_dir(ROOT)
         if corpus is None or not corpus.is_dir():
             sys.exit("no corpus: pass --corpus DIR (the shared real-document corpus)")
-        rows = collect(corpus, a.workers, a.cache, a.findings)
+        rows = collect(corpus, a.workers, a.cache, a.findings, a.half)
     else:
         rows = [json.loads(line) for line in a.findings.read_text(encoding="utf-8").splitlines() if line.strip()]
     keys, sampled = sample(rows)
@@ -247,8 +265,8 @@ def main() -> None:
         sys.exit(f"no labels in {a.labels}: read the findings with --show first")
     res = precision(rows, keys, labels)
     print_report(res)
-    out = a.out or ROOT / "bench" / "results" / f"real-capabilities-{dt.date.today()}.json"
-    agg = {"half": "calibration", "methods": list(METHODS), "kinds": list(KINDS),
+    out = a.out or ROOT / "bench" / "results" / f"real-capabilities{half_tag(a.half)}-{dt.date.today()}.json"
+    agg = {"half": a.half, "methods": list(METHODS), "kinds": list(KINDS),
            "sample": {"distinct_findings": distinct, "read": len(keys), "sampled": sampled,
                       "seed": SEED if sampled else None, "max": SAMPLE_MAX},
            "labels_file": str(a.labels.relative_to(ROOT)) if a.labels.is_relative_to(ROOT) else str(a.labels),
