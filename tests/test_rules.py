@@ -137,6 +137,13 @@ CAPABILITY_ROWS = [
     ("refute-fire-plan", "发现火情时，现场人员应立即切断电源并拨打119报警，组织人员撤离。", {}),
     ("refute-place-signage", "请来访人员在指定位置停放车辆。", {}),
     ("refute-pollution-monitors", "巡检时发现污染源自动监控设施异常的，应及时通知运维人员处理。", {}),
+    # (reporting half, stop 15) drainage early warnings and a CCTV survey of sewer pipes
+    ("refute-drainage-warning", "开发排水调度中心预警模块，须实现泵站运行异常自动预警。", {}),
+    ("control-person-warning", "开发指挥中心预警模块，须实现重点人员进入管控区域自动预警。",
+     {"alerting_watchlist": "capability", "location_tracking": "capability"}),
+    ("refute-pipe-cctv", "本项目须对主城区排水管道进行CCTV检测，检测长度约12公里。", {}),
+    ("control-street-cctv", "本项目须在主城区路口新建CCTV摄像机120路，接入公安视频专网。",
+     {"video_surveillance": "capability"}),
     ("gate-company-archive", "乙方工作人员须妥善保管项目档案，项目结束后移交。", {}),
     ("gate-bidder-list", "采购代理机构公布入围投标人名单。", {}),
     ("gate-experience-mention", "投标人曾承建某市人脸识别项目。", {}),
