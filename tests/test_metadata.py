@@ -505,6 +505,11 @@ def test_title_wrapped_onto_a_second_line_still_types_the_notice():
     ("2.4本项目三年预算总额（含税）约为：人民币800万元。\n", 8000000.0),
     ("2.3服务期限：1年或累计结算金额达到本项目总预算（80万元）止。\n", 800000.0),  # the figure in the bracket
     ("标段号 | 服务内容 | 最高限价\n一 | 土地报批服务 | 1671540元，其中复垦方案编制最高投标限价为1700元/亩。\n", 1671540.0),
+    # an amount under 采购金额 or 预估总金额 (the ceiling beside it only a rate); a 含税预算 column
+    ("标项名称：某园区门禁改造\n采购金额（元）：452300元\n", 452300.0),
+    ("2.2预估总金额：55万元；最高限价：审核服务费最高费率（报价）为60%。\n", 550000.0),
+    ("服务名称 | 服务范围 | 含税预算 | 服务期限\n某楼宇保洁服务 | 主楼及地库 | 1836400元 | 一年\n", 1836400.0),
+    ("序号 | 招标内容 | 数量 | 最高含税总价限价\n1 | 笔记本电脑 | 40 台 | 26.5 万元\n", 265000.0),
 ])
 def test_budget_labels_as_real_notices_print_them(text, budget):
     assert extract_metadata(text).budget_yuan == budget
