@@ -505,6 +505,11 @@ def test_title_wrapped_onto_a_second_line_still_types_the_notice():
     ("2.4本项目三年预算总额（含税）约为：人民币800万元。\n", 8000000.0),
     ("2.3服务期限：1年或累计结算金额达到本项目总预算（80万元）止。\n", 800000.0),  # the figure in the bracket
     ("标段号 | 服务内容 | 最高限价\n一 | 土地报批服务 | 1671540元，其中复垦方案编制最高投标限价为1700元/亩。\n", 1671540.0),
+    # an amount under 采购金额 or 预估总金额 (the ceiling beside it only a rate); a 含税预算 column
+    ("标项名称：某园区门禁改造\n采购金额（元）：452300元\n", 452300.0),
+    ("2.2预估总金额：55万元；最高限价：审核服务费最高费率（报价）为60%。\n", 550000.0),
+    ("服务名称 | 服务范围 | 含税预算 | 服务期限\n某楼宇保洁服务 | 主楼及地库 | 1836400元 | 一年\n", 1836400.0),
+    ("序号 | 招标内容 | 数量 | 最高含税总价限价\n1 | 笔记本电脑 | 40 台 | 26.5 万元\n", 265000.0),
 ])
 def test_budget_labels_as_real_notices_print_them(text, budget):
     assert extract_metadata(text).budget_yuan == budget
@@ -575,6 +580,7 @@ def test_budget_tables_and_lots_as_saved_pages_print_them(text, budget):
     ("投标时间：2021年5月12日9:30。\n", None),  # one moment, not a window: it may be the opening
     ("投标时间：2021年5月10日至5月32日16:00。\n", None),  # no such day
     ("8.1投标截止时间和开标时间为2025年12月1日13时30分（北京时间）。\n", "2025-12-01T13:30"),  # 和开标时间 between
+    ("5.2响应文件递交的截止时间(响应截止时间，下同)和评审时间为2026年4月8日 14时00分，请按时上传。\n", "2026-04-08T14:00"),
     # paper bids handed in (送交) before a time; a spaced-out page with a space after 文件
     ("7.1 投标人应于 2026 年3月2日10：00时前将投标文件密封送交到某大厦开标室。\n", "2026-03-02T10:00"),
     ("5.1 响应文件 上传的截止时间（响应截止时间，下同）为 2026 年1 2 月 4 日 9 时 30 分，供应商应在此前上传。\n",
@@ -615,3 +621,18 @@ def test_notice_type_of_a_renovation_and_of_a_title_naming_only_the_project():
     m = extract_metadata("2026年度某县园林绿化养护服务采购项目（标段三）\n某公司受某单位的委托，就该项目进行公开招标。"
                          "欢迎符合要求的投标人前来投标。\n")
     assert m.notice_type == "tender"
+
+
+def test_a_role_label_with_no_value_over_name_lines_and_a_heading_as_value():
+    m = extract_metadata("八、联系方式\n九、招标人：\n名 称：某某化工有限公司\n地 址：某市某路1号\n"
+                         "十、招标代理：\n名 称：某某招标有限公司\n联系人：张工\n")
+    assert m.buyer == "某某化工有限公司" and m.agency == "某某招标有限公司"
+    # a 采购人 line whose value is the heading of the block below, then the block's own label
+    m = extract_metadata("采购人：采购单位信息\n采购单位：某某粮食收储有限公司\n地 址：某市某路2号\n")
+    assert m.buyer == "某某粮食收储有限公司"
+
+
+def test_number_in_brackets_after_a_commission_without_a_verb():
+    m = extract_metadata("某咨询有限公司受某某银行股份有限公司委托，某某银行笔记本采购项目(项目编号：AB123-45/XM_2026CD0001）"
+                         "进行国内公开招标。\n")
+    assert m.project_number == "AB123-45/XM_2026CD0001"

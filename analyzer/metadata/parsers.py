@@ -7,7 +7,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from analyzer.metadata.vocabulary import BUYER_TYPES, GENERIC_NAMES, HEADER_WORDS, LABEL_TIERS
+from analyzer.metadata.vocabulary import BUYER_TYPES, CONTEXTS, GENERIC_NAMES, HEADER_WORDS, LABEL_TIERS
 
 # --------------------------------------------------------------------------- text folding
 
@@ -381,8 +381,8 @@ def _org(value: str, weak: bool) -> str | None:
     v = re.sub(r"\((?:[^()]*(?:联合体|牵头|成员|主体|盖章|签章)[^()]*)\)$", "", v).strip()
     v = re.sub(r"\((?:地址|电话|联系|住所|邮编)[^()]*\)$", "", v).strip()  # 采购人：X（地址：…）
     if not (2 <= len(v) <= 60) or len(_HAS_CJK.findall(v)) < 2 or v in _LABEL_WORDS or v in HEADER_WORDS \
-            or _COLUMN_WORD.fullmatch(v):
-        return None  # a column header read as the next label's value ("采购单位 | 采购数量")
+            or v in CONTEXTS or _COLUMN_WORD.fullmatch(v):
+        return None  # a column header read as the next label's value ("采购单位 | 采购数量"), or a heading ("采购单位信息")
     if _ORG_BAD.search(v) or _ORG_BAD_START.match(v) and (_ORG_DEFINITION.match(v) or not _COMPANY_END.search(v)):
         return None  # "可…" starts sentences ("可以…") but also 可克达拉…有限公司
     if weak and not _ORG_END.search(re.sub(r"\([^()]*\)$", "", v)):

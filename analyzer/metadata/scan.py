@@ -261,8 +261,11 @@ class _Scanner:
             return ctx
         m = _NEXT_LABEL.search(self.norm, vs, e)
         ve = m.start() if m else e
+        role = next((f for f, _ in _fields(key) if f in ("buyer", "agency", "winner")), None)
         if self.norm[vs:ve].strip():
             self.add(key, unit, vs, ve, line, False, ctx)
+        elif role and not m and self.names_follow(line):
+            return role  # "九、招标人：" over "名 称：X" and "地 址：Y": the lines below are its
         elif _fields(key) or key in _CONTEXT_KEYS:
             self.next_line_value(key, unit, line, ctx)
         if m:  # "招标人：X 地址：Y": the rest of the line is still about the buyer
