@@ -83,12 +83,12 @@ _COLUMN_AMOUNT = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*(?:人民币)?\s*
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5}
 
 
+_COLUMN_ENDS = ("需求", "要求", "内容", "范围", "期限", "数量")
+
+
 def _header_word(key: str) -> bool:
     """A column header beside labels: a listed word, or a short one ending like a column ("主要采购需求")."""
     return key in _HEADER_WORDS or len(key) <= 8 and key.endswith(_COLUMN_ENDS)
-
-
-_COLUMN_ENDS = ("需求", "要求", "内容", "范围", "期限", "数量")
 
 
 def _amount_cols(keys: list[tuple[str, str | None]]) -> list[int]:
