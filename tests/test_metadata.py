@@ -636,3 +636,28 @@ def test_number_in_brackets_after_a_commission_without_a_verb():
     m = extract_metadata("某咨询有限公司受某某银行股份有限公司委托，某某银行笔记本采购项目(项目编号：AB123-45/XM_2026CD0001）"
                          "进行国内公开招标。\n")
     assert m.project_number == "AB123-45/XM_2026CD0001"
+
+
+@pytest.mark.parametrize("text, budget", [
+    # the works cost of this tender's scope after a colon, or with 约 before the colon; the project-wide
+    # works cost beside it is no budget
+    ("2.1概况：某厂房改造，其中建安工程造价 900 万元。\n2.2范围：本次招标建安工程造价： 8765432 元\n", 8765432.0),
+    ("本次招标建安工程造价约：41230000元。\n", 41230000.0),
+    # a rate-priced purchase whose only amount is the estimate, in prose
+    ("1.3 预算/采购控制价：\n本次预估价为人民币18万元，采购控制价：按清单单价报统一下浮率。\n", 180000.0),
+    # a yearly ceiling with and without VAT beside the whole term's: the term's
+    ("控制价：150000元/年（不含税）；159000元/年（含税）；477000元/三年（含税）。\n", 477000.0),
+    # a price per unit of goods or work is no budget, whether the value or the label's bracket says so
+    ("最高限价（全费用综合单价）：48.5元/吨\n", None),
+    ("2.2最高限价：2100元/吨（含税）。\n", None),
+    ("最高限价（单价）：185元。\n", None),
+    ("总价最高限价 | 综合单价最高限价\n360000元 | 3500元/人/月\n", 360000.0),
+])
+def test_budget_term_totals_works_cost_and_unit_prices(text, budget):
+    assert extract_metadata(text).budget_yuan == budget
+
+
+def test_a_part_priced_per_term_is_not_the_whole():
+    # the yearly ceiling's parts, one priced for the whole term but smaller than the year: the year's
+    text = "最高限价（人民币）：50万元/年（其中第一部分：6万元/三年；第二部分：48万元/年）。\n"
+    assert extract_metadata(text).budget_yuan == 500000.0

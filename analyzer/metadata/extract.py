@@ -75,9 +75,10 @@ def _window_end(value: str) -> str | None:
 _DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前\s*(?:将[^,，。;；]{0,12}?)?"
                              r"(?:递交|提交|上传|送交|送达)")
 _BUDGET_PROSE = re.compile(
-    r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|采购总金额|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价)"
+    r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|采购总金额|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价|"
+    r"预估价|预估金额|预估总金额|预估总价)"
     r"(?:总价|总额|金额)?\s*(?:\(\s*((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*\)|"  # 总预算（100万元）
-    r"(?:\([^()]{0,16}\))?\s*(?:为|是|约)?\s*:?\s*"
+    r"(?:\((?![^()]*单价)[^()]{0,16}\))?\s*(?:为|是|约)?\s*:?\s*"
     r"((?:人民币)?\s*[¥]?\s*\d[\d,.]*\s*(?:亿元|万元|元|万)(?!\s*/)))"
 )
 
@@ -90,6 +91,13 @@ _INLINE_LOT = re.compile(r"(?:(?:第)?(?:[0-9]{1,2}|[一二三四五六七八九
                          r"(?:为)?\s*((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
 _LONGER_PERIOD = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/\s*年\s*[,，;；]\s*"
                             r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*/\s*[两二三四五六七八九十\d]{1,2}年")
+
+# "283018.86元/年（不含税价）；300000元/年（含税价）；900000元/三年（含税价）": the term's total.
+_TERM_TOTAL = re.compile(r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*/\s*(?:[两二三四五六七八九十]|[2-9]|\d{2})\s*年")
+# "53.6元/吨", "1700元/吨", "4000元/人/月": a price per unit of goods or work, not an amount.
+_PER_UNIT = re.compile(r"^[^\d]{0,12}?\d[\d,.]*\s*(?:亿元|万元|元|万)\s*/\s*"
+                       r"(?:吨|箱|件|个|台|套|人|次|间|亩|平方米|平米|㎡|m2|米|公里|小时|天|日|辆|只|瓶|桶|袋|张|份|公斤|千克|kg|"
+                       r"度|立方米|立方|方|m3|车|床|餐|株|棵|盒|组|户|位|课时|学时|工日|台班)")
 
 _T = TypeVar("_T")
 
@@ -302,7 +310,7 @@ def extract_metadata(text: str) -> TenderMetadata:
 
     def money(p: _Pair) -> float | None:
         text = norm[p.start:p.end]
-        if p.unit == "%" or placeholder(text) or _NUMBERING_VALUE.match(text):
+        if p.unit in ("%", "单价") or placeholder(text) or _NUMBERING_VALUE.match(text):
             return None
         # "预算金额：子包一：29万元；子包二：12万元。最高限价：子包一：…": one series, the first sentence's
         head = text.split("。")[0]
@@ -316,6 +324,11 @@ def extract_metadata(text: str) -> TenderMetadata:
         total = _TOTAL_AFTER_UNIT_PRICE.search(text) or _LONGER_PERIOD.search(text)
         if total:  # "20万元/处，合计140万元", "40万元/年，80万元/两年": the total, not the unit price
             text = total.group(1)
+        elif re.search(r"/\s*年", text) and (term := _TERM_TOTAL.search(text)) \
+                and (parse_amount(term.group(1)) or 0) > (parse_amount(text, p.unit) or 0):
+            text = term.group(1)  # a yearly figure beside the whole term's (larger, not a part): the term's
+        elif _PER_UNIT.match(text):
+            return None  # a unit price only (per tonne, per person and month …)
         v = parse_amount(text, p.unit)
         return v if v is not None and v > 0 else None
 

@@ -63,6 +63,8 @@ def _clean_key(raw: str) -> tuple[str, str | None]:
             unit = m.group(1)
         elif _RATE_UNIT.search(m.group(1)) and "税" not in m.group(1):
             unit = "%"  # 中标价(%): a rate (a discount on a schedule), never an amount
+        elif "单价" in m.group(1) and "总价" not in m.group(1):
+            unit = "单价"  # 最高限价（全费用综合单价）: a price per unit, never the amount
     inner = [m.group(1) for m in _PAREN.finditer(key)]
     key = _PAREN.sub("", key)
     key = re.sub(r"^原公告的?", "", key) if key.startswith("原公告") else key
