@@ -681,3 +681,13 @@ def test_seed_system_is_found(rules, capabilities_dev, label: str, row: str) -> 
 def test_every_seed_system_has_three_passages() -> None:
     assert all(n >= 3 for n in Counter(lab for lab, _ in SEED_ROWS).values())
     assert len({lab for lab, _ in SEED_ROWS}) == 15
+
+
+def test_a_strong_hit_wins_over_a_weak_one_of_the_same_span(rules) -> None:
+    """QQ is a weak Chinese term of social_media and a strong English one: where the English patterns
+    run (the clause holds Latin words), the strong reading of the same span is the one kept."""
+    from analyzer.normalize import normalize
+
+    hits = [h for h in rules.hits(normalize("取证设备支持iOS与Android手机，可解析短信、QQ聊天内容。"))
+            if h.label == "social_media" and h.term == "QQ"]
+    assert [h.strong for h in hits] == [True]

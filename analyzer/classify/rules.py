@@ -341,7 +341,8 @@ class RulesClassifier:
         # dedupe (label, start)
         seen: set[tuple[str, int]] = set()
         uniq = []
-        for h in sorted(out, key=lambda h: (h.start, -(h.end - h.start))):
+        # (a strong hit wins over a weak one of the same span: a zh_regex hit beside a weak term)
+        for h in sorted(out, key=lambda h: (h.start, -(h.end - h.start), not h.strong)):
             if (h.label, h.start) not in seen:
                 seen.add((h.label, h.start))
                 uniq.append(h)
