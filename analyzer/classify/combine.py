@@ -190,8 +190,8 @@ class Auto:
     """Rules and model together: agreement becomes ``both``, the model adds what the rules missed.
 
     The model reads only the clauses that can carry a finding (a cascade, docs/taxonomy.md §3):
-    those the rules flagged, and those outside boilerplate zones that name people (a group term
-    or a noun for people: rules.Signals.names_people). Equipment parameters, procedure and
+    those the rules flagged for a group, and those outside boilerplate zones that name people (a
+    group term or a noun for people: rules.Signals.names_people). Equipment parameters, procedure and
     contract terms, most of a tender, never reach it. What the model adds on its own must show in
     the clause itself: a group needs the clause to name people, no refuter of the rules may apply,
     and its probability must clear the label's floor, calibrated on real documents that target
@@ -238,7 +238,13 @@ class Auto:
         found, signals = self.rules.classify_with_signals(clauses, context)
         for o, f in found:
             by_clause.setdefault(o, []).append(f)
-        chosen = [c for c in clauses if c.ordinal in by_clause
+        # The model reads a clause the rules flag for a group, and one outside boilerplate that names
+        # people. A clause flagged only for capabilities that names nobody is not read: the model adds
+        # groups only where people are named and never a capability of its own, so all it could give
+        # there is its agreement (``both``), and that cost more than all the rules as the capability
+        # vocabulary grew (the dense tender: 1,319 clauses read instead of ~700).
+        grouped = {o for o, fs in by_clause.items() if any(f.kind == "group" for f in fs)}
+        chosen = [c for c in clauses if c.ordinal in grouped
                   or (c.zone != "boilerplate" and signals[c.ordinal].candidate)]
         predicted = dict(zip((c.ordinal for c in chosen), self.model.predictions(chosen), strict=True))
         out: list[tuple[int, Finding]] = []
