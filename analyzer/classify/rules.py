@@ -243,7 +243,7 @@ class RulesClassifier:
         # (an obligation verb, a specification, a surveillance heading or a targeted group), and a
         # weak capability term only beside a function word (系统, 采集, 比对…) in a clause about people.
         self.obligation = rx(alternation("obligation_zh") + "|(?<![A-Za-z])(?:"
-                                     + alternation("obligation_en") + ")(?![A-Za-z])", re.I)
+                             + alternation("obligation_en") + ")(?![A-Za-z])", re.I)
         self.spec = rx(alternation("specification"), re.I)
         self.function_words = rx(alternation("function_words"), re.I)
         self.people_anchor = rx(alternation("people_anchor"), re.I)
