@@ -510,6 +510,19 @@ def test_title_wrapped_onto_a_second_line_still_types_the_notice():
     ("2.2预估总金额：55万元；最高限价：审核服务费最高费率（报价）为60%。\n", 550000.0),
     ("服务名称 | 服务范围 | 含税预算 | 服务期限\n某楼宇保洁服务 | 主楼及地库 | 1836400元 | 一年\n", 1836400.0),
     ("序号 | 招标内容 | 数量 | 最高含税总价限价\n1 | 笔记本电脑 | 40 台 | 26.5 万元\n", 265000.0),
+    # the works cost of this tender's scope after a colon, or with 约 before the colon; the project-wide
+    # works cost beside it is no budget
+    ("2.1概况：某厂房改造，其中建安工程造价 900 万元。\n2.2范围：本次招标建安工程造价： 8765432 元\n", 8765432.0),
+    ("本次招标建安工程造价约：41230000元。\n", 41230000.0),
+    # a rate-priced purchase whose only amount is the estimate, in prose
+    ("1.3 预算/采购控制价：\n本次预估价为人民币18万元，采购控制价：按清单单价报统一下浮率。\n", 180000.0),
+    # a yearly ceiling with and without VAT beside the whole term's: the term's
+    ("控制价：150000元/年（不含税）；159000元/年（含税）；477000元/三年（含税）。\n", 477000.0),
+    # a price per unit of goods or work is no budget, whether the value or the label's bracket says so
+    ("最高限价（全费用综合单价）：48.5元/吨\n", None),
+    ("2.2最高限价：2100元/吨（含税）。\n", None),
+    ("最高限价（单价）：185元。\n", None),
+    ("总价最高限价 | 综合单价最高限价\n360000元 | 3500元/人/月\n", 360000.0),
 ])
 def test_budget_labels_as_real_notices_print_them(text, budget):
     assert extract_metadata(text).budget_yuan == budget
@@ -636,25 +649,6 @@ def test_number_in_brackets_after_a_commission_without_a_verb():
     m = extract_metadata("某咨询有限公司受某某银行股份有限公司委托，某某银行笔记本采购项目(项目编号：AB123-45/XM_2026CD0001）"
                          "进行国内公开招标。\n")
     assert m.project_number == "AB123-45/XM_2026CD0001"
-
-
-@pytest.mark.parametrize("text, budget", [
-    # the works cost of this tender's scope after a colon, or with 约 before the colon; the project-wide
-    # works cost beside it is no budget
-    ("2.1概况：某厂房改造，其中建安工程造价 900 万元。\n2.2范围：本次招标建安工程造价： 8765432 元\n", 8765432.0),
-    ("本次招标建安工程造价约：41230000元。\n", 41230000.0),
-    # a rate-priced purchase whose only amount is the estimate, in prose
-    ("1.3 预算/采购控制价：\n本次预估价为人民币18万元，采购控制价：按清单单价报统一下浮率。\n", 180000.0),
-    # a yearly ceiling with and without VAT beside the whole term's: the term's
-    ("控制价：150000元/年（不含税）；159000元/年（含税）；477000元/三年（含税）。\n", 477000.0),
-    # a price per unit of goods or work is no budget, whether the value or the label's bracket says so
-    ("最高限价（全费用综合单价）：48.5元/吨\n", None),
-    ("2.2最高限价：2100元/吨（含税）。\n", None),
-    ("最高限价（单价）：185元。\n", None),
-    ("总价最高限价 | 综合单价最高限价\n360000元 | 3500元/人/月\n", 360000.0),
-])
-def test_budget_term_totals_works_cost_and_unit_prices(text, budget):
-    assert extract_metadata(text).budget_yuan == budget
 
 
 def test_a_part_priced_per_term_is_not_the_whole():
