@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -79,24 +79,26 @@ class RulesOnly:
         gate needs of it (rules.Signals), keyed by clause ordinal."""
         out: list[tuple[int, Finding]] = []
         signals: dict[int, Signals] = {}
-        for c in clauses:
-            found, signals[c.ordinal] = self.rules.classify_with_signals(
-                c.text, context=_context(c), zone=c.zone, marker=c.marker, legend=context.markers,
-                spec_row=c.kind == "table_row")
+        for c, how in self._reading(clauses, context):
+            found, signals[c.ordinal] = self.rules.classify_with_signals(c.text, **how)
             out.extend((c.ordinal, f) for f in found)
         return out, signals
 
     def classify_clauses(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
         """Rules findings for every clause, its headings and table header as context."""
-        out: list[tuple[int, Finding]] = []
+        return [(c.ordinal, f) for c, how in self._reading(clauses, context)
+                for f in self.rules.classify(c.text, **how)]
+
+    @staticmethod
+    def _reading(clauses: list[Clause], context: DocContext) -> Iterator[tuple[Clause, dict]]:
+        """Each clause with what the rules read beside its text (headings and table header, zone,
+        marker and the document's legend, whether it is a specification row). The rules normalise the
+        text first thing (a cached call): it is kept on the clause for the store, which would
+        otherwise normalise every clause again in the parent process."""
         for c in clauses:
-            # The rules normalise the text first thing (a cached call): keep it for the store, which
-            # would otherwise normalise every clause again in the parent process.
             c.norm = normalize(c.text).text
-            for f in self.rules.classify(c.text, context=_context(c), zone=c.zone, marker=c.marker,
-                                         legend=context.markers, spec_row=c.kind == "table_row"):
-                out.append((c.ordinal, f))
-        return out
+            yield c, {"context": _context(c), "zone": c.zone, "marker": c.marker, "legend": context.markers,
+                      "spec_row": c.kind == "table_row"}
 
 
 def _context(c: Clause) -> list[str]:
