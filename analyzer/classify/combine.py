@@ -296,7 +296,7 @@ class Auto:
             which = "the label's floor, calibrated on real documents" if bar > AUTO_MIN_GROUP else \
                 "auto's minimum for a model-only group"
             return f"below the bar: p={f.score:.2f} < {bar:.2f} ({which})"
-        if not sig.names_people:
+        if not sig.names_people:  # (the cascade already reads no such clause without a rules group: kept as the rule)
             return "no people anchor: the clause names no group and no people"
         family = self.rules.rules.refuting_family(sig, f.label)
         if family is not None:
