@@ -38,21 +38,22 @@ def key(*parts: str | bytes) -> str:
     return h.hexdigest()[:32]
 
 
-def _path(name: str, k: str) -> Path:
-    return cache_dir() / "derived" / f"{name}-{k}.json"
+def derived_path(name: str, k: str, suffix: str = ".json") -> Path:
+    """Where the derived entry ``name`` with key ``k`` lives (regex_cache.py keeps marshal files there)."""
+    return cache_dir() / "derived" / f"{name}-{k}{suffix}"
 
 
 def read_json(name: str, k: str) -> Any | None:
     """The cached JSON for ``key``, or None when missing, stale or unreadable (then it is rebuilt)."""
     try:
-        return json.loads(_path(name, k).read_text(encoding="utf-8"))
+        return json.loads(derived_path(name, k).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
 
 def write_json(name: str, k: str, value: Any) -> None:
     """Write atomically (a temporary file renamed into place); any failure leaves no entry."""
-    path = _path(name, k)
+    path = derived_path(name, k)
     try:
         text = json.dumps(value, ensure_ascii=False)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -59,7 +59,7 @@ class RegexCache:
 
     def __init__(self, name: str):
         self.name = name
-        self._path = cache.cache_dir() / "derived" / f"regex-{name}-{_engine_key()}.marshal"
+        self._path = cache.derived_path(f"regex-{name}", _engine_key(), ".marshal")
         self._known: dict[tuple[str, int], Entry] = {}
         self._used: dict[tuple[str, int], Entry] = {}
         self._new = False
