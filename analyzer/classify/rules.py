@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from analyzer.classify.firstchar import FirstCharIndex
 from analyzer.classify.structures import Structure, Structures
@@ -395,12 +396,7 @@ class RulesClassifier:
     def _matches(self, n: Normalized) -> tuple[list[Hit], list[Structure]]:
         """``hits`` and the structures of a normalised text, kept per text: tenders repeat clauses
         (the same delivery or warranty sentence under every item), and both depend on the text alone."""
-        got = self._matched.get(n.text)
-        if got is None:
-            got = (tuple(self.hits(n)), tuple(self.structures.find(n.text)))
-            if len(self._matched) >= 4096:  # a corpus has endless texts: keep the memory bounded
-                self._matched.clear()
-            self._matched[n.text] = got
+        got = _remember(self._matched, n.text, lambda: (tuple(self.hits(n)), tuple(self.structures.find(n.text))))
         return list(got[0]), list(got[1])
 
     def _findings(self, n: Normalized, text: str, c: Seen, spec_row: bool,
@@ -463,15 +459,9 @@ class RulesClassifier:
         Every clause of a section has the same headings, so the answer is kept per heading text."""
         if not ctx_text:
             return False
-        known = self._heading_answers.get(ctx_text)
-        if known is not None:
-            return known
-        answer = bool(self.op_zh.search(ctx_text) or (LATIN_WORD.search(ctx_text) and self.op_en.search(ctx_text))) or any(
-            self.tax.kind_of(h.label) == "capability" for h in self.hits(normalize(ctx_text)))
-        if len(self._heading_answers) >= 4096:  # a corpus has endless headings: keep the memory bounded
-            self._heading_answers.clear()
-        self._heading_answers[ctx_text] = answer
-        return answer
+        return _remember(self._heading_answers, ctx_text, lambda: bool(
+            self.op_zh.search(ctx_text) or (LATIN_WORD.search(ctx_text) and self.op_en.search(ctx_text))) or any(
+            self.tax.kind_of(h.label) == "capability" for h in self.hits(normalize(ctx_text))))
 
     def _service(self, t: str, hits: list[Hit], latin: bool) -> list[str]:
         """Service wording (服务大厅, public services…) outside the matched terms."""
@@ -687,6 +677,20 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
     """Whether two hits are neighbours in an enumeration (记者、上访人员 / journalists and petitioners)."""
     gap = t[a.end:b.start] if a.end <= b.start else t[b.end:a.start]
     return bool(gap) and len(gap) <= 6 and re.fullmatch(r"\s*(?:[、，,/和及与或]|and|or|以及)\s*", gap) is not None
+
+
+T = TypeVar("T")
+MEMO_MAX = 4096  # entries a per-text memo keeps before it starts again: a corpus has endless texts
+
+
+def _remember(memo: dict[str, T], key: str, make: Callable[[], T]) -> T:
+    """``memo[key]``, made once by ``make()``; the memo is emptied when full, so memory stays bounded."""
+    if key in memo:
+        return memo[key]
+    if len(memo) >= MEMO_MAX:
+        memo.clear()
+    memo[key] = value = make()
+    return value
 
 
 @functools.lru_cache(maxsize=2)
