@@ -189,17 +189,27 @@ def new_record(sha: str, display: str, size: int, opts: Options, fmt: str | None
                           parent_sha256=parent, method=opts.method, taxonomy_version=load().version)
 
 
+# Text a document must hold before its metadata is read beside its segmentation on a second core
+# (analyse): below it (~25 dense pages) the fork costs more than the ~1 ms a page it saves.
+MIN_CHARS_TO_SPREAD = 50_000
+
+
 def analyse(doc: Document, rec: DocumentRecord, opts: Options) -> DocumentRecord:
     """Segment, read metadata, classify and box an ingested document into ``rec`` (which it returns).
 
     Separate from reading the file so that documents that are not files (a crawler's notice
     records, ingest/notice.py) go through exactly the same stages. Raises what the stages raise.
     """
+    from analyzer import workers
     from analyzer.segment import segment
 
     rec.pages, rec.encoding, rec.title = doc.pages, doc.encoding, doc.title
-    clauses = segment(doc)
-    rec.metadata = _metadata(doc)
+    if workers.cores() > 1 and sum(len(p.text) for p in doc.pages) >= MIN_CHARS_TO_SPREAD:
+        # Two independent reads of the same pages: the metadata in a forked child (its small
+        # dict comes back) while this process segments (its clauses stay here).
+        clauses, rec.metadata = workers.spread(lambda stage: stage(doc), [segment, _metadata])
+    else:
+        clauses, rec.metadata = segment(doc), _metadata(doc)
     findings = classify_clauses(clauses, opts.method, rec.metadata, opts.db_path)
     if opts.method != "rules":
         from analyzer.classify.combine import new_embeddings
@@ -385,16 +395,20 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
     from analyzer.workers import run_pool
 
     pending = tasks()
-    first = next(pending, None)
-    if first is None:
+    head = list(itertools.islice(pending, workers))
+    if not head:
         return summary  # nothing changed: no classifier to build, no workers to start
+    if len(head) < workers:
+        # Fewer files than workers: fewer, wider workers, so a long PDF reads its pages on the
+        # cores an idle worker would have held (workers.cores(), ingest/pdf.py read()).
+        workers = len(head)
     if opts.method != "model":  # the model-only path never uses the rules
         from analyzer.classify.rules import default as rules
 
         rules()  # compiled once here; forked workers inherit it instead of each building their own
     # One model for all the workers, loaded when the first clause reaches it (classify/service.py).
     with service.running(opts.method != "rules"):
-        for t, status, value in run_pool(_task, itertools.chain([first], pending), workers=workers,
+        for t, status, value in run_pool(_task, itertools.chain(head, pending), workers=workers,
                                          timeout_s=opts.limits.per_file_timeout_s,
                                          memory_mb=opts.limits.per_file_memory_mb):
             for rec in _results(t, status, value):

@@ -26,7 +26,19 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+# The cores one document may use in this process: a pool worker's share of the machine (all of it
+# when there are fewer files than cores), 1 anywhere else. See spread() for what uses them.
+_CORES = 1
+
+
+def cores() -> int:
+    """How many cores the document being read here may use (1 outside a pool worker)."""
+    return _CORES
+
+
 def _worker_main(conn: Connection, fn: Callable[[Any], Any], memory_mb: int | None, threads: int = 1) -> None:
+    global _CORES
+    _CORES = threads
     if memory_mb:
         try:
             import resource
@@ -136,6 +148,97 @@ def run_pool(fn: Callable[[Any], Any], tasks: Iterable[Any], *, workers: int, ti
             s.proc.join(2)
             if s.proc.is_alive():
                 s.proc.kill()
+
+
+def spread(fn: Callable[[Any], Any], parts: list[Any]) -> list[Any]:
+    """``[fn(part) for part in parts]``, the first part here and each other one in a forked child.
+
+    Why: a worker alone on the machine (one long tender, or the last file of a batch) would
+    otherwise leave the other cores idle while it reads 200 pages one by one. Children are
+    plain ``os.fork`` (a pool worker is a daemon, which multiprocessing forbids to have
+    children), die with their parent (a worker killed for its time limit takes them along), and
+    leave through ``os._exit`` so nothing inherited (open PDFs, the database) is closed twice.
+    ``fn`` must not touch resources opened before the fork: each part opens its own. A child
+    that raises re-raises here (the exception itself where it pickles); one that dies raises
+    ``RuntimeError``. Results come back pickled, so they must be picklable.
+    """
+    if len(parts) <= 1 or not hasattr(os, "fork"):
+        return [fn(p) for p in parts]
+    import pickle
+
+    kids: list[tuple[int, int]] = []
+    try:
+        for part in parts[1:]:
+            r, w = os.pipe()
+            parent = os.getpid()
+            pid = os.fork()
+            if pid == 0:  # the child
+                os.close(r)
+                code = 0
+                try:
+                    _die_with(parent)
+                    try:
+                        payload = pickle.dumps(("ok", fn(part)), protocol=pickle.HIGHEST_PROTOCOL)
+                    except BaseException as ex:  # report, never die silently
+                        try:
+                            payload = pickle.dumps(("error", ex), protocol=pickle.HIGHEST_PROTOCOL)
+                        except Exception:
+                            payload = pickle.dumps(("error", RuntimeError(f"{type(ex).__name__}: {ex}")))
+                    with os.fdopen(w, "wb") as out:
+                        out.write(payload)
+                except BaseException:
+                    code = 1
+                finally:
+                    os._exit(code)
+            os.close(w)
+            kids.append((pid, r))
+        results = [fn(parts[0])]
+        while kids:
+            pid, r = kids.pop(0)
+            try:
+                with os.fdopen(r, "rb") as inp:
+                    data = inp.read()  # read before waiting: a full pipe would block the child
+            finally:
+                _pid, status = os.waitpid(pid, 0)
+            if not data:
+                raise RuntimeError(f"a child process reading part of the file died ({_status_text(status)})")
+            kind, value = pickle.loads(data)
+            if kind == "error":
+                raise value
+            results.append(value)
+        return results
+    finally:
+        for pid, r in kids:  # only after an error: stop and reap the children still running
+            for call, arg in ((os.close, (r,)), (os.kill, (pid, 9)), (os.waitpid, (pid, 0))):
+                try:
+                    call(*arg)
+                except OSError:
+                    pass
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies (no-op elsewhere)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the request took hold
+        os._exit(1)
+
+
+def _status_text(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        import signal
+
+        try:
+            return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+        except ValueError:
+            return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit code {os.WEXITSTATUS(status)}"
 
 
 def _death(proc: mp.process.BaseProcess) -> str:

@@ -45,9 +45,12 @@ def test_pdf_parameter_table_rows_keep_header():
     assert not any(r.cells[:2] == ["序号", "名称"] for r in rows)
 
 
-def test_scanned_pdf_is_ocred_with_confidence():
+def test_scanned_pdf_is_ocred_with_confidence(monkeypatch):
+    from analyzer import workers
+
+    monkeypatch.setattr(workers, "_CORES", 2)  # as in a lone worker: the two pages OCRed side by side
     doc = ingest.read(CORPUS / "scanned_tender_excerpt.pdf")
-    assert [p.method for p in doc.pages] == ["ocr", "ocr"]
+    assert [p.method for p in doc.pages] == ["ocr", "ocr"] and [p.number for p in doc.pages] == [1, 2]
     assert all(p.ocr_confidence and p.ocr_confidence > 60 for p in doc.pages)
     text = "".join(doc.pages[1].text.split())
     assert "涉疆人员" in text and "预警" in text

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from analyzer.classify.rules import Signals
 
 AUTO_MIN_GROUP = 0.8  # model-only group findings in auto mode need at least this probability
+# Clauses each forked reader of the rules path should get at least (RulesOnly.classify_clauses):
+# fewer, and forking and sending the findings back cost more than the clauses take (~0.1 ms each).
+MIN_CLAUSES_PER_PART = 1000
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,30 @@ class RulesOnly:
         return out, signals
 
     def classify_clauses(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
-        """Rules findings for every clause, its headings and table header as context."""
+        """Rules findings for every clause, its headings and table header as context.
+
+        A long document is cut into consecutive runs of clauses, one per core this process may
+        use (workers.cores(); each clause is read on its own, so the runs give the same findings
+        in the same order as one pass). The normalised texts come back with the findings."""
+        from analyzer import workers
+
+        parts = max(1, min(workers.cores(), len(clauses) // MIN_CLAUSES_PER_PART))
+        if parts == 1:
+            return self._classify(clauses, context)
+        size = -(-len(clauses) // parts)
+        runs = [clauses[k:k + size] for k in range(0, len(clauses), size)]
+
+        def run(part: list[Clause]) -> tuple[list[tuple[int, Finding]], list[str | None]]:
+            return self._classify(part, context), [c.norm for c in part]
+
+        out: list[tuple[int, Finding]] = []
+        for part, (found, norms) in zip(runs, workers.spread(run, runs), strict=True):
+            for c, norm in zip(part, norms, strict=True):
+                c.norm = norm
+            out.extend(found)
+        return out
+
+    def _classify(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
         return [(c.ordinal, f) for c, how in self._reading(clauses, context)
                 for f in self.rules.classify(c.text, **how)]
 

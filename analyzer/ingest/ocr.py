@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -19,6 +20,11 @@ from analyzer.records import Word
 LANGS = "chi_sim+eng"
 DPI = 300
 TIMEOUT_S = 120
+# Tesseract runs single-threaded; pages are spread over cores by process instead (pdf.read).
+# Measured on this project's 2-core machine, one 300-dpi Chinese page: 1 thread 2.9-3.1 s,
+# 2 threads 2.8-2.9 s with active waiting (1.4x the CPU) and 15-17 s with the passive waiting
+# analyzer sets for torch (analyzer/__init__.py); no limit at all, 16-19 s.
+THREADS = "1"
 
 
 @dataclass
@@ -64,7 +70,7 @@ def ocr_image(png: bytes, dpi: int = DPI) -> OcrResult:
     try:
         proc = subprocess.run(
             ["tesseract", "stdin", "stdout", "-l", LANGS, "--psm", "6", "tsv"],
-            input=png, capture_output=True, timeout=TIMEOUT_S,
+            input=png, capture_output=True, timeout=TIMEOUT_S, env={**os.environ, "OMP_THREAD_LIMIT": THREADS},
         )
     except FileNotFoundError as ex:
         raise IngestError("OCR needed but tesseract is not installed") from ex

@@ -83,55 +83,110 @@ def _has_images(page) -> bool:
     return any(obj.type == raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
 
 
+# Text pages each forked reader should get at least (see read()): below that, forking and opening
+# the file again cost more than the pages it would take off this process (~5 ms a page).
+MIN_PAGES_PER_PART = 12
+
+
 def read(path: Path, *, ocr_mode: str = "auto") -> Document:
-    """Read every page; OCR pages without usable text when ``ocr_mode`` is auto or force."""
+    """Read every page; OCR pages without usable text when ``ocr_mode`` is auto or force.
+
+    A long PDF is read on every core this process may use (``workers.cores()``): page k goes
+    to part k mod n, each part opens the file itself (in a forked child but the first), and the
+    pages come back in order. The pages that need OCR are then shared out the same way, from two
+    pages up: Tesseract takes seconds a page, and one single-threaded Tesseract per core is
+    faster than one using every core (ocr.py).
+    """
+    from analyzer import workers
+
     pdf = _open(path)
     try:
         n = len(pdf)
-        if n == 0:
-            raise EmptyFile(f"{path.name}: PDF has no pages")
-        max_pages = limits.DEFAULT.max_pdf_pages  # read at call time: one place to change it
-        if n > max_pages:
-            raise LimitExceeded(f"{path.name}: {n:,} pages, over the {max_pages:,}-page limit")
-        ocr_missing = ocr.available() if ocr_mode != "off" else "OCR switched off"
-        pages: list[Page] = []
-        for i in range(n):
+    finally:
+        pdf.close()
+    if n == 0:
+        raise EmptyFile(f"{path.name}: PDF has no pages")
+    max_pages = limits.DEFAULT.max_pdf_pages  # read at call time: one place to change it
+    if n > max_pages:
+        raise LimitExceeded(f"{path.name}: {n:,} pages, over the {max_pages:,}-page limit")
+    ocr_missing = ocr.available() if ocr_mode != "off" else "OCR switched off"
+    parts = max(1, min(workers.cores(), n // MIN_PAGES_PER_PART))
+    read_parts = workers.spread(lambda k: _read_pages(path, range(k, n, parts), ocr_mode, ocr_missing),
+                                list(range(parts)))
+    pages = {p.number: p for part in read_parts for p, _why in part}
+    todo = [(p.number, why) for part in read_parts for p, why in part if why]
+    if todo:
+        todo.sort()
+        parts = max(1, min(workers.cores(), len(todo)))
+        for part in workers.spread(lambda k: _ocr_pages(path, todo[k::parts]), list(range(parts))):
+            pages.update((p.number, p) for p in part)
+    return Document("pdf", [pages[k] for k in sorted(pages)])
+
+
+def _read_pages(path: Path, numbers: range, ocr_mode: str,
+                ocr_missing: str | None) -> list[tuple[Page, str | None]]:
+    """The text layers of the pages at ``numbers`` (0-based), from a document this call opens
+    itself, each with why it must be OCRed instead (None when its text is used)."""
+    pdf = _open(path)
+    out: list[tuple[Page, str | None]] = []
+    try:
+        for i in numbers:
             page = pdf[i]
             try:
-                width, height = page.get_size()
-                tp = page.get_textpage()
-                # Same-length substitution keeps text offsets equal to pdfium character indexes.
-                text = tp.get_text_range().replace("\r", " ")
-                why = "forced" if ocr_mode == "force" else needs_ocr(text, lambda page=page: _has_images(page))
-                p = Page(i + 1, text, "text", width, height)
-                if not why:
-                    p.words = line_boxes(text, tp, height)
-                if not why and TABLE_HINT.search(text):
-                    p.rows, boxes = _tables(page, tp, text, height, p.words)
-                    p.table_spans = [(w.start, w.end) for w in p.words if any(inside(w.bbox, b) for b in boxes)]
-                tp.close()
-                if why:
-                    if ocr_missing:
-                        p.needs_ocr, p.note, p.method = True, f"{why}; {ocr_missing}", "none"
-                    else:
-                        scale, why = _render_scale(width, height, why)
-                        bitmap = page.render(scale=scale, grayscale=True)
-                        img = bitmap.to_pil()
-                        bitmap.close()
-                        import io
-
-                        buf = io.BytesIO()
-                        img.convert("L").save(buf, format="PNG")
-                        del img
-                        res = ocr.ocr_image(buf.getvalue(), dpi=scale * 72)
-                        p = Page(i + 1, res.text, "ocr", width, height, ocr_confidence=res.confidence,
-                                 note=why, words=res.words)
-                pages.append(p)
+                out.append(_read_page(page, i, ocr_mode, ocr_missing))
             finally:
                 page.close()
     finally:
         pdf.close()
-    return Document("pdf", pages)
+    return out
+
+
+def _read_page(page, i: int, ocr_mode: str, ocr_missing: str | None) -> tuple[Page, str | None]:
+    """One page's text layer, with a box per line and its ruled tables, or why it needs OCR."""
+    width, height = page.get_size()
+    tp = page.get_textpage()
+    # Same-length substitution keeps text offsets equal to pdfium character indexes.
+    text = tp.get_text_range().replace("\r", " ")
+    why = "forced" if ocr_mode == "force" else needs_ocr(text, lambda page=page: _has_images(page))
+    p = Page(i + 1, text, "text", width, height)
+    if not why:
+        p.words = line_boxes(text, tp, height)
+    if not why and TABLE_HINT.search(text):
+        p.rows, boxes = _tables(page, tp, text, height, p.words)
+        p.table_spans = [(w.start, w.end) for w in p.words if any(inside(w.bbox, b) for b in boxes)]
+    tp.close()
+    if why and ocr_missing:
+        p.needs_ocr, p.note, p.method = True, f"{why}; {ocr_missing}", "none"
+        return p, None
+    return p, why
+
+
+def _ocr_pages(path: Path, todo: list[tuple[int, str]]) -> list[Page]:
+    """OCR the pages numbered in ``todo`` (1-based, each with why its text layer was not used)."""
+    import io
+
+    pdf = _open(path)
+    out: list[Page] = []
+    try:
+        for number, why in todo:
+            page = pdf[number - 1]
+            try:
+                width, height = page.get_size()
+                scale, why = _render_scale(width, height, why)
+                bitmap = page.render(scale=scale, grayscale=True)
+                img = bitmap.to_pil()
+                bitmap.close()
+                buf = io.BytesIO()
+                img.convert("L").save(buf, format="PNG")
+                del img
+                res = ocr.ocr_image(buf.getvalue(), dpi=scale * 72)
+                out.append(Page(number, res.text, "ocr", width, height, ocr_confidence=res.confidence,
+                                note=why, words=res.words))
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    return out
 
 
 def _tables(page, tp, text: str, height: float, lines: list[Word] | None = None) -> tuple[list[TableRow], list[BBox]]:
