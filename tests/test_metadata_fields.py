@@ -67,6 +67,12 @@ def test_a_name_wrapped_onto_the_next_line_is_whole():
     assert extract_metadata("项目编号：【CP-2025-S2-032】\n").project_number == "CP-2025-S2-032"
 
 
+def test_the_agency_number_printed_after_the_platform_blank_is_the_number():
+    # The platform fills its own number in later; the agency's, in brackets, is the one printed.
+    assert extract_metadata("1、项目编号：以系统生成为准（ABCD-NB【2025】0123）\n").project_number == "ABCD-NB【2025】0123"
+    assert extract_metadata("1、项目编号：以系统生成为准\n2、项目名称：某某采购\n").project_number is None
+
+
 @pytest.mark.parametrize("title, body, kind", [
     ("某某公司办公家具采购项目（重发）采购公告", "现对该项目进行公开招标。", "tender"),
     ("某某集团瓶坯采购项目（第三次重招）询比采购公告", "采用询比方式。", "rfq"),

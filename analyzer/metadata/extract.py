@@ -157,6 +157,11 @@ def _column_lots(sc: _Scanner, money: Callable[[_Pair], float | None]) -> dict[s
     return lots if len(lots) >= 2 else {}
 
 
+# 项目编号：以系统生成为准（ZJCT-NB【2025】2482）: the platform assigns its number later, and the
+# agency prints its own in brackets; that one is the project's number, the words before it a blank.
+_GENERATED_NUMBER = re.compile(r"\s*(?:以系统生成为准|系统自动生成)\s*\(([^()]*\d[^()]*)\)")
+
+
 def _prose_number(value: str) -> str | None:
     v = value.strip()
     if placeholder(v) or not _NUMBER_OK.search(v) or not re.search(r"\d", v) or len(_HAS_CJK.findall(v)) * 2 > len(v):
@@ -243,6 +248,8 @@ def extract_metadata(text: str) -> TenderMetadata:
 
     def number(p: _Pair) -> tuple[int, int] | None:
         s, e = p.start, p.end
+        if m := _GENERATED_NUMBER.match(norm, s, e):  # the agency's own number, bracketed after the platform's blank
+            s, e = m.span(1)
         v = norm[s:e]
         cut = re.search(rf"\s*\([^()]*[{_CJK}][^()]*\)|[;；,，。]|\s{{2,}}|\s+[{_CJK}]", v)
         if cut:
@@ -251,7 +258,7 @@ def extract_metadata(text: str) -> TenderMetadata:
         while e - s > 2 and norm[s] in "[【<(" and norm[e - 1] in "]】>)":
             s, e = s + 1, e - 1  # 【CP-2025-032】: the brackets are typography, not the number
         v = norm[s:e]
-        if placeholder(norm[p.start:p.end]) or placeholder(v):
+        if (placeholder(norm[p.start:p.end]) and not m) or placeholder(v):
             return None
         if not (3 <= len(v) <= 60) or not _NUMBER_OK.search(v) or not re.search(r"\d", v):
             return None
