@@ -17,6 +17,7 @@ nothing is reported (a placeholder read as a value is a failure).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -101,19 +102,28 @@ def award_labels(path: Path, half: str | None = None) -> Iterator[dict]:
 
 
 def _read_record(ref: dict, docs: Path | None):
-    from analyzer.ingest.notice import iter_records, read_notice
+    from analyzer.ingest.notice import read_notice
 
     if "inline" in ref:
         return read_notice(ref["inline"])
     path = Path(ref["path"])
     if not path.is_absolute():
         path = (docs or Path(".")) / path
-    for pos, rec in iter_records(path):
-        if pos == ref["position"]:
-            if ref.get("id") and rec.get("id") != ref["id"]:
-                raise AnalyzerError(f"{path}: record {pos} is {rec.get('id')}, not {ref['id']}")
-            return read_notice(rec)
-    raise AnalyzerError(f"{path}: no record at position {ref['position']}")
+    rec = _records(path.resolve()).get(ref["position"])
+    if rec is None:
+        raise AnalyzerError(f"{path}: no record at position {ref['position']}")
+    if ref.get("id") and rec.get("id") != ref["id"]:
+        raise AnalyzerError(f"{path}: record {ref['position']} is {rec.get('id')}, not {ref['id']}")
+    return read_notice(rec)
+
+
+@functools.lru_cache(maxsize=2)
+def _records(path: Path) -> dict[int, dict]:
+    """Every record of a notices file by position, read once: labels reference hundreds of them,
+    and reading the gzip file from its start for each one took minutes."""
+    from analyzer.ingest.notice import iter_records
+
+    return dict(iter_records(path))
 
 
 def _read_file(name: str, base: Path, docs: Path | None, ocr_mode: str):

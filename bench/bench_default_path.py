@@ -5,8 +5,9 @@ Usage: python bench/bench_default_path.py [--parts pdf,cli_tenders,notices,tende
        [--repeats 1]
 
 - ``pdf``: a dense 200-page generated tender (bench_pipeline.py's generator at 0.7x type size: ~50 clauses a
-  page) and the usual 200-page one: ``pdftotext``, ``analyze --method rules`` and ``analyze`` (auto), each a
-  fresh database and 2 workers; ratio to pdftotext, clauses embedded, the model's load time, peak memory.
+  page) and the usual 200-page one: ``pdftotext``, ``analyze --method rules`` (on every core, and pinned to
+  one core as pdftotext runs) and ``analyze`` (auto), each a fresh database and 2 workers; ratio to
+  pdftotext, clauses embedded, the model's load time, peak memory.
 - ``notices``: the Ningbo notices of ``../shared/corpus/notices`` (all 2,000 by default, both halves: speed
   only, no finding is read) through ``pipeline.analyse`` in 2 worker processes with the embedding service,
   rules then auto, each into a fresh database: notices/s, clauses/s, clauses sent to the model, and an
@@ -123,10 +124,16 @@ def dense_pdf(pages: int = 200, seed: int = 2024) -> tuple[Path, dict]:
     return path, meta
 
 
-def _timed(argv: list[str], env: dict | None = None) -> tuple[float, float]:
-    """(wall s, peak PSS MB) of a command and its children."""
+def _timed(argv: list[str], env: dict | None = None, one_core: bool = False) -> tuple[float, float]:
+    """(wall s, peak PSS MB) of a command and its children; ``one_core`` pins them to the first core."""
+    pin = None
+    if one_core and hasattr(os, "sched_setaffinity"):
+        first = min(os.sched_getaffinity(0))
+
+        def pin() -> None:
+            os.sched_setaffinity(0, {first})
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=pin)
     with peak_pss(p.pid) as mem:
         _, err = p.communicate()
     wall = time.perf_counter() - t0
@@ -135,10 +142,13 @@ def _timed(argv: list[str], env: dict | None = None) -> tuple[float, float]:
     return wall, mem["mb"]
 
 
-VARIANTS = {"rules": {}, "auto": {}, "auto_model_per_worker": {"ANALYZER_EMBED_SERVICE": "off"}}
+VARIANTS = {"rules": {}, "auto": {}, "auto_model_per_worker": {"ANALYZER_EMBED_SERVICE": "off"},
+            # the rules path on one core, as pdftotext runs: a lone file otherwise reads its pages,
+            # classifies and reads its metadata on every core (workers.spread)
+            "rules_one_core": {}}
 
 
-def bench_pdf(path: Path, work: Path, repeats: int, workers: int, variants: tuple = ("rules", "auto")) -> dict:
+def bench_pdf(path: Path, work: Path, repeats: int, workers: int, variants: tuple = ("rules", "rules_one_core", "auto")) -> dict:
     """pdftotext (for a file), then ``analyze`` per variant, ``repeats`` times each, interleaved; medians."""
     runs: dict[str, list[dict]] = {"pdftotext": [], **{v: [] for v in variants}}
     for r in range(repeats):
@@ -146,12 +156,13 @@ def bench_pdf(path: Path, work: Path, repeats: int, workers: int, variants: tupl
             wall, _ = _timed(["pdftotext", "-enc", "UTF-8", str(path), str(work / "out.txt")])
             runs["pdftotext"].append({"s": wall})
         for variant in variants:
-            method = "rules" if variant == "rules" else "auto"
+            method = "rules" if variant.startswith("rules") else "auto"
             db = work / f"{path.stem}-{variant}-{r}.db"  # fresh: nothing cached from another run
             stats_file = work / f"{path.stem}-{variant}-{r}.stats.json"
             env = dict(os.environ, ANALYZER_SERVICE_STATS=str(stats_file), PYTHONPATH=str(ROOT), **VARIANTS[variant])
             wall, mb = _timed([PY, "-m", "analyzer", "analyze", str(path), "--db", str(db), "--quiet",
-                               "--workers", str(workers), "--method", method], env)
+                               "--workers", str(workers), "--method", method], env,
+                              one_core=variant == "rules_one_core")
             import sqlite3
 
             with sqlite3.connect(db) as con:

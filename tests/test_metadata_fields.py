@@ -38,9 +38,25 @@ def test_an_award_priced_as_a_rate_gives_no_amount_and_keeps_the_rate():
     ("3.项目预算金额: 82.5 万元、项目最高限价(如有): 82.5 万元", 825_000),
     ("8 | 最高限价 | 本项目最高限价为人民币包 1-10787900.00 元", 10_787_900),
     ("序号 | 采购内容 | 服务期限 | 最高限价\n1 | 物资 | 一年 | 70万元", 700_000),
+    # a total column whose header names the label and "总金额" (wrapped onto two lines in the page)
+    ("序号 | 服务内容 | 服务期限 | 单年最高限价 | 最高限价 总金额\n1 | 顾问服务 | 三年 | 30万元/年 | 90万元", 900_000),
+    # a header cell spanning two columns of the rows: the amount counted from the right
+    ("序号 | 采购内容 | 数量 | 单价最高限价 | 最高限价\n一 | 工作服 | 春装 | 100套 | 150元/套 | 30000元\n夏装 | 100套 | 150元/套",
+     30_000),
 ])
 def test_budget_labels_and_units(text, expected):
     assert extract_metadata("某某项目采购公告\n" + text + "\n").budget_yuan == expected
+
+
+@pytest.mark.parametrize("text", [
+    "2.4招标控制价：某价服（2009）84号文件中附件1收费标准的60%（含增值税）。",  # a rate on a fee schedule
+    "2.1项目概况：本项目投资估算600万元。\n施工招标控制价：4500000元。\n2.2招标范围：施工全过程的监理。",
+])
+def test_no_budget_from_a_rate_or_from_the_works_a_service_serves(text):
+    assert extract_metadata("某某道路改造工程（监理）采购公告\n" + text + "\n").budget_yuan is None
+    # the same ceiling in a works notice is its budget
+    works = extract_metadata("某某道路改造工程施工招标公告\n施工招标控制价：4500000元。\n")
+    assert works.budget_yuan == 4_500_000
 
 
 @pytest.mark.parametrize("value, reason", [
@@ -71,10 +87,13 @@ def test_the_agency_number_printed_after_the_platform_blank_is_the_number():
     # The platform fills its own number in later; the agency's, in brackets, is the one printed.
     assert extract_metadata("1、项目编号：以系统生成为准（ABCD-NB【2025】0123）\n").project_number == "ABCD-NB【2025】0123"
     assert extract_metadata("1、项目编号：以系统生成为准\n2、项目名称：某某采购\n").project_number is None
+    aside = "1.招标条件\n本招标项目某某中心服务管理项目（项目编号：ABCD-20250001），采购资金来源自筹。\n"
+    assert extract_metadata(aside).project_number == "ABCD-20250001"
 
 
 @pytest.mark.parametrize("title, body, kind", [
     ("某某公司办公家具采购项目（重发）采购公告", "现对该项目进行公开招标。", "tender"),
+    ("某某热电有限公司输煤线路项目(重发)", "现对该项目进行公开招标。凡有意参加投标者，请于…报名。", "tender"),
     ("某某集团瓶坯采购项目（第三次重招）询比采购公告", "采用询比方式。", "rfq"),
     ("某某酒店空气治理项目采购公告", "就本项目进行询比采购，欢迎供应商参加。", "rfq"),
     ("某某小区电梯维保服务项目磋商公告（重发）", "", "consultation_competitive"),

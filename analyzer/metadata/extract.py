@@ -157,6 +157,18 @@ def _column_lots(sc: _Scanner, money: Callable[[_Pair], float | None]) -> dict[s
     return lots if len(lots) >= 2 else {}
 
 
+_PROJECT_NUMBER_ASIDE = re.compile(r"(?:本招标项目|本项目|本次招标项目|本采购项目)[^。;；\n]{2,120}?\(\s*(?:项目编号|招标编号|采购编号)\s*:\s*([^()]{3,60}?)\s*\)")
+_FEE_RATE = re.compile(r"[%‰]|收费标准|计费标准|取费标准|费率|下浮率?|折扣")
+_CURRENCY = re.compile(r"\d\s*(?:亿元|万元|元|圆)|[¥￥]")
+_SERVICE_TITLE = re.compile(r"监理|设计|勘察|咨询|检测|审计|造价")
+
+
+def _other_contract(norm: str, start: int, title: str) -> bool:
+    """A prose ceiling of the works ("施工招标控制价：…") in a supervision, design or consultancy
+    notice: the price of the contract this one serves, not of this one."""
+    return norm[max(0, start - 2):start] in ("施工", "工程") and bool(_SERVICE_TITLE.search(title))
+
+
 # 项目编号：以系统生成为准（ZJCT-NB【2025】2482）: the platform assigns its number later, and the
 # agency prints its own in brackets; that one is the project's number, the words before it a blank.
 _GENERATED_NUMBER = re.compile(r"\s*(?:以系统生成为准|系统自动生成)\s*\(([^()]*\d[^()]*)\)")
@@ -277,6 +289,11 @@ def extract_metadata(text: str) -> TenderMetadata:
         meta.project_number = n
         meta.project_number_norm = normalize_project_number(n)
         cite("project_number", commission.start(3), "prose")
+    if meta.project_number is None and (m := _PROJECT_NUMBER_ASIDE.search(norm[:3000])) \
+            and (n := _prose_number(m.group(1))):
+        meta.project_number = n  # "本招标项目NAME（项目编号：NUM），采购资金…": the opening sentence's aside
+        meta.project_number_norm = normalize_project_number(n)
+        cite("project_number", m.start(1), "prose")
 
     meta.project_name, name_pair = _pick(sc, "project_name", lambda p: _name(norm[p.start:p.end]))
     if meta.project_name and name_pair is not None:
@@ -319,6 +336,8 @@ def extract_metadata(text: str) -> TenderMetadata:
         text = norm[p.start:p.end]
         if p.unit in ("%", "单价") or placeholder(text) or _NUMBERING_VALUE.match(text):
             return None
+        if _FEE_RATE.search(text) and not _CURRENCY.search(text):
+            return None  # "浙价服（2009）84号文件…收费标准的60%": a rate on a fee schedule, no amount
         # "预算金额：子包一：29万元；子包二：12万元。最高限价：子包一：…": one series, the first sentence's
         head = text.split("。")[0]
         inline = [parse_amount(m.group(1)) for m in _INLINE_LOT.finditer(head)]
@@ -341,9 +360,12 @@ def extract_metadata(text: str) -> TenderMetadata:
 
     meta.budget_yuan, budget_pair = _pick(sc, "budget", money)
     cite_pair("budget_yuan", budget_pair)
-    if meta.budget_yuan is None and (m := _BUDGET_PROSE.search(norm)):
-        meta.budget_yuan = parse_amount(m.group(1) or m.group(2))
-        cite("budget_yuan", m.start(), "prose")
+    if meta.budget_yuan is None:
+        title = sc.norm[slice(*sc.lines[title_line])] if title_line is not None else sc.norm[:200]
+        m = next((m for m in _BUDGET_PROSE.finditer(norm) if not _other_contract(norm, m.start(), title)), None)
+        if m:
+            meta.budget_yuan = parse_amount(m.group(1) or m.group(2))
+            cite("budget_yuan", m.start(), "prose")
     meta.budget_lots = lot_budgets(norm) or _column_lots(sc, money)
     meta.budget_yuan = _sum_lots(meta.budget_yuan, meta.budget_lots)  # not one lot's budget as the whole
 

@@ -72,7 +72,9 @@ _CN_AMOUNT = re.compile("[" + "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join
 _UNIT_MULT = {"亿元": 10**8, "亿": 10**8, "万元": 10**4, "万": 10**4, "元": 1, "圆": 1}
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
 _AFTER_UNIT = re.compile(r"\s*\(?\s*(?:人民币)?\s*(亿元|亿|万元|万|元|圆)")
-_NOT_MONEY_AFTER = re.compile(r"\s*(?:[%‰折包号年月日个项次天人台套份家条年期]|标段|\.(?!\d)|、)")
+# What follows a figure that is no amount: a rate, a count, a date, or the year of a document
+# citation ("浙价服(2009)84号").
+_NOT_MONEY_AFTER = re.compile(r"\s*(?:[%‰折包号年月日个项次天人台套份家条年期]|标段|\.(?!\d)|、|[)〕\]】]\s*第?\s*\d+\s*号)")
 _MASKED = re.compile(r"\*{2,}|\d\*|\*[\d.]|×{2,}")
 _UNIT_NOTE = re.compile(r"单位\s*:?\s*(亿元|万元|元)")
 

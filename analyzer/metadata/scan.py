@@ -117,6 +117,9 @@ _RATE_UNIT = re.compile(r"^\s*%\s*$|报价承诺|费率|折扣|下浮|优惠率"
 _FILLER = re.compile(r"^(?:本次|本项目|本工程|项目|本|总价|总|年度|采购|招标|工程|服务|货物|合同|此次|[一二两三四五六七八九十\d]{1,2}年)+$")
 
 
+_TOTAL_SUFFIXES = ("总金额", "总价", "总额", "合计", "总计")
+
+
 def _known_part(key: str) -> str:
     """A label inside a longer key: "本次招标控制价" → 招标控制价, "采购预算/最高限价" → 采购预算.
 
@@ -126,6 +129,9 @@ def _known_part(key: str) -> str:
     for part in key.split("/") if "/" in key else ():
         if part in _LABELS:
             return part
+    for suffix in _TOTAL_SUFFIXES:  # "最高限价总金额", "预算金额合计": the label's total
+        if key.endswith(suffix) and key[: -len(suffix)] in _LABELS:
+            return key[: -len(suffix)]
     for i in range(1, min(len(key) - 1, 8)):
         if key[i:] in _LABELS and _FILLER.match(key[:i]):
             return key[i:]
@@ -335,6 +341,12 @@ class _Scanner:
             if not self.norm[s:e].strip() or self.repeats(line, j):
                 continue
             row = self.cells(s, e)
+            if len(row) > len(cells):
+                # A header cell spans two columns of the rows ("采购内容" over 环卫工作服 | 春秋装): the
+                # amount columns counted from the right (column_row still wants each to read as an amount).
+                shift = len(row) - len(cells)
+                self.column_row(j, row, [i + shift for i in cols], [("", None)] * shift + keys)
+                return False
             if len(row) != len(cells):
                 return False
             self.column_row(j, row, cols, keys)
