@@ -43,6 +43,10 @@ def test_an_award_priced_as_a_rate_gives_no_amount_and_keeps_the_rate():
     # a header cell spanning two columns of the rows: the amount counted from the right
     ("序号 | 采购内容 | 数量 | 单价最高限价 | 最高限价\n一 | 工作服 | 春装 | 100套 | 150元/套 | 30000元\n夏装 | 100套 | 150元/套",
      30_000),
+    ("2.2招标范围：某某道路工程的施工。本次招标建安工程造价1557938元。", 1_557_938),  # prose, no colon
+    ("监理费：约29.3003万元", 293_003),
+    ("2.3最高投标限价：Ⅰ标段为100元，Ⅱ标段为200元，Ⅲ标段为300元，Ⅳ标段为400元，Ⅴ标段为500元，Ⅵ标段为600元，Ⅶ标段为700元。",
+     2_800),
 ])
 def test_budget_labels_and_units(text, expected):
     assert extract_metadata("某某项目采购公告\n" + text + "\n").budget_yuan == expected
@@ -51,6 +55,8 @@ def test_budget_labels_and_units(text, expected):
 @pytest.mark.parametrize("text", [
     "2.4招标控制价：某价服（2009）84号文件中附件1收费标准的60%（含增值税）。",  # a rate on a fee schedule
     "2.1项目概况：本项目投资估算600万元。\n施工招标控制价：4500000元。\n2.2招标范围：施工全过程的监理。",
+    "2.2招标范围：施工全过程的监理。本次招标建安工程造价4500000元。",  # the works' cost, not the fee
+    "采购预算：某某污泥处置费（含运输费） 485元/吨。",  # a price per tonne
 ])
 def test_no_budget_from_a_rate_or_from_the_works_a_service_serves(text):
     assert extract_metadata("某某道路改造工程（监理）采购公告\n" + text + "\n").budget_yuan is None

@@ -76,7 +76,7 @@ _DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(�
                              r"(?:递交|提交|上传|送交|送达)")
 _BUDGET_PROSE = re.compile(
     r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|采购总金额|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价|"
-    r"预估价|预估金额|预估总金额|预估总价)"
+    r"预估价|预估金额|预估总金额|预估总价|本次招标建安工程造价)"
     r"(?:总价|总额|金额)?\s*(?:\(\s*((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*\)|"  # 总预算（100万元）
     r"(?:\((?![^()]*单价)[^()]{0,16}\))?\s*(?:为|是|约)?\s*:?\s*"
     r"((?:人民币)?\s*[¥]?\s*\d[\d,.]*\s*(?:亿元|万元|元|万)(?!\s*/)))"
@@ -86,8 +86,8 @@ _BUDGET_PROSE = re.compile(
 _TOTAL_AFTER_UNIT_PRICE = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/[^,，;；。()]{1,4}\s*[,，;；(]\s*"
                                      r"(?:[一二两三四五六七八九十\d]{1,2}年)?\s*(?:合计|总计|共计)\s*(?:为|:)?\s*"
                                      r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
-_INLINE_LOT = re.compile(r"(?:(?:第)?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|[ⅠⅡⅢⅣ])\s*(?:标段|包|标项|子包)\s*[:：]?|"
-                         r"(?:标段|标项|子包|包)\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|[ⅠⅡⅢⅣ])\s*(?:[:：]|(?=人民币)))\s*"
+_INLINE_LOT = re.compile(r"(?:(?:第)?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|VI{0,3}|IX|[Ⅰ-Ⅻ])\s*(?:标段|包|标项|子包)\s*[:：]?|"
+                         r"(?:标段|标项|子包|包)\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|VI{0,3}|IX|[Ⅰ-Ⅻ])\s*(?:[:：]|(?=人民币)))\s*"
                          r"(?:为)?\s*((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
 _LONGER_PERIOD = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/\s*年\s*[,，;；]\s*"
                             r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*/\s*[两二三四五六七八九十\d]{1,2}年")
@@ -95,7 +95,7 @@ _LONGER_PERIOD = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/\s*年\s*[,，;�
 # "283018.86元/年（不含税价）；300000元/年（含税价）；900000元/三年（含税价）": the term's total.
 _TERM_TOTAL = re.compile(r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*/\s*(?:[两二三四五六七八九十]|[2-9]|\d{2})\s*年")
 # "53.6元/吨", "1700元/吨", "4000元/人/月": a price per unit of goods or work, not an amount.
-_PER_UNIT = re.compile(r"^[^\d]{0,12}?\d[\d,.]*\s*(?:亿元|万元|元|万)\s*/\s*"
+_PER_UNIT = re.compile(r"^[^\d]{0,30}?\d[\d,.]*\s*(?:亿元|万元|元|万)\s*/\s*"
                        r"(?:吨|箱|件|个|台|套|人|次|间|亩|平方米|平米|㎡|m2|米|公里|小时|天|日|辆|只|瓶|桶|袋|张|份|公斤|千克|kg|"
                        r"度|立方米|立方|方|m3|车|床|餐|株|棵|盒|组|户|位|课时|学时|工日|台班)")
 
@@ -166,7 +166,8 @@ _SERVICE_TITLE = re.compile(r"监理|设计|勘察|咨询|检测|审计|造价")
 def _other_contract(norm: str, start: int, title: str) -> bool:
     """A prose ceiling of the works ("施工招标控制价：…") in a supervision, design or consultancy
     notice: the price of the contract this one serves, not of this one."""
-    return norm[max(0, start - 2):start] in ("施工", "工程") and bool(_SERVICE_TITLE.search(title))
+    works = norm[max(0, start - 2):start] in ("施工", "工程") or norm.startswith("本次招标建安工程造价", start)
+    return works and bool(_SERVICE_TITLE.search(title))
 
 
 # 项目编号：以系统生成为准（ZJCT-NB【2025】2482）: the platform assigns its number later, and the
