@@ -187,4 +187,4 @@ def test_unchanged_files_are_read_again_when_the_extraction_changed(tmp_path):
 def test_a_deadline_sentence_whose_aside_holds_brackets():
     text = ("投标保证金的到账截止时间：2025年11月17日15时整。\n"
             "11.1响应文件递交的截止时间（提交(上传)截止时间，下同）为2025年11月19日9时30分，逾期不予受理。\n")
-    assert extract_metadata("某某处置项目采购磋商公告\n" + text).dates["deadline"] == "2025-11-19 09:30"
+    assert extract_metadata("某某处置项目采购磋商公告\n" + text).dates["deadline"] == "2025-11-19T09:30"
