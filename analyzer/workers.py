@@ -232,24 +232,23 @@ def _die_with(parent: int) -> None:
 
 def _status_text(status: int) -> str:
     if os.WIFSIGNALED(status):
-        import signal
-
-        try:
-            return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
-        except ValueError:
-            return f"killed by signal {os.WTERMSIG(status)}"
+        return f"killed by {_signal_name(os.WTERMSIG(status))}"
     return f"exit code {os.WEXITSTATUS(status)}"
+
+
+def _signal_name(number: int) -> str:
+    """SIGKILL for 9; the bare number for a signal Python has no name for."""
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
 
 
 def _death(proc: mp.process.BaseProcess) -> str:
     proc.join(1)
     code = proc.exitcode
     if code is not None and code < 0:
-        import signal
-
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = str(-code)
-        return f"worker was killed by {name} (memory limit or crash)"
+        return f"worker was killed by {_signal_name(-code)} (memory limit or crash)"
     return f"worker exited unexpectedly (code {code})"

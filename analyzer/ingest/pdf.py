@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from analyzer import limits
 from analyzer.errors import EmptyFile, EncryptedFile, IngestError, LimitExceeded
@@ -19,6 +20,7 @@ from analyzer.ingest import ocr
 from analyzer.normalize import cjk_count, garbage_ratio
 from analyzer.records import BBox, Document, Page, TableRow, Word
 
+_T = TypeVar("_T")
 # The reason a page whose fonts map glyphs to the wrong characters is OCRed (analyzer/garbled.py).
 GARBLED = "text layer garbled"
 # A page header row that announces a parameter or function table (docs/taxonomy.md §1).
@@ -123,22 +125,28 @@ def read(path: Path, *, ocr_mode: str = "auto") -> Document:
     return Document("pdf", [pages[k] for k in sorted(pages)])
 
 
-def _read_pages(path: Path, numbers: range, ocr_mode: str,
-                ocr_missing: str | None) -> list[tuple[Page, str | None]]:
-    """The text layers of the pages at ``numbers`` (0-based), from a document this call opens
-    itself, each with why it must be OCRed instead (None when its text is used)."""
+def _each_page(path: Path, numbers: Iterable[int], read: Callable[[Any, int], _T]) -> list[_T]:
+    """``read(page, i)`` for the pages at ``numbers`` (0-based), from a document this call opens
+    itself: each part of a spread reading runs in its own process, and pdfium handles do not cross one."""
     pdf = _open(path)
-    out: list[tuple[Page, str | None]] = []
+    out: list[_T] = []
     try:
         for i in numbers:
             page = pdf[i]
             try:
-                out.append(_read_page(page, i, ocr_mode, ocr_missing))
+                out.append(read(page, i))
             finally:
                 page.close()
     finally:
         pdf.close()
     return out
+
+
+def _read_pages(path: Path, numbers: range, ocr_mode: str,
+                ocr_missing: str | None) -> list[tuple[Page, str | None]]:
+    """The text layers of the pages at ``numbers``, each with why it must be OCRed instead (None
+    when its text is used)."""
+    return _each_page(path, numbers, lambda page, i: _read_page(page, i, ocr_mode, ocr_missing))
 
 
 def _read_page(page, i: int, ocr_mode: str, ocr_missing: str | None) -> tuple[Page, str | None]:
@@ -163,30 +171,23 @@ def _read_page(page, i: int, ocr_mode: str, ocr_missing: str | None) -> tuple[Pa
 
 def _ocr_pages(path: Path, todo: list[tuple[int, str]]) -> list[Page]:
     """OCR the pages numbered in ``todo`` (1-based, each with why its text layer was not used)."""
+    why_of = dict(todo)
+    return _each_page(path, [number - 1 for number, _ in todo], lambda page, i: _ocr_page(page, i + 1, why_of[i + 1]))
+
+
+def _ocr_page(page, number: int, why: str) -> Page:
     import io
 
-    pdf = _open(path)
-    out: list[Page] = []
-    try:
-        for number, why in todo:
-            page = pdf[number - 1]
-            try:
-                width, height = page.get_size()
-                scale, why = _render_scale(width, height, why)
-                bitmap = page.render(scale=scale, grayscale=True)
-                img = bitmap.to_pil()
-                bitmap.close()
-                buf = io.BytesIO()
-                img.convert("L").save(buf, format="PNG")
-                del img
-                res = ocr.ocr_image(buf.getvalue(), dpi=scale * 72)
-                out.append(Page(number, res.text, "ocr", width, height, ocr_confidence=res.confidence,
-                                note=why, words=res.words))
-            finally:
-                page.close()
-    finally:
-        pdf.close()
-    return out
+    width, height = page.get_size()
+    scale, why = _render_scale(width, height, why)
+    bitmap = page.render(scale=scale, grayscale=True)
+    img = bitmap.to_pil()
+    bitmap.close()
+    buf = io.BytesIO()
+    img.convert("L").save(buf, format="PNG")
+    del img
+    res = ocr.ocr_image(buf.getvalue(), dpi=scale * 72)
+    return Page(number, res.text, "ocr", width, height, ocr_confidence=res.confidence, note=why, words=res.words)
 
 
 def _tables(page, tp, text: str, height: float, lines: list[Word] | None = None) -> tuple[list[TableRow], list[BBox]]:

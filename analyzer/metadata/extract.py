@@ -4,7 +4,7 @@ lots, dates, the marker legend, evidence and null reasons."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from analyzer.metadata.fields import TenderMetadata
@@ -87,8 +87,9 @@ _BUDGET_PROSE = re.compile(
 _TOTAL_AFTER_UNIT_PRICE = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/[^,，;；。()]{1,4}\s*[,，;；(]\s*"
                                      r"(?:[一二两三四五六七八九十\d]{1,2}年)?\s*(?:合计|总计|共计)\s*(?:为|:)?\s*"
                                      r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
-_INLINE_LOT = re.compile(r"(?:(?:第)?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|VI{0,3}|IX|[Ⅰ-Ⅻ])\s*(?:标段|包|标项|子包)\s*[:：]?|"
-                         r"(?:标段|标项|子包|包)\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|VI{0,3}|IX|[Ⅰ-Ⅻ])\s*(?:[:：]|(?=人民币)))\s*"
+_LOT_NO = r"(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|VI{0,3}|IX|[Ⅰ-Ⅻ])"  # 3, 三, III, Ⅲ
+_INLINE_LOT = re.compile(rf"(?:(?:第)?{_LOT_NO}\s*(?:标段|包|标项|子包)\s*[:：]?|"
+                         rf"(?:标段|标项|子包|包)\s*{_LOT_NO}\s*(?:[:：]|(?=人民币)))\s*"
                          r"(?:为)?\s*((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
 _LONGER_PERIOD = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/\s*年\s*[,，;；]\s*"
                             r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*/\s*[两二三四五六七八九十\d]{1,2}年")
@@ -174,6 +175,15 @@ def _other_contract(norm: str, start: int, title: str) -> bool:
 # 项目编号：以系统生成为准（ZJCT-NB【2025】2482）: the platform assigns its number later, and the
 # agency prints its own in brackets; that one is the project's number, the words before it a blank.
 _GENERATED_NUMBER = re.compile(r"\s*(?:以系统生成为准|系统自动生成)\s*\(([^()]*\d[^()]*)\)")
+
+
+def _numbers_in_prose(norm: str, commission: re.Match[str] | None) -> Iterator[tuple[str, int]]:
+    """Numbers a notice's prose gives in an aside, with their offsets, in the order they are trusted:
+    the commission sentence's, then the opening sentence's ("本招标项目NAME（项目编号：NUM），采购资金…")."""
+    if commission:
+        yield commission.group(3), commission.start(3)
+    if m := _PROJECT_NUMBER_ASIDE.search(norm[:3000]):
+        yield m.group(1), m.start(1)
 
 
 def _prose_number(value: str) -> str | None:
@@ -287,15 +297,13 @@ def extract_metadata(text: str) -> TenderMetadata:
         meta.project_number_norm = normalize_project_number(meta.project_number)
 
     commission = _COMMISSION.search(norm)  # "受X委托，对NAME（项目编号：NUM）进行…" (notice prose)
-    if meta.project_number is None and commission and (n := _prose_number(commission.group(3))):
-        meta.project_number = n
-        meta.project_number_norm = normalize_project_number(n)
-        cite("project_number", commission.start(3), "prose")
-    if meta.project_number is None and (m := _PROJECT_NUMBER_ASIDE.search(norm[:3000])) \
-            and (n := _prose_number(m.group(1))):
-        meta.project_number = n  # "本招标项目NAME（项目编号：NUM），采购资金…": the opening sentence's aside
-        meta.project_number_norm = normalize_project_number(n)
-        cite("project_number", m.start(1), "prose")
+    if meta.project_number is None:
+        for raw, at in _numbers_in_prose(norm, commission):
+            if n := _prose_number(raw):
+                meta.project_number = n
+                meta.project_number_norm = normalize_project_number(n)
+                cite("project_number", at, "prose")
+                break
 
     meta.project_name, name_pair = _pick(sc, "project_name", lambda p: _name(norm[p.start:p.end]))
     if meta.project_name and name_pair is not None:
