@@ -8,6 +8,7 @@ goes on. Worker processes do the per-document work; only this process writes SQL
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import itertools
@@ -17,6 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError, IngestError, LimitExceeded
@@ -24,6 +26,9 @@ from analyzer.ingest import GARBLED_TEXT
 from analyzer.limits import DEFAULT, Limits
 from analyzer.records import DONE_STATUSES, MEMBER_SEP, Clause, Document, Finding, Status
 from analyzer.store import DocumentRecord, Store
+
+if TYPE_CHECKING:
+    from analyzer.classify.combine import Pending
 
 # Inside folders, files of these kinds are code and data, not procurement documents: they are
 # counted as ignored (and listed with --verbose progress), not analysed. Name one explicitly to
@@ -44,6 +49,7 @@ class Options:
     scheduler: str | None = None  # dask scheduler address; None starts a LocalCluster
     isolate: bool = True  # run files in watched worker processes even with one worker
     db_path: str | None = None  # where workers read cached embeddings from
+    defer_model: bool = False  # auto: leave new model work to the parent's batch (classify/batch.py)
 
 
 @dataclass
@@ -124,11 +130,12 @@ def iter_files(paths: Iterable[str | Path], ignored: list[str] | None = None) ->
 
 
 def classify_clauses(clauses: list[Clause], method: str, metadata: dict | None = None,
-                     db_path: str | None = None) -> list[tuple[int, Finding]]:
-    """Findings for a document's clauses with the named method (classify/combine.py)."""
+                     db_path: str | None = None, defer: bool = False) -> list[tuple[int, Finding]] | Pending:
+    """Findings for a document's clauses with the named method (classify/combine.py); with
+    ``defer``, a combine.Pending when the model has new clauses to read."""
     from analyzer.classify import combine
 
-    return combine.classify(clauses, method, metadata, db_path)
+    return combine.classify(clauses, method, metadata, db_path, defer)
 
 
 def _attach_boxes(doc: Document, clauses: list[Clause], flagged: set[int]) -> None:
@@ -210,14 +217,21 @@ def analyse(doc: Document, rec: DocumentRecord, opts: Options) -> DocumentRecord
         clauses, rec.metadata = workers.spread(lambda stage: stage(doc), [segment, _metadata])
     else:
         clauses, rec.metadata = segment(doc), _metadata(doc)
-    findings = classify_clauses(clauses, opts.method, rec.metadata, opts.db_path)
+    findings = classify_clauses(clauses, opts.method, rec.metadata, opts.db_path, opts.defer_model)
     if opts.method != "rules":
-        from analyzer.classify.combine import new_embeddings
+        from analyzer.classify.combine import Pending, new_embeddings
 
         rec.embeddings = new_embeddings(opts.method, opts.db_path)
+        if isinstance(findings, Pending):
+            rec.pending, findings = findings, findings.found
     flagged = {o for o, _ in findings}
-    if rec.format == "pdf" and flagged:
-        _attach_boxes(doc, clauses, flagged)
+    if rec.format == "pdf" and (flagged or rec.pending):
+        maybe = set(rec.pending.chosen) - flagged if rec.pending else set()
+        if maybe:  # the model may flag these when it reads them in the parent: box them now, while the
+            # page's located lines are here, and the parent drops the boxes of those it did not flag
+            unboxed = {c.ordinal for c in clauses if c.bbox is None}
+            rec.pending.boxed = sorted(maybe & unboxed)
+        _attach_boxes(doc, clauses, flagged | maybe)
     rec.clauses, rec.findings = clauses, findings
     unread = [p.number for p in doc.pages if p.needs_ocr]
     rec.status, rec.error = (Status.NEEDS_OCR, f"pages {_ranges(unread)} have no usable text and could not be "
@@ -320,8 +334,6 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
     """Analyse files, folders and ZIPs into ``store``. Idempotent: unchanged files are skipped."""
     opts = options or Options()
     if opts.db_path is None and store.path is not None:
-        import dataclasses
-
         opts = dataclasses.replace(opts, db_path=str(store.path))
     summary = Summary()
     from analyzer.taxonomy import load
@@ -362,7 +374,7 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
                         progress(display, None)
                     continue
                 summary.reread += 1  # unchanged file, changed extraction: read again (no --force needed)
-            yield (str(f), display, sha, size, opts)
+            yield (str(f), display, sha, size)
 
     def _record(rec: DocumentRecord) -> None:
         rec.extraction_version = version
@@ -382,16 +394,18 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
     if opts.executor == "dask":
         from analyzer.distributed import run_dask
 
-        for t, status, value in run_dask(_task, tasks(), scheduler=opts.scheduler, workers=workers):
+        for t, status, value in run_dask(_task, (_with(t, opts) for t in tasks()), scheduler=opts.scheduler,
+                                         workers=workers):
             for rec in _results(t, status, value):
                 _record(rec)
         return summary
     if workers == 1 and opts.isolate is False:
         for t in tasks():
-            for rec in _task(t):
+            for rec in _task(_with(t, opts)):
                 _record(rec)
         return summary
     from analyzer.classify import service
+    from analyzer.classify.batch import Batcher
     from analyzer.workers import run_pool
 
     pending = tasks()
@@ -406,14 +420,25 @@ def analyze(paths: Iterable[str | Path], store: Store, *, workers: int | None = 
         from analyzer.classify.rules import default as rules
 
         rules()  # compiled once here; forked workers inherit it instead of each building their own
-    # One model for all the workers, loaded when the first clause reaches it (classify/service.py).
-    with service.running(opts.method != "rules"):
-        for t, status, value in run_pool(_task, itertools.chain(head, pending), workers=workers,
-                                         timeout_s=opts.limits.per_file_timeout_s,
+    # One model for all the workers, loaded when the first clause reaches it (classify/service.py);
+    # in auto, the workers leave new model work to one batch across documents here (classify/batch.py).
+    with service.running(opts.method != "rules") as address:
+        if address and opts.method == "auto":
+            opts = dataclasses.replace(opts, defer_model=True)
+        batcher = Batcher(opts.db_path)
+        for t, status, value in run_pool(_task, (_with(t, opts) for t in itertools.chain(head, pending)),
+                                         workers=workers, timeout_s=opts.limits.per_file_timeout_s,
                                          memory_mb=opts.limits.per_file_memory_mb):
-            for rec in _results(t, status, value):
+            for rec in batcher.add(_results(t, status, value)):
                 _record(rec)
+        for rec in batcher.close():
+            _record(rec)
     return summary
+
+
+def _with(task: tuple, opts: Options) -> tuple:
+    """A file's task (path, display, sha, size) with the options it runs under."""
+    return (*task, opts)
 
 
 def _results(task: tuple, status: str, value) -> list[DocumentRecord]:

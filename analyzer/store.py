@@ -63,6 +63,7 @@ class DocumentRecord:
     taxonomy_version: str | None = None
     embeddings: dict[str, bytes] = field(default_factory=dict)  # new clause embeddings to cache
     extraction_version: str | None = None  # pipeline.extraction_version() of the run that wrote it
+    pending: Any = None  # combine.Pending while the model's reading waits for its batch; never stored
 
 
 def display_name(paths: list[str]) -> str:
@@ -173,6 +174,9 @@ class Store:
     def write(self, rec: DocumentRecord, analyzer_version: str) -> None:
         """Replace everything stored for this document with ``rec``, atomically."""
         from analyzer.normalize import norm_text
+
+        if rec.pending is not None:  # its findings are the rules' alone until classify/batch.py finishes it
+            raise ValueError(f"{rec.name}: the model's reading of this document has not finished")
 
         section_json: dict[tuple, str | None] = {}  # clauses of a section share their path
 

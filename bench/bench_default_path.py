@@ -190,13 +190,14 @@ _SENT = [0]  # clauses the cascade sent to the model in this worker
 def _count_sent() -> None:
     from analyzer.classify import combine
 
-    orig = combine.ModelOnly.predictions
+    orig = combine.Auto.prepare
 
-    def predictions(self, clauses):
-        _SENT[0] += len(clauses)
-        return orig(self, clauses)
+    def prepare(self, clauses, context):  # the cascade's choice, whether read here or in the parent's batch
+        pending = orig(self, clauses, context)
+        _SENT[0] += len(pending.chosen)
+        return pending
 
-    combine.ModelOnly.predictions = predictions
+    combine.Auto.prepare = prepare
 
 
 def _notice_task(args: tuple):
@@ -228,13 +229,14 @@ def run_set(name: str, jobs: list[tuple], method: str, work: Path, workers: int,
     """Analyse jobs with ``method`` in a worker pool (the service for the model), writing a fresh database."""
     from analyzer import __version__
     from analyzer.classify import service
+    from analyzer.classify.batch import Batcher
     from analyzer.pipeline import Options, extraction_version
     from analyzer.store import Store
     from analyzer.workers import run_pool
 
     db = work / f"{name}-{method}{tag}.db"  # fresh: no vector cached by another variant
     store = Store(db)
-    opts = Options(method=method, db_path=str(db))
+    opts = Options(method=method, db_path=str(db), defer_model=method == "auto" and not os.environ.get(service.ENV))
     fn = _notice_task if name == "notices" else _tender_task
     stats_file = work / f"{name}-{method}{tag}.stats.json"
     os.environ["ANALYZER_SERVICE_STATS"] = str(stats_file)
@@ -242,17 +244,25 @@ def run_set(name: str, jobs: list[tuple], method: str, work: Path, workers: int,
     groups: list[tuple] = []
     t0 = time.perf_counter()
     with peak_pss(os.getpid()) as mem, service.running(method != "rules"):
+        batcher = Batcher(str(db))  # as pipeline.analyze: the model's new work batched across notices
+
+        def written(records) -> None:
+            nonlocal docs, clauses, findings, groups
+            for rec in records:
+                rec.extraction_version = extraction_version()
+                store.write(rec, __version__)
+                docs += 1
+                clauses += len(rec.clauses or [])
+                findings += len(rec.findings or [])
+                groups += [(rec.name, o, f.label, f.method) for o, f in rec.findings or [] if f.kind == "group"]
+
         for _task, status, value in run_pool(fn, ((*j[:-1], opts) for j in jobs), workers=workers, timeout_s=600):
             if status != "ok":
                 continue
             rec, n = value
-            rec.extraction_version = extraction_version()
-            store.write(rec, __version__)
-            docs += 1
-            clauses += len(rec.clauses or [])
-            findings += len(rec.findings or [])
             sent += n
-            groups += [(rec.name, o, f.label, f.method) for o, f in rec.findings or [] if f.kind == "group"]
+            written(batcher.add([rec]))
+        written(batcher.close())
     seconds = time.perf_counter() - t0
     st = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     embedded = store.db.execute("select count(*) from embeddings").fetchone()[0]

@@ -13,7 +13,7 @@ import functools
 import importlib.util
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from analyzer.errors import ModelUnavailable
@@ -55,6 +55,19 @@ class Classifier(Protocol):
     def classify_clauses(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]]:
         """(clause ordinal, finding) pairs for the clauses, in clause order."""
         ...
+
+
+@dataclass
+class Pending:
+    """A document's classification waiting for the model: what the rules found, the clauses the
+    model must read (ordinals, in document order) and their signals for auto's bar. Made in a
+    worker, finished in the run's parent by classify/batch.py, so that the model reads the
+    candidate clauses of many documents in one batch."""
+
+    found: list[tuple[int, Finding]]
+    chosen: list[int]
+    signals: dict[int, Signals]
+    boxed: list[int] = field(default_factory=list)  # chosen clauses boxed in case the model flags them
 
 
 class Predictor(Protocol):
@@ -173,6 +186,13 @@ class ModelOnly:
         """One prediction per clause, in clause order."""
         return self.model.predict([c.text for c in clauses], cache=self.cache)
 
+    def cached_predictions(self, clauses: list[Clause]) -> list[ModelPrediction] | None:
+        """The predictions when every clause's vector is cached (nothing loaded or asked), else None."""
+        read = getattr(self.model, "predict_cached", None)
+        if read is None or self.cache is None:
+            return self.predictions(clauses)  # a stand-in predictor: nothing to wait for
+        return read([c.text for c in clauses], self.cache)
+
     def findings(self, c: Clause, p: ModelPrediction, min_group: float | None = None) -> list[Finding]:
         """Findings for one clause from one prediction: most specific labels only."""
         out: list[Finding] = []
@@ -259,22 +279,47 @@ class Auto:
 
     def _classify(self, clauses: list[Clause], context: DocContext,
                   review: list[tuple[int, Finding, str]] | None) -> list[tuple[int, Finding]]:
-        from analyzer.taxonomy import load
+        pending = self.prepare(clauses, context)
+        by_ordinal = {c.ordinal: c for c in clauses}
+        predictions = self.model.predictions([by_ordinal[o] for o in pending.chosen])
+        return self.finish(clauses, pending, predictions, review)
 
-        tax = load()
-        by_clause: dict[int, list[Finding]] = {}
+    def classify_or_defer(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]] | Pending:
+        """The findings now when the model has nothing new to read (no clause chosen, or every chosen
+        clause's vector cached); else what the rules found, for the model's reading to be finished
+        in a batch across documents (classify/batch.py)."""
+        pending = self.prepare(clauses, context)
+        if not pending.chosen:
+            return self.finish(clauses, pending, [])
+        by_ordinal = {c.ordinal: c for c in clauses}
+        cached = self.model.cached_predictions([by_ordinal[o] for o in pending.chosen])
+        return pending if cached is None else self.finish(clauses, pending, cached)
+
+    def prepare(self, clauses: list[Clause], context: DocContext) -> Pending:
+        """The rules' reading, and the clauses the model must read (the cascade)."""
         found, signals = self.rules.classify_with_signals(clauses, context)
-        for o, f in found:
-            by_clause.setdefault(o, []).append(f)
         # The model reads a clause the rules flag for a group, and one outside boilerplate that names
         # people. A clause flagged only for capabilities that names nobody is not read: the model adds
         # groups only where people are named and never a capability of its own, so all it could give
         # there is its agreement (``both``), and that cost more than all the rules as the capability
         # vocabulary grew (the dense tender: 1,319 clauses read instead of ~700).
-        grouped = {o for o, fs in by_clause.items() if any(f.kind == "group" for f in fs)}
-        chosen = [c for c in clauses if c.ordinal in grouped
+        grouped = {o for o, f in found if f.kind == "group"}
+        chosen = [c.ordinal for c in clauses if c.ordinal in grouped
                   or (c.zone != "boilerplate" and signals[c.ordinal].candidate)]
-        predicted = dict(zip((c.ordinal for c in chosen), self.model.predictions(chosen), strict=True))
+        return Pending(found, chosen, {o: signals[o] for o in chosen})
+
+    def finish(self, clauses: list[Clause], pending: Pending, predictions: list[ModelPrediction],
+               review: list[tuple[int, Finding, str]] | None = None) -> list[tuple[int, Finding]]:
+        """Merge the rules' findings with the model's predictions for the chosen clauses (in
+        ``pending.chosen`` order): agreement, and what the model may add on its own."""
+        from analyzer.taxonomy import load
+
+        tax = load()
+        by_clause: dict[int, list[Finding]] = {}
+        for o, f in pending.found:
+            by_clause.setdefault(o, []).append(f)
+        predicted = dict(zip(pending.chosen, predictions, strict=True))
+        signals = pending.signals
         out: list[tuple[int, Finding]] = []
         for c in clauses:
             rules = by_clause.get(c.ordinal, [])
@@ -390,9 +435,16 @@ def get(method: str = "rules", db_path: str | None = None) -> Classifier:
 
 
 def classify(clauses: list[Clause], method: str, metadata: dict | None = None,
-             db_path: str | None = None) -> list[tuple[int, Finding]]:
-    """(clause ordinal, finding) pairs for one document's clauses, by the ``method`` classifier."""
-    return get(method, db_path).classify_clauses(clauses, DocContext.from_metadata(metadata))
+             db_path: str | None = None, defer: bool = False) -> list[tuple[int, Finding]] | Pending:
+    """(clause ordinal, finding) pairs for one document's clauses, by the ``method`` classifier.
+
+    With ``defer`` (auto only), a document whose candidate clauses need the model comes back as
+    Pending, for classify/batch.py to finish in the parent with other documents' clauses."""
+    classifier = get(method, db_path)
+    context = DocContext.from_metadata(metadata)
+    if defer and isinstance(classifier, Auto):
+        return classifier.classify_or_defer(clauses, context)
+    return classifier.classify_clauses(clauses, context)
 
 
 def new_embeddings(method: str, db_path: str | None = None) -> dict[str, bytes]:

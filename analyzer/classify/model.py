@@ -262,6 +262,13 @@ class ModelClassifier:
             return None
         return np.stack([hits[k] for k in keys]).astype(np.float32, copy=False)
 
+    def predict_cached(self, texts: list[str], cache: EmbeddingCache) -> list[ModelPrediction] | None:
+        """The predictions when every text's vector is in ``cache``, else None (nothing loaded or asked)."""
+        if not texts:
+            return []
+        vectors = self._all_cached(texts, cache)
+        return None if vectors is None else self.head.predict_vectors(vectors)
+
     def predict(
         self, texts: list[str], cache: EmbeddingCache | None = None, *, neighbours: int = 3
     ) -> list[ModelPrediction]:
