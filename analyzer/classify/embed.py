@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -171,12 +172,14 @@ class Embedder:
         return enc["input_ids"]
 
     def embed(
-        self, texts: list[str], cache: EmbeddingCache | None = None, *, sort: bool = True
+        self, texts: list[str], cache: EmbeddingCache | None = None, *, sort: bool = True,
+        after_batch: Callable[[], None] | None = None,
     ) -> np.ndarray:
         """Return an (n, dim) float32 array of unit vectors, row i for texts[i].
 
         Repeated texts are embedded once. With a `cache`, known texts skip the model and new vectors are
         stored. `sort=False` keeps input order inside batches; it exists to measure what sorting buys.
+        `after_batch` runs after each batch the model reads (the service hands freed memory back there).
         """
         import numpy as np
 
@@ -197,14 +200,14 @@ class Embedder:
                     out[rows[text]] = vector
             todo = [text for text in todo if keys[text] not in hits]
         if todo:
-            vectors = self._encode(todo, sort=sort)
+            vectors = self._encode(todo, sort=sort, after_batch=after_batch)
             for text, vector in zip(todo, vectors, strict=True):
                 out[rows[text]] = vector
             if cache is not None:
                 cache.put_many({keys[text]: vector for text, vector in zip(todo, vectors, strict=True)})
         return out
 
-    def _encode(self, texts: list[str], *, sort: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], *, sort: bool, after_batch: Callable[[], None] | None = None) -> np.ndarray:
         import numpy as np
         import torch
 
@@ -228,6 +231,8 @@ class Embedder:
                 pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
                 pooled = torch.nn.functional.normalize(pooled, dim=-1)
                 out[batch] = pooled.cpu().numpy()
+                if after_batch is not None:
+                    after_batch()
         return out
 
 
