@@ -95,6 +95,14 @@ def test_the_agency_number_printed_after_the_platform_blank_is_the_number():
     assert extract_metadata("1、项目编号：以系统生成为准\n2、项目名称：某某采购\n").project_number is None
     aside = "1.招标条件\n本招标项目某某中心服务管理项目（项目编号：ABCD-20250001），采购资金来源自筹。\n"
     assert extract_metadata(aside).project_number == "ABCD-20250001"
+    bare = "1．招标条件\n本招标项目某某公交站改造工程（重发）（ABCD-202530001E-1），招标人为某某公交有限公司，招标代理人为某某招标有限公司。\n"
+    assert extract_metadata(bare).project_number == "ABCD-202530001E-1"  # the bare code before 招标人 only
+    assert extract_metadata("本招标项目某某工程（二期）（2025），招标人为某某公司。\n").project_number is None
+
+
+def test_joint_buyers_listed_across_lines_give_the_first_without_its_comma():
+    text = "10. 联系方式\n招标人名称：某某市十号线铁路发展有限公司、\n某某市十二号线铁路发展有限公司\n地址：某某路1号\n"
+    assert extract_metadata(text).buyer == "某某市十号线铁路发展有限公司"
 
 
 @pytest.mark.parametrize("title, body, kind", [

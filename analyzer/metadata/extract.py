@@ -160,6 +160,10 @@ def _column_lots(sc: _Scanner, money: Callable[[_Pair], float | None]) -> dict[s
 
 
 _PROJECT_NUMBER_ASIDE = re.compile(r"(?:本招标项目|本项目|本次招标项目|本采购项目)[^。;；\n]{2,120}?\(\s*(?:项目编号|招标编号|采购编号)\s*:\s*([^()]{3,60}?)\s*\)")
+# The template's opening sentence with the number bare in brackets: "本招标项目NAME（重发）（NBITC-…-1），
+# 招标人为…". Only a code of Latin letters and digits right before the buyer's words counts.
+_PROJECT_NUMBER_BARE = re.compile(r"(?:本招标项目|本次招标项目)[^。;；\n]{2,120}?\(\s*((?=[^()]*\d)[A-Za-z0-9][A-Za-z0-9\-_/.]{4,40})"
+                                  r"\s*\)\s*,?\s*(?:招标人|采购人)")
 _FEE_RATE = re.compile(r"[%‰]|收费标准|计费标准|取费标准|费率|下浮率?|折扣")
 _CURRENCY = re.compile(r"\d\s*(?:亿元|万元|元|圆)|[¥￥]")
 _SERVICE_TITLE = re.compile(r"监理|设计|勘察|咨询|检测|审计|造价")
@@ -182,8 +186,9 @@ def _numbers_in_prose(norm: str, commission: re.Match[str] | None) -> Iterator[t
     the commission sentence's, then the opening sentence's ("本招标项目NAME（项目编号：NUM），采购资金…")."""
     if commission:
         yield commission.group(3), commission.start(3)
-    if m := _PROJECT_NUMBER_ASIDE.search(norm[:3000]):
-        yield m.group(1), m.start(1)
+    for aside in (_PROJECT_NUMBER_ASIDE, _PROJECT_NUMBER_BARE):
+        if m := aside.search(norm[:3000]):
+            yield m.group(1), m.start(1)
 
 
 def _prose_number(value: str) -> str | None:

@@ -379,7 +379,7 @@ def _org(value: str, weak: bool) -> str | None:
     if placeholder(value):
         return None
     v = re.split(r"[，,。；;]|\(以下|\(简称|\(盖章|\(签章|\s{2,}", value, maxsplit=1)[0]
-    v = _tidy(v).strip(" :-")
+    v = _tidy(v).strip(" :-、")  # "招标人名称：A、⏎B": joint buyers listed across lines, the first taken
     v = re.sub(r"\((?:[^()]*(?:联合体|牵头|成员|主体|盖章|签章)[^()]*)\)$", "", v).strip()
     v = re.sub(r"\((?:地址|电话|联系|住所|邮编)[^()]*\)$", "", v).strip()  # 采购人：X（地址：…）
     if not (2 <= len(v) <= 60) or len(_HAS_CJK.findall(v)) < 2 or v in _LABEL_WORDS or v in HEADER_WORDS \
