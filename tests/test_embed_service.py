@@ -53,6 +53,38 @@ def test_service_embeds_each_text_once_for_all_workers(tiny_path: Path) -> None:
     assert service.ENV not in os.environ and service.stats(address) is None
 
 
+def test_memory_handed_back_between_batches_changes_no_vector(tiny_path: Path) -> None:
+    """The service pages the embedding rows out and trims the heap after every batch of a request;
+    the rows come back from the file, so every vector is bit-identical to one read without that."""
+    import numpy as np
+
+    texts = [f"{t}{i}" for i in range(5) for t in (ZH_TARGET, ZH_BENIGN, "rice " * 20, "公安 " * 3)]
+    plain = embed.Embedder(tiny_path, device="cpu", batch_size=4)
+    want = plain.embed(texts)
+    released = []
+    e = embed.Embedder(tiny_path, device="cpu", batch_size=4)
+    got = e.embed(texts, after_batch=lambda: released.append(service._release(e)))
+    assert len(released) == 5  # after each of the five batches
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(e.embed(texts), want)  # the same batches read again after the page-out
+
+
+@pytest.mark.ml
+def test_the_real_model_reads_paged_out_rows_back_bit_identical() -> None:
+    import numpy as np
+
+    from analyzer.classify.build import model_dir
+
+    if not (model_dir() / "build.json").exists():
+        pytest.skip("the model is not built")
+    texts = [json.loads(line)["text"] for line in
+             (ROOT / "samples" / "labelled" / "holdout.jsonl").read_text(encoding="utf-8").splitlines()[:40]]
+    e = embed.Embedder(model_dir(), device="cpu")
+    want = e.embed(texts)
+    service._release(e)
+    np.testing.assert_array_equal(e.embed(texts), want)
+
+
 def test_worker_falls_back_to_its_own_model(tiny_path: Path, tmp_path: Path) -> None:
     import numpy as np
 

@@ -17,6 +17,7 @@ loads its own model as before. If the service dies, a worker falls back to loadi
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -103,14 +104,14 @@ def _serve(address: str, authkey: bytes, ready: Any) -> None:
                     with lock:
                         e = embedder(path, quantize, max_length)
                         before = memory.misses
-                        # Freed activations go back to the OS after every batch of a long request: a
-                        # batch across documents (classify/batch.py) of 400 clauses otherwise held
-                        # ~40-80 MB more at its height than the same clauses asked a few at a time.
-                        vectors = e.embed(texts, cache=memory, after_batch=lambda: _malloc(trim=True))
+                        # Memory goes back after every batch of 32, not only after the request: a
+                        # batch across documents (classify/batch.py) is one request of hundreds of
+                        # clauses, which otherwise held its activations and embedding rows throughout.
+                        vectors = e.embed(texts, cache=memory, after_batch=functools.partial(_release, e))
                         stats["requests"] += 1
                         stats["texts"] += len(texts)
                         stats["embedded"] += memory.misses - before
-                        _malloc(trim=True)
+                        _release(e)
                     reply: Any = ("ok", np.ascontiguousarray(vectors, np.float32).tobytes(), vectors.shape[1])
                 except Exception as ex:  # the worker falls back to its own model and says why
                     reply = ("error", f"{type(ex).__name__}: {ex}")
@@ -154,6 +155,37 @@ def _malloc(arenas: int | None = None, trim: bool = False) -> None:
             libc.mallopt(-8, arenas)  # M_ARENA_MAX
         if trim:
             libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _release(embedder: Any) -> None:
+    """Freed heap and the embedding rows just read, back to the OS (a few ms; see both helpers)."""
+    _malloc(trim=True)
+    _page_out(embedder)
+
+
+def _page_out(embedder: Any) -> None:
+    """Hand the word-embedding rows a request read back to the page cache (Linux MADV_PAGEOUT).
+
+    transformers maps model.safetensors rather than copying it, and the rows of e5's 250,037-piece
+    embedding matrix that a request reads stay resident in this process (~80 MB after the 24 tenders'
+    candidate clauses) while the workers read and OCR beside it. Paged out, they are read again from
+    the page cache by the next request that needs them: the same bytes, so the vectors are
+    bit-identical (tests/test_embed_service.py). MADV_PAGEOUT never discards data (anonymous memory
+    would be swapped, not dropped), so it is safe whatever the mapping; older kernels refuse it.
+    """
+    import ctypes
+
+    try:
+        weight = embedder.model.get_input_embeddings().weight
+        if weight.device.type != "cpu":
+            return
+        page = 4096
+        start = (weight.data_ptr() + page - 1) // page * page
+        end = (weight.data_ptr() + weight.numel() * weight.element_size()) // page * page
+        if end > start:
+            ctypes.CDLL("libc.so.6").madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), 21)
     except (OSError, AttributeError):
         pass
 
