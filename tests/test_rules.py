@@ -165,6 +165,12 @@ CAPABILITY_ROWS = [
     ("structure-json-skin-colour", '返回人体属性：{"gender":1,"age":35,"skin_color":2,"hat":0}',
      {"ethnicity_recognition": "capability_structure"}),
     ("structure-record-schema", "身份证阅读器可读取姓名、性别、民族、出生日期、住址等字段。", {}),
+    ("structure-rate-in-a-later-cell", "人脸属性 | 民族 | 识别准确率≥90%", {"ethnicity_recognition": "capability_structure",
+                                                              "face_recognition": "capability"}),
+    ("structure-abbreviated-values", "支持输出人脸属性：性别、年龄、维/汉、眼镜。",
+     {"ethnicity_recognition": "capability_structure", "face_recognition": "capability"}),
+    ("structure-reports-whether", "The camera reports whether a passer-by is Uyghur.",
+     {"ethnicity_recognition": "capability_structure", "video_surveillance": "capability"}),
     # a per-person record built from many datasets (structures.py _source_list)
     ("structure-source-list", "以身份证号为主键，整合社保、医保、不动产、婚姻、出入境等数据，一键展示。",
      {"data_fusion_profiles": "capability_structure"}),
