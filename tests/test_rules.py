@@ -175,6 +175,8 @@ CAPABILITY_ROWS = [
     ("structure-source-list", "以身份证号为主键，整合社保、医保、不动产、婚姻、出入境等数据，一键展示。",
      {"data_fusion_profiles": "capability_structure"}),
     ("structure-source-list-too-short", "平台汇聚视频、音频数据，一键展示。", {}),
+    ("fusion-person-vehicle-house-net-code", "实现人、车、房、网、码的关联分析。", {"data_fusion_profiles": "capability"}),
+    ("fusion-person-vehicle-only", "停车场实现人车分流。", {}),
     # the gate reads a system's behaviour described, not only demanded: 自动 / 一键, vendor-note verbs
     ("gate-described-behaviour", "虚拟身份落地：通过网络账号信息自动关联到现实人员身份。",
      {"internet_monitoring": "capability", "data_fusion_profiles": "capability"}),
