@@ -226,9 +226,10 @@ def analyse(doc: Document, rec: DocumentRecord, opts: Options) -> DocumentRecord
             rec.pending, findings = findings, findings.found
     flagged = {o for o, _ in findings}
     if rec.format == "pdf" and (flagged or rec.pending):
+        # The model may flag the clauses it reads in the parent: box them now, while the page's
+        # located lines are here; the parent drops the boxes of those it does not flag.
         maybe = set(rec.pending.chosen) - flagged if rec.pending else set()
-        if maybe:  # the model may flag these when it reads them in the parent: box them now, while the
-            # page's located lines are here, and the parent drops the boxes of those it did not flag
+        if maybe:
             unboxed = {c.ordinal for c in clauses if c.bbox is None}
             rec.pending.boxed = sorted(maybe & unboxed)
         _attach_boxes(doc, clauses, flagged | maybe)

@@ -196,3 +196,15 @@ def test_a_deadline_sentence_whose_aside_holds_brackets():
     text = ("投标保证金的到账截止时间：2025年11月17日15时整。\n"
             "11.1响应文件递交的截止时间（提交(上传)截止时间，下同）为2025年11月19日9时30分，逾期不予受理。\n")
     assert extract_metadata("某某处置项目采购磋商公告\n" + text).dates["deadline"] == "2025-11-19T09:30"
+
+
+def test_a_notice_that_prints_only_the_opening_has_given_the_deadline():
+    # Bids close when they are opened: "开标时间为…" under the submission heading is the deadline too,
+    # and a bond's 到账截止时间 the day before is not.
+    text = ("投标保证金的到账截止时间：2025年12月2日15时（北京时间）。\n"
+            "6.投标文件的递交截止时间、开标时间\n6.1 投标文件递交地点为某某平台开标室。\n"
+            "6.3 开标时间为2025年12月3日14时30分，地点同上。\n")
+    dates = extract_metadata("某某燃气软管采购项目招标公告\n" + text).dates
+    assert dates["opening"] == dates["deadline"] == "2025-12-03T14:30"
+    labelled = "投标截止时间：2025年12月3日9时30分\n开标时间为2025年12月3日14时30分。\n"
+    assert extract_metadata(labelled).dates["deadline"] == "2025-12-03T09:30"  # a printed deadline wins

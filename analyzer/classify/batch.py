@@ -18,9 +18,10 @@ Findings are those of the worker's path: the same clauses, predictions and merge
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from analyzer.classify.combine import Auto
     from analyzer.store import DocumentRecord
 
 MIN_NEW_TEXTS = 256  # clauses the model has not read this run that make a batch worth its wait
@@ -35,7 +36,7 @@ class Batcher:
     reading mark the documents of that batch failed, with the reason, and the run goes on.
     """
 
-    def __init__(self, db_path: str | None, classifier: Any = None) -> None:
+    def __init__(self, db_path: str | None, classifier: Auto | None = None) -> None:
         self.db_path = db_path
         self.classifier = classifier  # the Auto to finish with; None: the run's own, built on first need
         self.cond = threading.Condition()
@@ -150,16 +151,16 @@ def _texts(rec: DocumentRecord) -> list[str]:
     return [by_ordinal[o] for o in rec.pending.chosen]
 
 
-def _auto(db_path: str | None) -> Any:
+def _auto(db_path: str | None) -> Auto:
     """This thread's auto classifier: the worker's, reading the run's database for cached vectors."""
     from analyzer.classify.combine import Auto, _embedding_cache
 
     return Auto(_embedding_cache(db_path))
 
 
-def _finish(auto: Any, batch: list[list[DocumentRecord]], texts: list[str]) -> None:
+def _finish(auto: Auto, batch: list[list[DocumentRecord]], texts: list[str]) -> None:
     """Embed the batch's texts at once, then finish each pending record as its worker would have."""
-    predictions = dict(zip(texts, auto.model.model.predict(texts, cache=auto.cache), strict=True))
+    predictions = dict(zip(texts, auto.model.predict_texts(texts), strict=True))
     first = None
     for task in batch:
         for rec in task:

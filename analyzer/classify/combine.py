@@ -184,7 +184,11 @@ class ModelOnly:
 
     def predictions(self, clauses: list[Clause]) -> list[ModelPrediction]:
         """One prediction per clause, in clause order."""
-        return self.model.predict([c.text for c in clauses], cache=self.cache)
+        return self.predict_texts([c.text for c in clauses])
+
+    def predict_texts(self, texts: list[str]) -> list[ModelPrediction]:
+        """One prediction per text (several documents' clauses at once: classify/batch.py)."""
+        return self.model.predict(texts, cache=self.cache)
 
     def cached_predictions(self, clauses: list[Clause]) -> list[ModelPrediction] | None:
         """The predictions when every clause's vector is cached (nothing loaded or asked), else None."""

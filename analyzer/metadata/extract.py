@@ -75,6 +75,8 @@ def _window_end(value: str) -> str | None:
 
 _DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前\s*(?:将[^,，。;；]{0,12}?)?"
                              r"(?:递交|提交|上传|送交|送达)")
+# "6.3 开标时间为2025年12月3日14时30分": the opening in prose, where no "开标时间：" label gives it.
+_OPENING_PROSE = re.compile(r"开标(?:时间|日期)\s*(?:为|是|定于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:[,，。;；]|$)", re.M)
 _BUDGET_PROSE = re.compile(
     r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|采购总金额|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价|"
     r"预估价|预估金额|预估总金额|预估总价|本次招标建安工程造价)"
@@ -638,6 +640,12 @@ def _dates(sc: _Scanner, top: list[int]) -> dict[str, str]:
                 break
     if "deadline" not in out and (m := _BID_WINDOW.search(sc.norm)) and (end := _window_end(m.group(1))):
         out["deadline"] = end  # only a window: a single 投标时间 may be the opening
+    if "opening" not in out and (m := _OPENING_PROSE.search(sc.norm)) and (value := parse_chinese_date(m.group(1))):
+        out["opening"] = value
+    if "deadline" not in out and "opening" in out:
+        # Bids close when they are opened (招标投标法 art. 34): a notice that prints only the opening
+        # time (开标时间为…) under its submission heading has given the deadline.
+        out["deadline"] = out["opening"]
     if "opening" not in out and "deadline" in out:
         # "开标时间：同投标截止时间" is the usual wording; the opening is the deadline.
         for p in sc.pairs:
