@@ -208,3 +208,11 @@ def test_a_notice_that_prints_only_the_opening_has_given_the_deadline():
     assert dates["opening"] == dates["deadline"] == "2025-12-03T14:30"
     labelled = "投标截止时间：2025年12月3日9时30分\n开标时间为2025年12月3日14时30分。\n"
     assert extract_metadata(labelled).dates["deadline"] == "2025-12-03T09:30"  # a printed deadline wins
+
+
+def test_a_buyer_named_in_prose_by_the_short_name_its_sentence_defined():
+    text = ("1. 招标条件\n某某运营板块造价咨询服务项目已由某某市轨道交通集团有限公司智慧运营分公司（以下简称“智运”）、"
+            "某某市市域铁路投资发展有限公司（以下简称“市域”）立项审批，项目招标人为智运、市域，资金自筹。\n")
+    assert extract_metadata(text).buyer == "某某市轨道交通集团有限公司智慧运营分公司"
+    joint = "1.招标条件\n本招标项目某某快速路一期工程，招标人为某某建设有限公司、某某市政工程建设集团股份有限公司，招标代理人为某某公司。\n"
+    assert extract_metadata(joint).buyer == "某某建设有限公司"

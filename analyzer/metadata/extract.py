@@ -123,6 +123,9 @@ _DEFINITION = re.compile(r"[\"“”'‘’\s]*(采购人|招标人|集中采购
                          r"([^。;；,，\n]{2,60})")
 # "项目已由方案征集人X批准实施" / "已由招标人X批准": the role word says whose name follows.
 _APPROVED_BY = re.compile(r"由\s*(采购人|招标人|方案征集人)\s*([^。;；,，\n]{2,40}?)\s*(?:批准|立项)")
+# "项目招标人为智运、市域、建分": the buyer named in prose, often by a short name the same sentence
+# group defined ("…智慧运营分公司（以下简称“智运”）"); the first of several is taken.
+_BUYER_IS = re.compile(r"(招标人|采购人)\s*(?:为|是)\s*([^。;；,，、\n]{2,60})")
 
 
 _NAME_END = re.compile(r"(?:项目|采购|服务|工程|施工|设计|监理|设备|系统|平台|货物|[)）])$")
@@ -233,15 +236,23 @@ def _definitions(norm: str) -> dict:
     """Buyer and agency from the 须知 definitions ("“采购人”系指上海市…局。") or an approval sentence
     ("已由招标人X批准"); weak: must end like an org."""
     out: dict = {}  # field -> value, and field + "@" -> where it was read
-    for m in (*_DEFINITION.finditer(norm), *_APPROVED_BY.finditer(norm)):
+    for m in (*_DEFINITION.finditer(norm), *_APPROVED_BY.finditer(norm), *_BUYER_IS.finditer(norm)):
         field_name = "buyer" if m.group(1) in ("采购人", "招标人", "方案征集人") else "agency"
         if field_name in out:
             continue
-        value = _org(m.group(2).strip("\"“” "), True)
+        value = _org(_short_name(norm, m.group(2).strip("\"“” ")), True)
         if value and not re.search(r"投标人须知|前附表|所述|组织本次|本次招标", value):
             out[field_name] = value
             out[field_name + "@"] = m.start(2)
     return out
+
+
+def _short_name(norm: str, value: str) -> str:
+    """The full name a short one stands for ("X（以下简称“智运”）" defines 智运), else ``value``."""
+    if len(value) > 8:
+        return value
+    m = re.search(r"([^,，、。;；:()\[\]\n]{4,60}?)\s*\(\s*以下简称\s*[\"“”']?" + re.escape(value) + r"[\"“”']?\s*\)", norm)
+    return re.split(r"已由|系由|是由|均由|项目由", m.group(1))[-1].strip() if m else value
 
 
 def extract_metadata(text: str) -> TenderMetadata:
