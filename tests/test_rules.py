@@ -87,6 +87,7 @@ GROUP_ROWS = [
     ("staff-vetting", "派驻保安须无犯罪记录，不得录用刑满释放人员，人员名单须报采购人核查。", {}, {}),
     ("newsroom-control", "平台须对记者的位置实时监控。", {}, {"journalist": "weak_near_cue"}),
     ("newsroom", "融媒体中心采编系统须支持记者稿件实时监控与汇聚分发。", {}, {}),
+    ("newsroom-dispatch", "系统支持对记者外出采访车辆位置进行监控，便于新闻调度。", {}, {}),
     ("publicity", "本项目公告通过指定媒体发布，投标人须及时关注媒体上的澄清公告。", {}, {}),
     ("classroom-control", "系统对学生聚集实时预警。", {}, {"students_minors": "weak_near_cue"}),
     ("classroom", "录播教室须支持学生行为分析与课堂实时监控，考场须支持考生身份核验。", {}, {}),
