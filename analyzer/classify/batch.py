@@ -18,6 +18,7 @@ Findings are those of the worker's path: the same clauses, predictions and merge
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 
 MIN_NEW_TEXTS = 256  # clauses the model has not read this run that make a batch worth its wait
 MAX_HELD_CLAUSES = 100_000  # clauses of held documents before a batch goes whatever its size (memory)
+
+
+@dataclass
+class _Task:
+    """One worker task's records held for the model, with what they need of it worked out once."""
+
+    records: list[DocumentRecord]
+    texts: list[str]  # the distinct clause texts the model must read for them
+    clauses: int  # clauses held in memory for them
 
 
 class Batcher:
@@ -40,7 +50,7 @@ class Batcher:
         self.db_path = db_path
         self.classifier = classifier  # the Auto to finish with; None: the run's own, built on first need
         self.cond = threading.Condition()
-        self.held: list[list[DocumentRecord]] = []  # tasks waiting, each its records in order
+        self.held: list[_Task] = []  # tasks waiting, each its records in order
         self.ready: list[DocumentRecord] = []
         self.asked: set[str] = set()  # texts sent to the model this run (the service remembers them)
         self.new: set[str] = set()  # held texts not yet sent
@@ -54,9 +64,11 @@ class Batcher:
         """Take a task's records; return every record now ready to write."""
         with self.cond:
             if any(r.pending is not None for r in records):
-                self.held.append(records)
-                self.held_clauses += sum(len(r.clauses) for r in records)
-                self.new.update(t for r in records for t in _texts(r) if t not in self.asked)
+                task = _Task(records, list(dict.fromkeys(t for r in records for t in _texts(r))),
+                             sum(len(r.clauses) for r in records))
+                self.held.append(task)
+                self.held_clauses += task.clauses
+                self.new.update(t for t in task.texts if t not in self.asked)
                 if self.thread is None:
                     self.thread = threading.Thread(target=self._run, name="analyzer-model-batch", daemon=True)
                     self.thread.start()
@@ -78,10 +90,10 @@ class Batcher:
             thread.join()
         with self.cond:
             for task in self.held:  # only when the thread ended early
-                for r in task:
+                for r in task.records:
                     if r.pending is not None:
                         _failed(r, "the model's reading did not finish")
-                self.ready.extend(task)
+                self.ready.extend(task.records)
             self.held = []
             out, self.ready = self.ready, []
             return out
@@ -92,21 +104,21 @@ class Batcher:
         """Whether every held task goes now: a batch's worth of new clauses, memory, or the run's end."""
         return self.closing or len(self.new) >= MIN_NEW_TEXTS or self.held_clauses >= MAX_HELD_CLAUSES
 
-    def _asked_only(self, task: list[DocumentRecord]) -> bool:
+    def _asked_only(self, task: _Task) -> bool:
         """A task whose clauses the model has all been asked for already (the service remembers them)."""
-        return all(t in self.asked for r in task for t in _texts(r))
+        return all(t in self.asked for t in task.texts)
 
-    def _take(self) -> tuple[list[list[DocumentRecord]], list[str]]:
+    def _take(self) -> tuple[list[_Task], list[str]]:
         """The tasks to finish now and their distinct texts; called with the lock held."""
         if self._whole():
             batch, self.held = self.held, []
         else:
             batch = [t for t in self.held if self._asked_only(t)]
             self.held = [t for t in self.held if not self._asked_only(t)]
-        moved = sum(len(r.clauses) for task in batch for r in task)
+        moved = sum(task.clauses for task in batch)
         self.held_clauses -= moved
         self.in_flight = moved
-        texts = list(dict.fromkeys(t for task in batch for r in task for t in _texts(r)))
+        texts = list(dict.fromkeys(t for task in batch for t in task.texts))
         self.asked.update(texts)
         self.new.difference_update(texts)
         return batch, texts
@@ -134,21 +146,18 @@ class Batcher:
                 _finish(auto, batch, texts)
             except Exception as ex:  # the model could not read them: each document says so
                 for task in batch:
-                    for r in task:
+                    for r in task.records:
                         if r.pending is not None:
                             _failed(r, f"the model's reading failed: {type(ex).__name__}: {ex}")
             with self.cond:
-                self.ready.extend(r for task in batch for r in task)
+                self.ready.extend(r for task in batch for r in task.records)
                 self.in_flight = 0
                 self.cond.notify_all()
 
 
 def _texts(rec: DocumentRecord) -> list[str]:
     """The texts of the clauses a pending record's model reading needs."""
-    if rec.pending is None:
-        return []
-    by_ordinal = {c.ordinal: c.text for c in rec.clauses}
-    return [by_ordinal[o] for o in rec.pending.chosen]
+    return [c.text for c in rec.pending.chosen_clauses(rec.clauses)] if rec.pending is not None else []
 
 
 def _auto(db_path: str | None) -> Auto:
@@ -158,22 +167,21 @@ def _auto(db_path: str | None) -> Auto:
     return Auto(_embedding_cache(db_path))
 
 
-def _finish(auto: Auto, batch: list[list[DocumentRecord]], texts: list[str]) -> None:
+def _finish(auto: Auto, batch: list[_Task], texts: list[str]) -> None:
     """Embed the batch's texts at once, then finish each pending record as its worker would have."""
     predictions = dict(zip(texts, auto.model.predict_texts(texts), strict=True))
     first = None
     for task in batch:
-        for rec in task:
+        for rec in task.records:
             pending = rec.pending
             if pending is None:
                 continue
             first = first or rec
-            by_ordinal = {c.ordinal: c for c in rec.clauses}
-            rec.findings = auto.finish(rec.clauses, pending, [predictions[by_ordinal[o].text] for o in pending.chosen])
-            flagged = {o for o, _ in rec.findings}
-            for o in pending.boxed:
-                if o not in flagged:
-                    by_ordinal[o].bbox = None
+            rec.findings = auto.finish(rec.clauses, pending, [predictions[t] for t in _texts(rec)])
+            unflagged = set(pending.boxed) - {o for o, _ in rec.findings}
+            for c in rec.clauses:
+                if c.ordinal in unflagged:
+                    c.bbox = None
             rec.pending = None
     take = getattr(auto.cache, "take", None)
     if first is not None and take is not None:  # the batch's new vectors, for the writer's cache (once)

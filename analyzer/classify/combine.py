@@ -69,6 +69,11 @@ class Pending:
     signals: dict[int, Signals]
     boxed: list[int] = field(default_factory=list)  # chosen clauses boxed in case the model flags them
 
+    def chosen_clauses(self, clauses: list[Clause]) -> list[Clause]:
+        """The clauses the model must read, in ``chosen`` order, out of the document's ``clauses``."""
+        by_ordinal = {c.ordinal: c for c in clauses}
+        return [by_ordinal[o] for o in self.chosen]
+
 
 class Predictor(Protocol):
     """What ModelOnly needs of the model: one prediction per text (ModelClassifier, or a stand-in)."""
@@ -284,8 +289,7 @@ class Auto:
     def _classify(self, clauses: list[Clause], context: DocContext,
                   review: list[tuple[int, Finding, str]] | None) -> list[tuple[int, Finding]]:
         pending = self.prepare(clauses, context)
-        by_ordinal = {c.ordinal: c for c in clauses}
-        predictions = self.model.predictions([by_ordinal[o] for o in pending.chosen])
+        predictions = self.model.predictions(pending.chosen_clauses(clauses))
         return self.finish(clauses, pending, predictions, review)
 
     def classify_or_defer(self, clauses: list[Clause], context: DocContext) -> list[tuple[int, Finding]] | Pending:
@@ -295,8 +299,7 @@ class Auto:
         pending = self.prepare(clauses, context)
         if not pending.chosen:
             return self.finish(clauses, pending, [])
-        by_ordinal = {c.ordinal: c for c in clauses}
-        cached = self.model.cached_predictions([by_ordinal[o] for o in pending.chosen])
+        cached = self.model.cached_predictions(pending.chosen_clauses(clauses))
         return pending if cached is None else self.finish(clauses, pending, cached)
 
     def prepare(self, clauses: list[Clause], context: DocContext) -> Pending:
