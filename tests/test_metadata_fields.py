@@ -57,6 +57,7 @@ def test_budget_labels_and_units(text, expected):
     "2.1项目概况：本项目投资估算600万元。\n施工招标控制价：4500000元。\n2.2招标范围：施工全过程的监理。",
     "2.2招标范围：施工全过程的监理。本次招标建安工程造价4500000元。",  # the works' cost, not the fee
     "采购预算：某某污泥处置费（含运输费） 485元/吨。",  # a price per tonne
+    "2.2项目总投资：总投约14440万元，工程建安费约7500万元。",  # the investment in the works served
 ])
 def test_no_budget_from_a_rate_or_from_the_works_a_service_serves(text):
     assert extract_metadata("某某道路改造工程（监理）采购公告\n" + text + "\n").budget_yuan is None
@@ -109,6 +110,7 @@ def test_joint_buyers_listed_across_lines_give_the_first_without_its_comma():
     ("某某公司办公家具采购项目（重发）采购公告", "现对该项目进行公开招标。", "tender"),
     ("某某热电有限公司输煤线路项目(重发)", "现对该项目进行公开招标。凡有意参加投标者，请于…报名。", "tender"),
     ("某某集团瓶坯采购项目（第三次重招）询比采购公告", "采用询比方式。", "rfq"),
+    ("某某集团摄录设备采购项目采购公告", "本招标项目：某某设备采购项目。现对该项目进行公开询价。", "rfq"),
     ("某某酒店空气治理项目采购公告", "就本项目进行询比采购，欢迎供应商参加。", "rfq"),
     ("某某小区电梯维保服务项目磋商公告（重发）", "", "consultation_competitive"),
     ("某某学校运动服采购成交公告", "对某某项目进行竞争性磋商采购，现欢迎合格的供应商参加。", "consultation_competitive"),
@@ -216,3 +218,22 @@ def test_a_buyer_named_in_prose_by_the_short_name_its_sentence_defined():
     assert extract_metadata(text).buyer == "某某市轨道交通集团有限公司智慧运营分公司"
     joint = "1.招标条件\n本招标项目某某快速路一期工程，招标人为某某建设有限公司、某某市政工程建设集团股份有限公司，招标代理人为某某公司。\n"
     assert extract_metadata(joint).buyer == "某某建设有限公司"
+
+
+def test_joint_buyers_on_one_label_or_named_owners_give_the_first():
+    one_label = "9、联系方式\n招标人：某某软件科技有限公司、某某工程集团有限公司\n联系人：王工\n"
+    assert extract_metadata(one_label).buyer == "某某软件科技有限公司"
+    # a 、 inside brackets lists the same body's other names: kept whole
+    aliases = "采购人：某某市工人文化宫（某某市劳模工匠学院、某某市工会干部培训中心）\n"
+    assert extract_metadata(aliases).buyer == "某某市工人文化宫(某某市劳模工匠学院、某某市工会干部培训中心)"
+    owners = ("本招标项目某某政策性保险（2026年度）已由某某管理中心备案登记，项目业主为某某公共交通集团有限公司、"
+              "某某巴士服务有限公司，招标资金来自财政。\n九、招标人：\n招标人、联系人、联系电话：\n某某公共交通集团有限公司、宋老师\n")
+    assert extract_metadata("某某保险招标公告\n" + owners).buyer == "某某公共交通集团有限公司"
+    both = "本招标项目某某道路工程，项目业主为某某建设有限公司，招标人为某某开发有限公司。\n"
+    assert extract_metadata(both).buyer == "某某开发有限公司"  # the 招标人 sentence wins over the owner
+
+
+def test_a_header_naming_a_period_still_heads_the_amount_column():
+    text = ("1、项目概况：\n序号 | 招标内容 | 招标需求 | 服务期限 | 3年预估价\n"
+            "1 | 档案整理服务 | 详见招标文件 | 总期限3年，合同一年一签 | 总价人民币 | 18.79万元\n")
+    assert extract_metadata("某某档案整理项目采购公告\n" + text).budget_yuan == 187_900

@@ -126,6 +126,12 @@ _APPROVED_BY = re.compile(r"由\s*(采购人|招标人|方案征集人)\s*([^。
 # "项目招标人为智运、市域、建分": the buyer named in prose, often by a short name the same sentence
 # group defined ("…智慧运营分公司（以下简称“智运”）"); the first of several is taken.
 _BUYER_IS = re.compile(r"(招标人|采购人)\s*(?:为|是)\s*([^。;；,，、\n]{2,60})")
+# "项目业主为A、B、C，招标资金来自…" (the works template's opening): the owners, read after any
+# 招标人 sentence, the first of several taken.
+_OWNER_IS = re.compile(r"(项目业主)\s*(?:为|是)\s*([^。;；,，、\n]{2,60})")
+# "招标人：A有限公司、B有限公司": joint buyers on one label; the first is the buyer, as for prose.
+# A 、 inside brackets lists one body's other names (宁波市工人文化宫（…学院、…中心）) and stays.
+_JOINT = re.compile(r"^((?:[^()、]|\([^()]*\)){4,60}?(?:有限公司|有限责任公司|股份公司|集团|局|中心|委员会|大学|学院|医院))、.{4,}$")
 
 
 _NAME_END = re.compile(r"(?:项目|采购|服务|工程|施工|设计|监理|设备|系统|平台|货物|[)）])$")
@@ -236,8 +242,9 @@ def _definitions(norm: str) -> dict:
     """Buyer and agency from the 须知 definitions ("“采购人”系指上海市…局。") or an approval sentence
     ("已由招标人X批准"); weak: must end like an org."""
     out: dict = {}  # field -> value, and field + "@" -> where it was read
-    for m in (*_DEFINITION.finditer(norm), *_APPROVED_BY.finditer(norm), *_BUYER_IS.finditer(norm)):
-        field_name = "buyer" if m.group(1) in ("采购人", "招标人", "方案征集人") else "agency"
+    for m in (*_DEFINITION.finditer(norm), *_APPROVED_BY.finditer(norm), *_BUYER_IS.finditer(norm),
+              *_OWNER_IS.finditer(norm)):
+        field_name = "buyer" if m.group(1) in ("采购人", "招标人", "方案征集人", "项目业主") else "agency"
         if field_name in out:
             continue
         value = _org(_short_name(norm, m.group(2).strip("\"“” ")), True)
@@ -347,6 +354,8 @@ def extract_metadata(text: str) -> TenderMetadata:
 
     def buyer(p: _Pair) -> str | None:
         v = org(p)
+        if v is not None and (m := _JOINT.match(v)):
+            v = m.group(1)
         return None if v is not None and v == meta.agency else v  # never the agency
 
     meta.buyer, buyer_pair = _pick(sc, "buyer", buyer)

@@ -31,7 +31,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _BODY_METHODS = [
     ("consultation_competitive", re.compile(r"竞争性磋商")),
     ("negotiation", re.compile(r"竞争性谈判")),
-    ("rfq", re.compile(r"询比|询价采购|采购方式:询价")),
+    ("rfq", re.compile(r"询比|询价采购|采购方式:询价|(?:公开|进行|组织)询价")),  # "现对该项目进行公开询价"
     ("tender", re.compile(r"公开招标|邀请招标|招标公告")),
 ]
 _INVITATION = re.compile(r"欢迎[^。\n]{0,30}(?:参加|前来投标|投标|报价)|邀请[^。\n]{0,40}参加|获取(?:招标|采购|磋商|谈判|询价)?文件"

@@ -41,9 +41,10 @@ _DATE_EXCLUDE = DATE_EXCLUDE
 _LEADING_NUMBERING = re.compile(
     r"^(?:第[一二三四五六七八九十百\d]+[章节条部分篇]\s*)?"
     r"(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)[、.]?|\(?\d{1,2}\)[、.]?|"
-    r"\d{1,2}(?:\.\d{1,2})*[、.]?(?!\d)|[★▲*#※△●◆■□•·>\-]\s*)+"
+    r"\d{1,2}(?:\.\d{1,2})*(?:[、.](?!\d)|(?![\d年]))|[★▲*#※△●◆■□•·>\-]\s*)+"  # "3年预估价": a period, not numbering
 )
 _PAREN = re.compile(r"\(([^()]*)\)")
+_FIGURE = re.compile(r"\d(?!\d?年)")  # a figure in a cell; "3年预估价" names a period, a header still
 _L1_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+[、.]")
 _KEY_BAD = re.compile(r"[，。；;,!！?？《》“”\"'=]")
 _NEXT_LABEL = re.compile(
@@ -334,7 +335,7 @@ class _Scanner:
         prose cells under a header of free words would make any other field a guess.
         """
         cols = _amount_cols(keys)
-        if len(cells) < 3 or not cols or any(re.search(r"\d", _PAREN.sub("", self.text(a, b))) for a, b in cells):
+        if len(cells) < 3 or not cols or any(_FIGURE.search(_PAREN.sub("", self.text(a, b))) for a, b in cells):
             return False  # a row holding figures is a data row ("1.3 | 预算金额(万元) | 315.00"), not a header
         for j in range(line + 1, min(line + 3, len(self.lines))):
             s, e = self.lines[j]
