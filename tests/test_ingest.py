@@ -57,6 +57,45 @@ def test_scanned_pdf_is_ocred_with_confidence(monkeypatch):
     assert doc.pages[1].words and all(len(w.bbox) == 4 for w in doc.pages[1].words)
 
 
+@pytest.mark.parametrize("read, fixed", [
+    ("对接省厅关注入员库", "对接省厅关注人员库"), ("重点入员", "重点人员"), ("比中阅值可调", "比中阈值可调"),
+    ("响应时间<3秘。", "响应时间<3秒。"),
+    ("出入员工通道", "出入员工通道"), ("数据录入员2名", "数据录入员2名"), ("秘书处", "秘书处"),  # words: kept
+])
+def test_ocr_misreadings_of_domain_words_are_repaired_in_place(read, fixed):
+    from analyzer.ingest.ocr import repair
+
+    assert repair(read) == fixed and len(repair(read)) == len(read)  # offsets and word boxes still hold
+
+
+def _page_image(lines: list[str]) -> bytes:
+    """A 300-dpi page image of ``lines`` in the sample font (the samples' build needs it too)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 42)
+    img = Image.new("L", (2480, 200 + 70 * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((150, 100 + 70 * i), line, font=font, fill=0)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_an_english_page_is_read_again_with_the_english_model():
+    from analyzer.ingest import ocr
+
+    if ocr.available():
+        pytest.skip(ocr.available())
+    english = ["C.1.4 Journalists are to be sorted into three colours and handled by tier.",
+               "C.1.5 Faces captured at the station are compared with the watch list, and",
+               "C.1.6 hits are pushed to the duty officer within five seconds of capture."]
+    res = ocr.ocr_image(_page_image(english))
+    assert ocr._latin(res.text) and "C.1.4 Journalists are" in res.text  # chi_sim alone: ".1.4jJournalists"
+    chinese = ocr.ocr_image(_page_image(["3.1.2 系统应对重点人员的住宿、购票信息进行比对并实时告警。"]))
+    assert "重点人员" in "".join(chinese.text.split()) and not ocr._latin(chinese.text)
+
+
 def test_scanned_pdf_without_ocr_is_flagged_not_lost():
     doc = ingest.read(CORPUS / "scanned_tender_excerpt.pdf", ocr_mode="off")
     assert all(p.needs_ocr and p.method == "none" for p in doc.pages)
