@@ -33,6 +33,14 @@ GROUP_ROWS = [
     ("strong-without-cue", "社区向吸毒人员发放宣传手册三百份。", {}, {}),
     ("english-strong", "The platform shall flag Uyghurs in the hotel check-in records.", {},
      {"uyghur": "strong_with_cue"}),
+    # a group named as a value of the ethnicity attribute a system outputs (structures.py)
+    ("recognised-value-sdk-struct", "FaceAttribute struct: age (int), gender (0 = male, 1 = female), race (0 = Han, "
+     "1 = Uyghur, 2 = other), glasses (0/1).", {}, {"uyghur": "recognised_value"}),
+    ("recognised-value-coded", "The face analysis output includes race (0 = Han, 1 = Tibetan, 2 = other).", {},
+     {"tibetan": "recognised_value"}),
+    ("recognised-value-zh-with-cue", "人脸结构化输出：性别、年龄、眼镜、民族（汉族/藏族/其他）。", {},
+     {"tibetan": "strong_with_cue"}),
+    ("recognised-value-register-control", "人口信息表民族字段按GB/T 3304编码：01 汉族，02 蒙古族，05 维吾尔族。", {}, {}),
     # weak terms
     ("weak-with-frame", "系统应支持按民族筛选人员并生成统计报表。", {}, {"ethnic_minority": "weak_with_frame"}),
     ("weak-frame-heading-cue", "登记表按民族分列人员。", {"context": ["三、人员比对功能"]},
@@ -170,6 +178,8 @@ CAPABILITY_ROWS = [
                                                               "face_recognition": "capability"}),
     ("structure-abbreviated-values", "支持输出人脸属性：性别、年龄、维/汉、眼镜。",
      {"ethnicity_recognition": "capability_structure", "face_recognition": "capability"}),
+    ("structure-attribute-detection", "Attribute detection returns ethnicity as a coded value: 1, 2 or 3.",
+     {"ethnicity_recognition": "capability_structure"}),
     ("structure-reports-whether", "The camera reports whether a passer-by is Uyghur.",
      {"ethnicity_recognition": "capability_structure", "video_surveillance": "capability"}),
     # a per-person record built from many datasets (structures.py _source_list)

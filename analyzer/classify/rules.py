@@ -30,6 +30,7 @@ from analyzer.taxonomy import Taxonomy, load
 # taxonomy.yaml's ``context`` section, versioned with the terms; this module holds the logic.
 LATIN_WORD = re.compile(r"[A-Za-z]{3}")
 CUE_WINDOW = 10  # characters around a weak term in which an operational cue must appear
+RECOGNISED_WINDOW = 60  # characters around an ethnicity structure in which a group named is one of its values
 # A list of capability terms (人脸、车牌、手机MAC、IMSI): the separators, what ends the list, the longest
 # item between two listed terms and the longest gap between a weak term and a strong one listed with it.
 LIST_SEPARATOR = re.compile(r"\s*(?:[、/和及与]|以及|(?<![A-Za-z])(?:and|or)(?![A-Za-z]))\s*")
@@ -122,6 +123,9 @@ SCORES: dict[str, Score] = {
     "weak_listed": Score(0.7, "B"),
     # A surveillance capability sited at a place that stands for a group (清真寺, 教堂, 信访局).
     "proxy_site": Score(0.7, "B"),
+    # An ethnic group named as a value of an ethnicity attribute the clause specifies (an attribute
+    # list, an SDK field, a coded field: race 0 = Han, 1 = Uyghur): the system can single the group out.
+    "recognised_value": Score(0.75, "B"),
     # A capability or data-source term: what is bought, whoever it is aimed at.
     "capability": Score(0.8, "C"),
     # A weak capability or data-source term (抓拍, 预警), only in a clause about people.
@@ -407,6 +411,7 @@ class RulesClassifier:
             offer = self._group_offer(c, h)
             if offer is not None:
                 _keep(best, h.label, offer)
+        self._recognised_values(c, structures, best)
         self._drop_weak_beside_strong(c.t, best)
         self._proxy_sites(c, best)
         self._foreign_women(best)
@@ -416,6 +421,23 @@ class RulesClassifier:
             a, b = n.raw_span(o.hit.start, o.hit.end)
             findings.append(Finding("group", label, o.score, "rules", text[a:b], a, b, o.reason, o.tier))
         return findings + self._capability_findings(n, text, c, bool(findings), spec_row, structures)
+
+    def _recognised_values(self, c: Seen, structures: list[Structure], best: dict[str, Offer]) -> None:
+        """An ethnic group named inside an ethnicity-recognition structure (FaceAttribute: race 0 = Han,
+        1 = Uyghur) is a group the specified system recognises, even with no cue of its own."""
+        specs = [s for s in structures if s.label == "ethnicity_recognition"]
+        if not specs or c.zone == "boilerplate" or c.epidemic:
+            return
+        for h in c.group_hits:
+            if h.label in best or "ethnic_minority" not in self.tax.ancestors(h.label):
+                continue
+            if not any(s.start - RECOGNISED_WINDOW <= h.start <= s.end + RECOGNISED_WINDOW for s in specs):
+                continue
+            if self.refuting_family(c, h.label) or not self._not_name(c.t, h):
+                continue
+            spec = next(s for s in specs if s.start - RECOGNISED_WINDOW <= h.start <= s.end + RECOGNISED_WINDOW)
+            _keep(best, h.label, _offer("recognised_value", h, f"'{h.term}' is a value of the ethnicity attribute "
+                                        f"the clause specifies ({spec.why})"))
 
     def _read(self, t: str, hits: list[Hit], context: list[str] | None, zone: str | None,
               marker: str | None, legend: dict[str, str] | None) -> Seen:
