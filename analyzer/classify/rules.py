@@ -428,9 +428,12 @@ class RulesClassifier:
         specs = [s for s in structures if s.label == "ethnicity_recognition"]
         if not specs or c.zone == "boilerplate" or c.epidemic:
             return
+        names = [(m.start(), m.end()) for m in self.structures.word.finditer(c.t)]  # 民族, race: the attribute
         for h in c.group_hits:
             if h.label in best or "ethnic_minority" not in self.tax.ancestors(h.label):
                 continue
+            if any(a < h.end and h.start < b for a, b in names):
+                continue  # the attribute's own name (民族, ethnicity), not one of its values
             if not any(s.start - RECOGNISED_WINDOW <= h.start <= s.end + RECOGNISED_WINDOW for s in specs):
                 continue
             if self.refuting_family(c, h.label) or not self._not_name(c.t, h):
