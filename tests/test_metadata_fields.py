@@ -237,3 +237,33 @@ def test_a_header_naming_a_period_still_heads_the_amount_column():
     text = ("1、项目概况：\n序号 | 招标内容 | 招标需求 | 服务期限 | 3年预估价\n"
             "1 | 档案整理服务 | 详见招标文件 | 总期限3年，合同一年一签 | 总价人民币 | 18.79万元\n")
     assert extract_metadata("某某档案整理项目采购公告\n" + text).budget_yuan == 187_900
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a ceiling label over enumerated items: the items that are amounts (a yearly fee over two years: the total)
+    ("2、最高限价：\n（1）维保费：人民币180600.00元/年（含税）,361200元两年（含税）；\n"
+     "（2）配件费：本项目设配件费全费用单价最高限价，供应商报统一下浮率（%）。\n3、服务期限：二年。", 361_200),
+    ("序号 | 采购范围 | 服务期限 | 采购限价\n1 | 篷房搭建服务 | 五天 | 175320元（含增值税，税率6%）\n", 175_320),
+    # a bare figure under a budget header with no unit is in yuan
+    ("序号 | 服务内容 | 服务期限 | 采购预算/最高限价\n1 | 变压器运维监测服务 | 一年 | 79617\n", 79_617),
+    # the row's last cells left empty
+    ("序号 | 项目名称 | 招标内容 | 采购预算（最高限价） | 服务期要求 | 备注\n"
+     "一 | 某某秩序管理服务项目 | 详见第五章 | 贰年总计194万元（97元/年） | 一招贰年 | \n", 1_940_000),
+    # a pricing coefficient is no amount: the estimate beside it is the budget
+    ("4、项目概算：460000元/三年；最高限价:自主定价系数为0.9，超出最高限价的将作无效标处理。", 460_000),
+    # a price per unit in a table with a 单位 column and no quantity: no amount
+    ("1.3 预算/采购控制价：\n序号 | 名称 | 单位 | 控制价（元） | 备注\n1 | 住宅（按揭） | 套 | 360 | 不含工本费\n", None),
+    ("序号 | 服务内容 | 台班个数 | 单位 | 台班单价限价（元） | 总价最高限价（元）\n1 | 潜水作业 | 100 | 台班 | 5000 | 500000\n",
+     500_000),
+])
+def test_budget_from_items_columns_and_rows(text, expected):
+    assert extract_metadata("某某服务项目采购公告\n" + text + "\n").budget_yuan == expected
+
+
+def test_deadline_and_opening_in_prose_with_an_aside():
+    text = ("6、投标文件的递交\n（1）投标人应于2025年11月25日9:30前（北京时间），将投标文件密封递交至指定地点。\n"
+            "（2）本次招标将于2025年11月25日9:30时在某某平台开标室开标。\n")
+    dates = extract_metadata("某某外包服务项目招标公告\n" + text).dates
+    assert dates["deadline"] == dates["opening"] == "2025-11-25T09:30"
+    only_opening = "本次招标将于2025年11月25日14:30在某某平台开标室开标。\n"
+    assert extract_metadata("某某项目招标公告\n" + only_opening).dates["deadline"] == "2025-11-25T14:30"

@@ -73,10 +73,11 @@ def _window_end(value: str) -> str | None:
     return end if end and len(end) >= 10 else None
 
 
-_DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前\s*(?:将[^,，。;；]{0,12}?)?"
+_DEADLINE_PROSE = re.compile(r"(?:并于|于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:之)?前\s*(?:\(北京时间\)\s*[,，]?\s*)?(?:将[^,，。;；]{0,12}?)?"
                              r"(?:递交|提交|上传|送交|送达)")
 # "6.3 开标时间为2025年12月3日14时30分": the opening in prose, where no "开标时间：" label gives it.
-_OPENING_PROSE = re.compile(r"开标(?:时间|日期)\s*(?:为|是|定于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:[,，。;；]|$)", re.M)
+_OPENING_PROSE = re.compile(r"开标(?:时间|日期)\s*(?:为|是|定于)\s*([^,，。;；]{8,40}?)\s*(?:\(北京时间\))?\s*(?:[,，。;；]|$)"
+                            r"|将于\s*([^,，。;；在]{8,40}?)\s*(?:\(北京时间\))?\s*在[^,，。;；]{0,60}?开标", re.M)  # 本次招标将于DATE在X开标
 _BUDGET_PROSE = re.compile(
     r"(?:预算金额|采购预算|项目预算|总预算|预算价|工程量清单预算|采购总金额|最高投标限价|投标最高限价|最高限价|招标控制价|采购控制价|控制价|限价|"
     r"预估价|预估金额|预估总金额|预估总价|本次招标建安工程造价)"
@@ -86,6 +87,43 @@ _BUDGET_PROSE = re.compile(
 )
 
 
+# "2、最高限价：⏎（1）维保费：人民币24.3万元/年（含税）；⏎（2）配件费：…下浮率": a ceiling label with
+# nothing after it, its items enumerated below; the items that are amounts make the budget.
+_ITEMISED = re.compile(r"(?:预算金额|采购预算|项目预算|最高投标限价|最高限价|招标控制价|采购控制价|控制价|采购限价)\s*:?\s*\n"
+                       r"((?:[ \t]*(?:\(\d{1,2}\)|[①-⑩]|\d{1,2}[、.](?!\d))[^\n]*\n?){1,6})")
+_ITEM = re.compile(r"^[ \t]*(?:\(\d{1,2}\)|[①-⑩]|\d{1,2}[、.])\s*[^:\n]{0,12}:\s*([^\n]*)$", re.M)
+
+
+def _amount(text: str, unit: str | None = None) -> float | None:
+    """The amount a budget value states: the total over a unit price or a year where both are printed,
+    None for a unit price alone."""
+    total = _TOTAL_AFTER_UNIT_PRICE.search(text) or _LONGER_PERIOD.search(text)
+    if total:  # "20万元/处，合计140万元", "40万元/年，80万元/两年": the total, not the unit price
+        text = total.group(1)
+    elif re.search(r"/\s*年", text) and (term := _TERM_TOTAL.search(text)) \
+            and (parse_amount(term.group(1)) or 0) > (parse_amount(text, unit) or 0):
+        text = term.group(1)  # a yearly figure beside the whole term's (larger, not a part): the term's
+    elif _PER_UNIT.match(text):
+        return None  # a unit price only (per tonne, per person and month …)
+    v = parse_amount(text, unit)
+    return v if v is not None and v > 0 else None
+
+
+def _itemised_budget(norm: str) -> tuple[float, int] | None:
+    """The sum of the amounts enumerated under an empty ceiling label, and where it was read."""
+    m = _ITEMISED.search(norm)
+    if not m:
+        return None
+    values = []
+    for item in _ITEM.finditer(m.group(1)):
+        v = item.group(1)
+        if _FEE_RATE.search(v) or _PER_UNIT.match(v) or not _CURRENCY.search(v):
+            continue  # a rate, a price per unit, or a reference to another chapter: not an amount
+        if (amount := _amount(re.split(r"[;；。]", v)[0])) is not None:
+            values.append(amount)
+    return (round(sum(values), 2), m.start()) if values else None
+
+
 _TOTAL_AFTER_UNIT_PRICE = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/[^,，;；。()]{1,4}\s*[,，;；(]\s*"
                                      r"(?:[一二两三四五六七八九十\d]{1,2}年)?\s*(?:合计|总计|共计)\s*(?:为|:)?\s*"
                                      r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
@@ -93,8 +131,8 @@ _LOT_NO = r"(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}|I{1,3}|IV|VI{0,3
 _INLINE_LOT = re.compile(rf"(?:(?:第)?{_LOT_NO}\s*(?:标段|包|标项|子包)\s*[:：]?|"
                          rf"(?:标段|标项|子包|包)\s*{_LOT_NO}\s*(?:[:：]|(?=人民币)))\s*"
                          r"(?:为)?\s*((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))")
-_LONGER_PERIOD = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/\s*年\s*[,，;；]\s*"
-                            r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*/\s*[两二三四五六七八九十\d]{1,2}年")
+_LONGER_PERIOD = re.compile(r"\d\s*(?:亿元|万元|元|万)\s*/\s*年\s*(?:\([^()]{0,8}\))?\s*[,，;；]\s*"
+                            r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*/?\s*[两二三四五六七八九十\d]{1,2}年")
 
 # "283018.86元/年（不含税价）；300000元/年（含税价）；900000元/三年（含税价）": the term's total.
 _TERM_TOTAL = re.compile(r"((?:人民币)?\s*\d[\d,.]*\s*(?:亿元|万元|元|万))\s*/\s*(?:[两二三四五六七八九十]|[2-9]|\d{2})\s*年")
@@ -175,7 +213,7 @@ _PROJECT_NUMBER_ASIDE = re.compile(r"(?:本招标项目|本项目|本次招标�
 # 招标人为…". Only a code of Latin letters and digits right before the buyer's words counts.
 _PROJECT_NUMBER_BARE = re.compile(r"(?:本招标项目|本次招标项目)[^。;；\n]{2,120}?\(\s*((?=[^()]*\d)[A-Za-z0-9][A-Za-z0-9\-_/.]{4,40})"
                                   r"\s*\)\s*,?\s*(?:招标人|采购人)")
-_FEE_RATE = re.compile(r"[%‰]|收费标准|计费标准|取费标准|费率|下浮率?|折扣")
+_FEE_RATE = re.compile(r"[%‰]|收费标准|计费标准|取费标准|费率|下浮率?|折扣|系数")  # 自主定价系数为0.9: a coefficient
 _CURRENCY = re.compile(r"\d\s*(?:亿元|万元|元|圆)|[¥￥]")
 _SERVICE_TITLE = re.compile(r"监理|设计|勘察|咨询|检测|审计|造价")
 
@@ -384,16 +422,7 @@ def extract_metadata(text: str) -> TenderMetadata:
             return round(sum(v for v in inline if v), 2)
         # "最高限价为人民币包 1-10787900.00 元": the lot number is no part of the amount
         text = re.sub(r"(?:合同包|采购包|包件|标段|标包|包)\s*\d{1,2}\s*[-—–:]\s*(?=\d)", "", text)
-        total = _TOTAL_AFTER_UNIT_PRICE.search(text) or _LONGER_PERIOD.search(text)
-        if total:  # "20万元/处，合计140万元", "40万元/年，80万元/两年": the total, not the unit price
-            text = total.group(1)
-        elif re.search(r"/\s*年", text) and (term := _TERM_TOTAL.search(text)) \
-                and (parse_amount(term.group(1)) or 0) > (parse_amount(text, p.unit) or 0):
-            text = term.group(1)  # a yearly figure beside the whole term's (larger, not a part): the term's
-        elif _PER_UNIT.match(text):
-            return None  # a unit price only (per tonne, per person and month …)
-        v = parse_amount(text, p.unit)
-        return v if v is not None and v > 0 else None
+        return _amount(text, p.unit)
 
     meta.budget_yuan, budget_pair = _pick(sc, "budget", money)
     cite_pair("budget_yuan", budget_pair)
@@ -403,6 +432,9 @@ def extract_metadata(text: str) -> TenderMetadata:
         if m:
             meta.budget_yuan = parse_amount(m.group(1) or m.group(2))
             cite("budget_yuan", m.start(), "prose")
+    if meta.budget_yuan is None and (itemised := _itemised_budget(norm)):
+        meta.budget_yuan = itemised[0]
+        cite("budget_yuan", itemised[1], "prose")
     meta.budget_lots = lot_budgets(norm) or _column_lots(sc, money)
     meta.budget_yuan = _sum_lots(meta.budget_yuan, meta.budget_lots)  # not one lot's budget as the whole
 
@@ -660,7 +692,8 @@ def _dates(sc: _Scanner, top: list[int]) -> dict[str, str]:
                 break
     if "deadline" not in out and (m := _BID_WINDOW.search(sc.norm)) and (end := _window_end(m.group(1))):
         out["deadline"] = end  # only a window: a single 投标时间 may be the opening
-    if "opening" not in out and (m := _OPENING_PROSE.search(sc.norm)) and (value := parse_chinese_date(m.group(1))):
+    if "opening" not in out and (m := _OPENING_PROSE.search(sc.norm)) \
+            and (value := parse_chinese_date(m.group(1) or m.group(2))):
         out["opening"] = value
     if "deadline" not in out and "opening" in out:
         # Bids close when they are opened (招标投标法 art. 34): a notice that prints only the opening

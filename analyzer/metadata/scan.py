@@ -44,6 +44,7 @@ _LEADING_NUMBERING = re.compile(
     r"\d{1,2}(?:\.\d{1,2})*(?:[、.](?!\d)|(?![\d年]))|[★▲*#※△●◆■□•·>\-]\s*)+"  # "3年预估价": a period, not numbering
 )
 _PAREN = re.compile(r"\(([^()]*)\)")
+_BARE_YUAN = re.compile(r"\d{4,}(?:\.\d{1,2})?")
 _FIGURE = re.compile(r"\d(?!\d?年)")  # a figure in a cell; "3年预估价" names a period, a header still
 _L1_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+[、.]")
 _KEY_BAD = re.compile(r"[，。；;,!！?？《》“”\"'=]")
@@ -97,6 +98,11 @@ def _header_word(key: str) -> bool:
 def _amount_cols(keys: list[tuple[str, str | None]]) -> list[int]:
     """The header's budget and award columns (the only columns read under a header of free words)."""
     return [i for i, (k, _) in enumerate(keys) if any(f in ("budget", "award") for f, _ in _fields(k))]
+
+
+def _trailing_empty(line: str) -> bool:
+    """A table row whose last cells are empty ("一 | … | 194万元 | … | "): cells() drops them."""
+    return line.rstrip().endswith("|")
 
 
 def _lot_id(cell: str) -> str | None:
@@ -315,9 +321,9 @@ class _Scanner:
             if not self.norm[s:e].strip() or self.repeats(line, j):
                 continue
             row = self.cells(s, e)
-            if len(row) == len(cells):
+            if len(row) == len(cells) or len(row) < len(cells) and _trailing_empty(self.norm[s:e]):
                 lot = _lot_id(self.text(*row[0])) if _LOT_HEADER.match(keys[0][0]) else None
-                for (key, unit), (a, b) in zip(keys, row, strict=True):
+                for (key, unit), (a, b) in zip(keys, row, strict=False):  # the last cells may be empty
                     self.add(key, unit, a, b, j, False, None)
                     if lot and self.pairs and self.pairs[-1].start == a:
                         self.pairs[-1].lot = lot
@@ -337,6 +343,10 @@ class _Scanner:
         cols = _amount_cols(keys)
         if len(cells) < 3 or not cols or any(_FIGURE.search(_PAREN.sub("", self.text(a, b))) for a, b in cells):
             return False  # a row holding figures is a data row ("1.3 | 预算金额(万元) | 315.00"), not a header
+        words = {k for k, _ in keys}
+        if words & {"单位", "计量单位"} and not any(re.search("数量|个数|工程量", k) for k in words) \
+                and not any("总" in keys[i][0] for i in cols):
+            return False  # "名称 | 单位 | 控制价（元）" over "住宅 | 套 | 360": a price per unit, no amount
         for j in range(line + 1, min(line + 3, len(self.lines))):
             s, e = self.lines[j]
             if not self.norm[s:e].strip() or self.repeats(line, j):
@@ -347,6 +357,9 @@ class _Scanner:
                 # amount columns counted from the right (column_row still wants each to read as an amount).
                 shift = len(row) - len(cells)
                 self.column_row(j, row, [i + shift for i in cols], [("", None)] * shift + keys)
+                return False
+            if len(row) < len(cells) and _trailing_empty(self.norm[s:e]) and max(cols) < len(row):
+                self.column_row(j, row, cols, keys)  # the last cells left empty ("… | 194万元 | … | ")
                 return False
             if len(row) != len(cells):
                 return False
@@ -366,7 +379,9 @@ class _Scanner:
         for i in cols:
             a, b = row[i]
             unit = keys[i][1]
-            if unit or _COLUMN_AMOUNT.search(self.text(a, b)):
+            # a bare figure of four digits or more under a budget header with no unit is in yuan
+            # ("采购预算/最高限价" over "79617"), as amounts in these tables are when no unit is printed
+            if unit or _COLUMN_AMOUNT.search(self.text(a, b)) or _BARE_YUAN.fullmatch(self.text(a, b).strip()):
                 self.add(keys[i][0], unit, a, b, j, False, None)
                 self.pairs[-1].column = True
                 self.pairs[-1].lot = lot
