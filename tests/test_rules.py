@@ -33,6 +33,14 @@ GROUP_ROWS = [
     ("strong-without-cue", "社区向吸毒人员发放宣传手册三百份。", {}, {}),
     ("english-strong", "The platform shall flag Uyghurs in the hotel check-in records.", {},
      {"uyghur": "strong_with_cue"}),
+    # group vocabulary from the augmentation set's misses (taxonomy 2026.12.14)
+    ("people-from-hong-kong", "Once people from Hong Kong, Macau or Taiwan enter, their lodging and calls are closely monitored.",
+     {}, {"hong_kong_taiwan_macau": "strong_with_cue"}),
+    ("post-release-supervision", "If a person under post-release supervision goes missing, alert the community officer.", {},
+     {"ex_convict": "strong_with_cue"}),
+    ("xin-character-plates", "对“新”字号牌车辆的行驶轨迹进行全程跟踪。", {}, {"uyghur": "strong_with_cue"}),
+    ("relatives-of-detained-believers", "在押法轮功人员家属每季度走访一次，走访记录录入系统。", {},
+     {"detainee_relatives": "strong_with_cue"}),
     # a group named as a value of the ethnicity attribute a system outputs (structures.py)
     ("recognised-value-sdk-struct", "FaceAttribute struct: age (int), gender (0 = male, 1 = female), race (0 = Han, "
      "1 = Uyghur, 2 = other), glasses (0/1).", {}, {"uyghur": "recognised_value"}),
