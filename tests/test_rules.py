@@ -188,6 +188,8 @@ CAPABILITY_ROWS = [
     ("structure-abbreviated-values", "支持输出人脸属性：性别、年龄、维/汉、眼镜。",
      {"ethnicity_recognition": "capability_structure", "face_recognition": "capability"}),
     # plain English verbs of alerting, tracking, files, faces and trips (taxonomy 2026.12.14), with controls
+    ("en-fugitive-library", "Arriving passengers at the railway station are compared with the fugitive library.",
+     {"alerting_watchlist": "capability", "police_watchlists": "capability"}),
     ("en-pushed-to-police", "Hits from the station gates are pushed to the nearest police post within three seconds.",
      {"alerting_watchlist": "capability", "checkpoint": "capability"}),
     ("en-pushed-to-a-library", "Palm-vein data shall be enrolled at release and pushed to the police biometric library.",
