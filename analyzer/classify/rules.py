@@ -434,11 +434,9 @@ class RulesClassifier:
                 continue
             if any(a < h.end and h.start < b for a, b in names):
                 continue  # the attribute's own name (民族, ethnicity), not one of its values
-            if not any(s.start - RECOGNISED_WINDOW <= h.start <= s.end + RECOGNISED_WINDOW for s in specs):
+            spec = next((s for s in specs if s.start - RECOGNISED_WINDOW <= h.start <= s.end + RECOGNISED_WINDOW), None)
+            if spec is None or self.refuting_family(c, h.label) or not self._not_name(c.t, h):
                 continue
-            if self.refuting_family(c, h.label) or not self._not_name(c.t, h):
-                continue
-            spec = next(s for s in specs if s.start - RECOGNISED_WINDOW <= h.start <= s.end + RECOGNISED_WINDOW)
             _keep(best, h.label, _offer("recognised_value", h, f"'{h.term}' is a value of the ethnicity attribute "
                                         f"the clause specifies ({spec.why})"))
 

@@ -3,8 +3,8 @@
 A page is read with the Chinese model alone first, and again with Chinese and English when it
 comes out mostly Latin. Measured on built pages (bench/bench_built.py): with chi_sim+eng for
 every page, tesseract read whole Chinese lines as English nonsense ("涉教人员、涉毒人员" became
-"PHAR, PBAR,") and lost 9 of 148 targeting passages; chi_sim alone lost 5 and took 4.0 s a page
-instead of 5.8, but on English pages it misread clause numbers (C.1.4) and doubled letters, so
+"PHAR, PBAR,") and lost 9 of 148 targeting passages; chi_sim alone lost 5 (3 with the repairs
+below) and took 4.0 s a page instead of 5.8, but on English pages it misread clause numbers (C.1.4) and doubled letters, so
 English pages keep chi_sim+eng.
 
 We call the tesseract binary directly (TSV output) instead of a Python wrapper: one less
