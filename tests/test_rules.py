@@ -188,6 +188,20 @@ CAPABILITY_ROWS = [
     ("structure-abbreviated-values", "支持输出人脸属性：性别、年龄、维/汉、眼镜。",
      {"ethnicity_recognition": "capability_structure", "face_recognition": "capability"}),
     # plain English verbs of alerting, tracking, files, faces and trips (taxonomy 2026.12.14), with controls
+    # third round: present-tense matching, travel monitored, faces of X enrolled, fingerprints taken,
+    # and a report's framing of a requirement (the tender called for …, could be located)
+    ("en-push-every-match", "Compare faces from video with the overseas-persons database and push every match automatically.",
+     {"face_recognition": "capability", "exit_entry": "capability", "alerting_watchlist": "capability"}),
+    ("en-travel-monitored", "Lawyers are listed as persons of concern and their travel and client meetings are monitored.",
+     {"travel_records": "capability"}),
+    ("en-faces-of-enrolled", "Faces of women with prostitution records are enrolled and alarm near hotels.",
+     {"face_recognition": "capability", "alerting_watchlist": "capability"}),
+    ("en-fingerprints-taken", "Every resident shall be registered, with face photos and fingerprints taken.",
+     {"face_recognition": "capability", "dna_biometrics": "capability"}),
+    ("en-report-framing", "The tender called for a database of adherents' phone numbers, so that their handsets could be located.",
+     {"data_fusion_profiles": "capability", "telecom": "capability", "location_tracking": "capability"}),
+    ("en-checkpoints-word-is-no-verb", "Face capture cameras at checkpoints shall support 1:N comparison against a library of one "
+     "million faces.", {"face_recognition": "capability", "video_surveillance": "capability", "checkpoint": "capability"}),
     ("en-fugitive-library", "Arriving passengers at the railway station are compared with the fugitive library.",
      {"alerting_watchlist": "capability", "police_watchlists": "capability"}),
     ("en-pushed-to-police", "Hits from the station gates are pushed to the nearest police post within three seconds.",
@@ -352,7 +366,7 @@ CAPABILITY_ROWS = [
      {"social_credit": "capability"}),
     ("en-credit-grade-suppliers", "Credit grade C suppliers are excluded from bidding.", {}),
     ("en-ticketing-watched", "The module shall cross-check airline and railway ticketing against the key-person list.",
-     {"travel_records": "capability"}),
+     {"travel_records": "capability", "alerting_watchlist": "capability"}),  # matching a watchlist is alerting
     ("en-ticketing-staff", "Staff book airline and railway tickets through the agency and claim a per diem.", {}),
     ("en-associate-mac-face", "The platform shall associate each Wi-Fi MAC with the face captured at the same gate.",
      {"data_fusion_profiles": "capability", "face_recognition": "capability"}),
