@@ -94,6 +94,11 @@ GROUP_ROWS = [
     ("destination-control", "对记者到站实时预警。", {}, {"journalist": "weak_near_cue"}),
     ("destination", "购买赴新疆车票的旅客，系统预警。", {}, {}),
     # refuter families (taxonomy.yaml context.refuters), each after its control
+    ("heritage-control", "寺庙出入口部署人像抓拍，对进出人员进行采集比对。", {},
+     {"tibetan": "weak_near_cue", "religious_other": "weak_near_cue"}),
+    ("heritage", "寺庙文物数字化采集：对壁画、唐卡进行高精度扫描建模。", {}, {}),  # murals scanned, not monks
+    ("learning-analytics-control", "校园出入口人脸抓拍，对学生进出进行分析。", {}, {"students_minors": "weak_near_cue"}),
+    ("learning-analytics", "智慧校园学情分析平台，生成学生学习画像。", {}, {}),  # a classroom system for students
     ("equal-treatment-control", "系统对少数民族人员的出行记录进行实时预警。", {}, {"ethnic_minority": "strong_with_cue"}),
     ("equal-treatment", "中标人不得因民族、宗教信仰对少数民族人员歧视，投诉电话须公示并核查。", {}, {}),
     ("equal-treatment-en", "The contractor shall not discriminate against ethnic minority staff and shall check "
@@ -202,6 +207,9 @@ CAPABILITY_ROWS = [
      {"data_fusion_profiles": "capability", "telecom": "capability", "location_tracking": "capability"}),
     ("en-checkpoints-word-is-no-verb", "Face capture cameras at checkpoints shall support 1:N comparison against a library of one "
      "million faces.", {"face_recognition": "capability", "video_surveillance": "capability", "checkpoint": "capability"}),
+    ("model-of-a-mural", "寺庙文物数字化采集：对壁画、唐卡进行高精度扫描建模。", {}),
+    ("portrait-of-learning", "智慧校园学情分析平台，生成学生学习画像。", {}),
+    ("en-equipment-alarms", "Server room monitoring with SMS alarms for temperature limits and UPS faults.", {}),
     ("en-fugitive-library", "Arriving passengers at the railway station are compared with the fugitive library.",
      {"alerting_watchlist": "capability", "police_watchlists": "capability"}),
     ("en-pushed-to-police", "Hits from the station gates are pushed to the nearest police post within three seconds.",
