@@ -226,6 +226,16 @@ def test_eval_reports_per_label_figures():
     assert rep["overall"]["group"]["precision"] > 0.8 and rep["overall"]["group"]["recall"] > 0.8
 
 
+def test_eval_scores_no_groups_on_a_set_that_labels_none(tmp_path):
+    # capabilities-en.jsonl labels capabilities only: a group found there is not a false group finding
+    f = tmp_path / "caps.jsonl"
+    f.write_text('{"id": "a", "text": "The platform shall flag Uyghurs in the hotel check-in records.", '
+                 '"capabilities": ["alerting_watchlist"]}\n', encoding="utf-8")
+    rep = json.loads(run_cli("eval", "--input", str(f), "--format", "json").stdout)
+    assert "group" not in rep["overall"] and not any(r["kind"] == "group" for r in rep["rows"])
+    assert rep["overall"]["capability"]["recall"] > 0
+
+
 def test_code_and_data_files_in_folders_are_ignored_not_analysed(tmp_path):
     d = tmp_path / "in"
     d.mkdir()

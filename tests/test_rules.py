@@ -210,6 +210,18 @@ CAPABILITY_ROWS = [
     ("model-of-a-mural", "寺庙文物数字化采集：对壁画、唐卡进行高精度扫描建模。", {}),
     ("portrait-of-learning", "智慧校园学情分析平台，生成学生学习画像。", {}),
     ("en-equipment-alarms", "Server room monitoring with SMS alarms for temperature limits and UPS faults.", {}),
+    # fourth round (a blind English set's misses and false findings): refuters for weather, servers
+    # and traffic-signal cameras; portraits acquired; a risk engine that estimates
+    ("en-weather-alerts", "The meteorological early-warning platform shall push typhoon and rainstorm alerts to township "
+     "officials by SMS.", {}),
+    ("en-server-alerts", "The supplier shall provide server monitoring software that tracks CPU, memory and disk usage and "
+     "texts alerts to administrators.", {}),
+    ("en-traffic-signal-cameras", "Traffic signal cameras | vehicle count per lane | queue length detection | adaptive green time",
+     {}),
+    ("en-portrait-acquired", "At the resident information collection counter, fingerprints, iris images and a frontal portrait "
+     "shall be acquired in a single session.", {"iris_gait_other_biometrics": "capability", "face_recognition": "capability"}),
+    ("en-risk-engine-estimates", "The risk assessment engine estimates each individual's likelihood of violent extremism and "
+     "refreshes the figure nightly.", {"predictive_policing": "capability"}),
     ("en-fugitive-library", "Arriving passengers at the railway station are compared with the fugitive library.",
      {"alerting_watchlist": "capability", "police_watchlists": "capability"}),
     ("en-pushed-to-police", "Hits from the station gates are pushed to the nearest police post within three seconds.",
