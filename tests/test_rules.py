@@ -222,6 +222,19 @@ CAPABILITY_ROWS = [
      "shall be acquired in a single session.", {"iris_gait_other_biometrics": "capability", "face_recognition": "capability"}),
     ("en-risk-engine-estimates", "The risk assessment engine estimates each individual's likelihood of violent extremism and "
      "refreshes the figure nightly.", {"predictive_policing": "capability"}),
+    # from a blind Chinese set (stop 18): a function named as a label asks for it, a project's own
+    # label does not; phone quick-extraction kits; refuters for reminders, parcels, in-frame tracking
+    # and traffic-signal detectors
+    ("zh-function-label", "警情预测：基于近三年警情数据预测未来一周各网格盗窃案件高发区域及时段。",
+     {"predictive_policing": "capability"}),
+    ("zh-project-name-label", "项目名称：某区公共区域视频监控系统提升项目", {}),
+    ("zh-phone-quick-extraction", "9 | 手机信息快采一体机 | 连接后5分钟内完成通讯录、短信、通话记录及APP数据提取",
+     {"phone_wifi_imsi": "capability", "telecom": "capability"}),
+    ("zh-meeting-reminder", "会议室预约系统支持按时段预约会议室，并自动向参会人员发送会议提醒。", {}),
+    ("zh-parcel-track", "快递物流系统支持包裹全程轨迹查询，揽收、中转、派送节点实时更新。", {}),
+    ("zh-in-frame-tracking", "3.2.1 前端人脸抓拍机应支持对画面中行人进行人脸检测与跟踪，单帧可同时抓取不少于30张人脸。",
+     {"face_recognition": "capability", "video_surveillance": "capability"}),
+    ("zh-signal-detector", "交通信号控制系统配套视频车辆检测器，用于统计各进口道排队长度与车流量。", {}),
     ("en-fugitive-library", "Arriving passengers at the railway station are compared with the fugitive library.",
      {"alerting_watchlist": "capability", "police_watchlists": "capability"}),
     ("en-pushed-to-police", "Hits from the station gates are pushed to the nearest police post within three seconds.",
