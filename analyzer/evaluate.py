@@ -66,9 +66,8 @@ def evaluate(items: list[dict], method: str = "rules") -> dict:
     any_tp = any_fp = any_fn = 0
     # Data sources are scored apart, and only on sets that label them (capabilities.jsonl does); a set
     # that labels no groups (capabilities-en.jsonl) is not scored on groups.
-    scored = [("group", "groups"), ("capability", "capabilities")]
-    if not any("groups" in i for i in items):
-        scored = scored[1:]
+    groups = any("groups" in i for i in items)
+    scored = ([("group", "groups")] if groups else []) + [("capability", "capabilities")]
     if any("data_sources" in i for i in items):
         scored.append(("data_source", "data_sources"))
     for item, fs in zip(items, preds, strict=True):
@@ -110,7 +109,7 @@ def evaluate(items: list[dict], method: str = "rules") -> dict:
         overall[kind] = {"precision": p, "recall": r, "f1": f1, "support": t + f_n}
         rows.append({"kind": kind, "label": "ALL (micro)", "precision": p, "recall": r, "f1": f1,
                      "support": t + f_n, "tp": t, "fp": f_p, "fn": f_n})
-    if scored[0][0] == "group":
+    if groups:
         p, r, f1 = prf(any_tp, any_fp, any_fn)
         overall["targets_any_group"] = {"precision": p, "recall": r, "f1": f1}
         rows.append({"kind": "group", "label": "ANY GROUP (clause)", "precision": p, "recall": r, "f1": f1,
