@@ -100,9 +100,10 @@ def _amount_cols(keys: list[tuple[str, str | None]]) -> list[int]:
     return [i for i, (k, _) in enumerate(keys) if any(f in ("budget", "award") for f, _ in _fields(k))]
 
 
-def _trailing_empty(line: str) -> bool:
-    """A table row whose last cells are empty ("一 | … | 194万元 | … | "): cells() drops them."""
-    return line.rstrip().endswith("|")
+def _empty_tail(row: list, header: list, line: str) -> bool:
+    """A row shorter than its header only because its last cells are empty ("一 | … | 194万元 | … | "):
+    cells() drops empty trailing cells."""
+    return len(row) < len(header) and line.rstrip().endswith("|")
 
 
 def _lot_id(cell: str) -> str | None:
@@ -321,7 +322,7 @@ class _Scanner:
             if not self.norm[s:e].strip() or self.repeats(line, j):
                 continue
             row = self.cells(s, e)
-            if len(row) == len(cells) or len(row) < len(cells) and _trailing_empty(self.norm[s:e]):
+            if len(row) == len(cells) or _empty_tail(row, cells, self.norm[s:e]):
                 lot = _lot_id(self.text(*row[0])) if _LOT_HEADER.match(keys[0][0]) else None
                 for (key, unit), (a, b) in zip(keys, row, strict=False):  # the last cells may be empty
                     self.add(key, unit, a, b, j, False, None)
@@ -358,7 +359,7 @@ class _Scanner:
                 shift = len(row) - len(cells)
                 self.column_row(j, row, [i + shift for i in cols], [("", None)] * shift + keys)
                 return False
-            if len(row) < len(cells) and _trailing_empty(self.norm[s:e]) and max(cols) < len(row):
+            if _empty_tail(row, cells, self.norm[s:e]) and max(cols) < len(row):
                 self.column_row(j, row, cols, keys)  # the last cells left empty ("… | 194万元 | … | ")
                 return False
             if len(row) != len(cells):
