@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.normalize import cjk_count, garbage_ratio, normalize
+from analyzer.normalize import _normalize, cjk_count, garbage_ratio, normalize
 
 
 def test_folds_fullwidth_radicals_and_cjk_spaces():
@@ -15,7 +15,19 @@ def test_folds_fullwidth_radicals_and_cjk_spaces():
 
 def test_compatibility_ideographs_and_kangxi_radicals():
     assert normalize("\u2f08\u2f2f").text == "人工"  # Kangxi radicals ⼈⼯
-    assert normalize("\uf900").text == "豈"  # CJK compatibility ideograph
+    assert normalize("\uf9dc").text == "隆"  # CJK compatibility ideograph
+    assert normalize("\uf900").text == "岂"  # compatibility 豈 → 豈 → simplified 岂
+
+
+def test_traditional_characters_fold_to_simplified_one_for_one():
+    raw = "對維吾爾族人員進行 識別"
+    n = normalize(raw)
+    assert n.text == "对维吾尔族人员进行识别"
+    i = n.text.index("维吾尔族")
+    a, b = n.raw_span(i, i + 4)
+    assert raw[a:b] == "維吾爾族"  # the quote stays as published
+    assert normalize(raw).text == _normalize(raw).text  # the slow path folds the same way
+    assert normalize("关于采购项目").text == "关于采购项目"  # simplified text is left as it is
 
 
 def test_raw_span_of_a_match_quotes_the_raw_text():

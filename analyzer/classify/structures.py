@@ -75,7 +75,7 @@ class Structures:
         self.recognise = re.compile(r"识别|判断|判别|区分|甄别|检测|分辨|标注|标记|打标|識別|判斷|區分|甄別|檢測|標註|標記|"
                                     r"(?<![A-Za-z])(?:recogni[sz]\w*|identif(?:y|ies|ied|ication)|detect\w*|determin\w*|"
                                     r"tell\w*|distinguish\w*|label\w*|classif\w*|sort\w* [\w-]+(?: [\w-]+)? into|"
-                                    r"(?:report|indicat|output|flag)\w* whether)(?![A-Za-z])", re.I)
+                                    r"(?:report|indicat|output|flag)\w* whether|look(?:s|ing)? (?:like )?|appear(?:s|ing)? (?:to be )?)(?![A-Za-z])", re.I)
         names = [re.escape(x) for x in ctx.get("name_suffixes_zh") or []]
         self.name_after = re.compile(f"^(?:{'|'.join(names) or '(?!)'})")
         self.slogans = tuple(ctx.get("slogan_prefixes_zh") or [])

@@ -24,6 +24,8 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from analyzer.normalize import t2s
+
 SHINGLE = 3  # characters per shingle: Chinese words are 1-3 characters; an edit breaks 3 shingles
 NUM_PERM = 64
 SEED = 1
@@ -35,27 +37,13 @@ BATCH = 4000  # texts hashed per numpy batch (memory stays around 100 MB)
 _MAX_HASH = (1 << 32) - 1
 
 
-@functools.lru_cache(maxsize=1)
-def _t2s() -> dict[int, str]:
-    """Traditional → simplified, character by character (OpenCC's TSCharacters table)."""
-    from importlib.resources import files
-
-    table: dict[int, str] = {}
-    text = (files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and len(parts[0]) == 1 and len(parts[1]) == 1:
-            table[ord(parts[0])] = parts[1]
-    return table
-
-
 _DIGITS = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千万亿.%％]*[0-9０-９][0-9０-９.%％]*")
 _DROP = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff0a-z]+")
 
 
 def fold(norm: str) -> str:
     """The text clauses are compared on: edits that do not change what is asked fold away."""
-    s = unicodedata.normalize("NFKC", norm).translate(_t2s()).lower()
+    s = unicodedata.normalize("NFKC", norm).translate(t2s()).lower()
     s = _DIGITS.sub("0", s)
     return _DROP.sub("", s)
 

@@ -92,6 +92,16 @@ def load(path: str | Path = PATH) -> Taxonomy:
     return tax
 
 
+def _simplified(items: list) -> list:
+    """Patterns and terms with traditional characters folded to simplified (text is matched so,
+    analyzer/normalize.py), duplicates dropped: the hand-written traditional variants collapse into
+    their simplified originals."""
+    from analyzer.normalize import simplified
+
+    out = [simplified(x) if isinstance(x, str) else x for x in items]
+    return list(dict.fromkeys(out)) if all(isinstance(x, str) for x in out) else out
+
+
 def _build(data: dict, check: bool) -> Taxonomy:
     labels: dict[str, Label] = {}
     for section, kind in KINDS.items():
@@ -99,16 +109,18 @@ def _build(data: dict, check: bool) -> Taxonomy:
             spec = spec or {}
             labels[id_] = Label(
                 id=id_, kind=kind, name=spec.get("name") or id_, gloss=spec.get("gloss") or "",
-                parent=spec.get("parent"), zh=list(spec.get("zh") or []), weak=list(spec.get("weak") or []),
-                zh_regex=list(spec.get("zh_regex") or []), en=list(spec.get("en") or []),
-                exclude=list(spec.get("exclude") or []), sources=list(spec.get("sources") or []),
+                parent=spec.get("parent"), zh=_simplified(spec.get("zh") or []),
+                weak=_simplified(spec.get("weak") or []), zh_regex=_simplified(spec.get("zh_regex") or []),
+                en=list(spec.get("en") or []), exclude=_simplified(spec.get("exclude") or []),
+                sources=list(spec.get("sources") or []),
             )
     for lab in labels.values():
         for pat in (lab.en + lab.zh_regex) if check else ():
             re.compile(pat)
         if lab.parent and lab.parent not in labels:
             raise ValueError(f"taxonomy: {lab.id} has unknown parent {lab.parent}")
-    context = {k: dict(v) if isinstance(v, dict) else list(v or []) for k, v in (data.get("context") or {}).items()}
+    context = {k: {kk: _simplified(vv) if isinstance(vv, list) else _simplified([vv])[0] for kk, vv in v.items()}
+               if isinstance(v, dict) else _simplified(list(v or [])) for k, v in (data.get("context") or {}).items()}
     for v in context.values():
         for pat in (v.values() if isinstance(v, dict) else v) if check else ():
             for p in (pat if isinstance(pat, list) else [pat]):
