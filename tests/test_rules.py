@@ -186,7 +186,7 @@ CAPABILITY_ROWS = [
     ("structure-c-struct", "typedef struct { int age; int sex; int glasses; int race; /* 1-汉族 2-少数民族 */ } ATTR;",
      {"ethnicity_recognition": "capability_structure"}),
     ("structure-json-skin-colour", '返回人体属性：{"gender":1,"age":35,"skin_color":2,"hat":0}',
-     {"ethnicity_recognition": "capability_structure"}),
+     {"ethnicity_recognition": "capability_structure", "video_surveillance": "capability"}),  # body attributes: video analytics
     ("structure-record-schema", "身份证阅读器可读取姓名、性别、民族、出生日期、住址等字段。", {}),
     ("structure-rate-in-a-later-cell", "人脸属性 | 民族 | 识别准确率≥90%", {"ethnicity_recognition": "capability_structure",
                                                               "face_recognition": "capability"}),
@@ -294,7 +294,7 @@ CAPABILITY_ROWS = [
     ("profile-control", "为辖区重点人员建立一人一档。", {"data_fusion_profiles": "capability"}),
     ("profile-health-file", "为辖区居民建立一人一档的健康档案。", {}),
     ("credit-points-not-prediction", "建立居民文明积分，积分低于60分的人员列入重点走访名单。",
-     {"social_credit": "weak_capability", "alerting_watchlist": "capability"}),
+     {"social_credit": "capability", "alerting_watchlist": "capability"}),
     ("structure-equal-treatment", "不得因民族、种族、性别、年龄、宗教信仰等歧视人员。", {}),
     # the procurement's own vetting and paperwork (bench/real_capabilities.py's false alarms)
     ("watchlist-control", "系统应支持将重点人员纳入黑名单并实时预警。", {"alerting_watchlist": "capability"}),
@@ -319,8 +319,11 @@ CAPABILITY_ROWS = [
     ("social-credit-defaulter-boilerplate", "供应商须提供未被列入失信被执行人名单的查询截图。", {}),
     ("social-credit-low-score", "系统须将居民积分低于50分的人员推送至社区民警走访。",
      {"social_credit": "capability", "alerting_watchlist": "weak_capability"}),
+    # a credit blacklist that nothing is matched against and no one is alerted by is social credit only (stop 19)
     ("social-credit-resident-red-black-list", "系统须对辖区村民实行红黑名单管理，黑名单村民不得享受集体分红。",
-     {"social_credit": "capability", "alerting_watchlist": "capability"}),
+     {"social_credit": "capability"}),
+    ("social-credit-blacklist-pushed", "失信被执行人进入车站时，人脸系统识别后推送至法院。",
+     {"social_credit": "capability", "alerting_watchlist": "capability", "face_recognition": "weak_capability"}),
     ("social-credit-enterprise-red-black-list", "系统须对辖区企业实行信用红黑名单管理，黑名单企业不得参与招投标。", {}),
     ("social-credit-defaulters-en", "Debt defaulters named by the court are stopped at the boarding gate and the "
      "bailiff is notified.", {"social_credit": "capability"}),
