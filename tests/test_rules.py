@@ -148,11 +148,11 @@ CAPABILITY_ROWS = [
     # real-document senses (bench/real_capabilities.py, calibration half), each beside its control
     ("control-rail-tickets", "系统应对重点人员的铁路购票信息进行比对，发现异常实时预警。",
      {"travel_records": "capability", "railway_tickets": "capability",
-      "alerting_watchlist": "capability"}),
+      "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
     ("refute-tenant-move-in", "物业服务内容包括某物流园二期入住人员的入驻及退租手续办理。", {}),
     ("control-hotel-check-in", "对重点人员的宾馆入住登记信息进行比对预警。",
      {"travel_records": "capability", "hotel_registration": "capability",
-      "alerting_watchlist": "capability"}),
+      "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
     ("refute-bid-by-post", "投标文件可采用寄递方式提交，以签收时间为准。", {}),
     ("refute-vpn-link", "平台通过城域网VPN链路连接各区县停车系统，迁移时需协调同步调整。", {}),
     ("control-vpn-use", "对涉稳人员使用VPN翻墙行为进行监测预警。",
@@ -322,6 +322,13 @@ CAPABILITY_ROWS = [
     # a credit blacklist that nothing is matched against and no one is alerted by is social credit only (stop 19)
     ("social-credit-resident-red-black-list", "系统须对辖区村民实行红黑名单管理，黑名单村民不得享受集体分红。",
      {"social_credit": "capability"}),
+    # a watched group matched in a clause that alerts: the police's list of it is the data source (stop 19)
+    ("watchlist-source-fugitives", "前端人像与在逃人员比对，比中即推送民警。",
+     {"face_recognition": "weak_capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
+    ("watchlist-source-en", "The platform matches passengers against the list of drug users and alerts the station.",
+     {"alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
+    ("watchlist-source-needs-a-match", "重点人员离开居住地即推送预警。",
+     {"alerting_watchlist": "weak_capability", "location_tracking": "capability"}),
     ("social-credit-blacklist-pushed", "失信被执行人进入车站时，人脸系统识别后推送至法院。",
      {"social_credit": "capability", "alerting_watchlist": "capability", "face_recognition": "weak_capability"}),
     ("social-credit-enterprise-red-black-list", "系统须对辖区企业实行信用红黑名单管理，黑名单企业不得参与招投标。", {}),
@@ -402,7 +409,7 @@ CAPABILITY_ROWS = [
      {"social_credit": "capability"}),
     ("en-credit-grade-suppliers", "Credit grade C suppliers are excluded from bidding.", {}),
     ("en-ticketing-watched", "The module shall cross-check airline and railway ticketing against the key-person list.",
-     {"travel_records": "capability", "alerting_watchlist": "capability"}),  # matching a watchlist is alerting
+     {"travel_records": "capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),  # matching a watchlist is alerting
     ("en-ticketing-staff", "Staff book airline and railway tickets through the agency and claim a per diem.", {}),
     ("en-associate-mac-face", "The platform shall associate each Wi-Fi MAC with the face captured at the same gate.",
      {"data_fusion_profiles": "capability", "face_recognition": "capability"}),

@@ -133,6 +133,9 @@ SCORES: dict[str, Score] = {
     # A structure that specifies the capability without naming it: an attribute list, an SDK value,
     # a coded field or a parameter row that holds an ethnicity (analyzer/classify/structures.py).
     "capability_structure": Score(0.8, "C"),
+    # A watched group (重点人员, 在逃人员) in a clause that alerts on matches: the police's list of that
+    # group is what the system matches against (data source police_watchlists).
+    "watchlist_source": Score(0.7, "C"),
 }
 
 
@@ -226,6 +229,7 @@ class RulesClassifier:
         self.sites = {term: label for label, terms in (ctx.get("proxy_sites") or {}).items() for term in terms}
         self.site_re = rx("|".join(sorted(self.sites, key=len, reverse=True)) or "(?!)", re.I)
         self.site_caps = set(words("proxy_site_capabilities"))
+        self.watchlist_groups = set(words("watchlist_groups"))
         self.destination = rx(f"(?:{alternation('destination_verbs_zh')})$")
         self.place_like = rx(f"(?:{alternation('place_like_endings_zh')})$")
         self.frame_verbs = rx(alternation("frame_verbs_zh"))
@@ -420,7 +424,27 @@ class RulesClassifier:
         for label, o in best.items():
             a, b = n.raw_span(o.hit.start, o.hit.end)
             findings.append(Finding("group", label, o.score, "rules", text[a:b], a, b, o.reason, o.tier))
-        return findings + self._capability_findings(n, text, c, bool(findings), spec_row, structures)
+        capabilities = self._capability_findings(n, text, c, bool(findings), spec_row, structures)
+        return findings + capabilities + self._watchlist_source(n, text, best, capabilities)
+
+    def _watchlist_source(self, n: Normalized, text: str, best: dict[str, Offer],
+                          capabilities: list[Finding]) -> list[Finding]:
+        """The police's own list as a data source: a clause that alerts on matches (alerting_watchlist),
+        compares (比对, 比中, against) and names a group the police keep lists of (YAML
+        ``watchlist_groups``: 重点人员, 在逃人员, 吸毒人员…) matches against that list, whether or not it
+        says 库 or 名单."""
+        labels = {f.label for f in capabilities}
+        if "alerting_watchlist" not in labels or "police_watchlists" in labels or not MATCHING.search(n.text):
+            return []
+        watched = [(label, o) for label, o in best.items() if label in self.watchlist_groups]
+        if not watched:
+            return []
+        label, o = min(watched, key=lambda x: x[1].hit.start)
+        a, b = n.raw_span(o.hit.start, o.hit.end)
+        rule = SCORES["watchlist_source"]
+        return [Finding("data_source", "police_watchlists", rule.score, "rules", text[a:b], a, b,
+                        f"'{o.hit.term}' ({self.tax.labels[label].name}) matched in a clause that alerts on hits: "
+                        f"the police list of them ({self.tax.labels['police_watchlists'].name})", rule.tier)]
 
     def _recognised_values(self, c: Seen, structures: list[Structure], best: dict[str, Offer]) -> None:
         """An ethnic group named inside an ethnicity-recognition structure (FaceAttribute: race 0 = Han,
@@ -700,6 +724,10 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
     """Whether two hits are neighbours in an enumeration (记者、上访人员 / journalists and petitioners)."""
     gap = t[a.end:b.start] if a.end <= b.start else t[b.end:a.start]
     return bool(gap) and len(gap) <= 6 and re.fullmatch(r"\s*(?:[、，,/和及与或]|and|or|以及)\s*", gap) is not None
+
+
+# A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
+MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|比對|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
 
 T = TypeVar("T")
