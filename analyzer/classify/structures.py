@@ -26,7 +26,8 @@ SENTENCE = re.compile(r"[。；;！!？?\n]|\.(?:\s|$)")
 # An attribute list may be a C struct or a JSON object whose fields end in ';' (int age; int race;):
 # for lists only the Chinese semicolon and full stops end the sentence.
 LIST_SENTENCE = re.compile(r"[。；！!？?\n]|\.(?:\s|$)")
-SOURCES_WINDOW = 40  # characters after a fusion verb in which its list of personal datasets sits
+SOURCES_WINDOW = 40  # characters after a fusion verb in which its list of personal datasets sits (Chinese)
+SOURCES_WINDOW_EN = 100  # the same after an English verb, whose words are longer
 MIN_SOURCES = 3  # datasets about a person that one fusion verb must join to build a per-person record
 WINDOW_ZH = 16  # characters between an ethnicity word and the function that uses it, in Chinese
 WINDOW_EN = 48  # the same in English, where words are longer
@@ -134,7 +135,8 @@ class Structures:
         person (整合户籍、车辆、住宿、通讯、出行数据): a per-person profile built from many sources."""
         for v in self.fusion.finditer(t):
             _, b = self._sentence(t, v.start())
-            span = t[v.end():min(b, v.end() + SOURCES_WINDOW)]
+            window = SOURCES_WINDOW_EN if v.group(0).isascii() else SOURCES_WINDOW
+            span = t[v.end():min(b, v.end() + window)]
             found = {m.group(0).lower().rstrip("s") for m in self.source.finditer(span)}
             if len(found) >= MIN_SOURCES:
                 return [Structure("data_fusion_profiles", "source_list", v.start(), v.end() + len(span),
