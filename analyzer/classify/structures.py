@@ -32,6 +32,7 @@ MIN_SOURCES = 3  # datasets about a person that one fusion verb must join to bui
 WINDOW_ZH = 16  # characters between an ethnicity word and the function that uses it, in Chinese
 WINDOW_EN = 48  # the same in English, where words are longer
 LIST_WINDOW = 60  # characters around an ethnicity value in which the other attributes of its list sit
+LIST_WINDOW_EN = 100  # the same in English
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ class Structures:
             a, b = self._sentence(t, m.start())
             sentence = t[a:b]
             la, lb = self._sentence(t, m.start(), LIST_SENTENCE)
-            lo, hi = max(la, m.start() - LIST_WINDOW), min(lb, m.end() + LIST_WINDOW)
+            reach = LIST_WINDOW_EN if m.group(0).isascii() else LIST_WINDOW
+            lo, hi = max(la, m.start() - reach), min(lb, m.end() + reach)
             around = t[lo:m.start()] + " " + t[m.end():hi]
             visual = {v.group(0).lower() for v in self.visual.finditer(around)}
             if len(visual) >= 2 and not self.record.search(around):
