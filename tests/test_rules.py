@@ -322,6 +322,28 @@ CAPABILITY_ROWS = [
     # a credit blacklist that nothing is matched against and no one is alerted by is social credit only (stop 19)
     ("social-credit-resident-red-black-list", "系统须对辖区村民实行红黑名单管理，黑名单村民不得享受集体分红。",
      {"social_credit": "capability"}),
+    # a system described rather than demanded passes the gate; a project's own name does not (stop 19)
+    ("described-system-built", "本项目新建视频监控系统，前端点位覆盖辖区主要道路及公共复杂场所。", {"video_surveillance": "capability"}),
+    ("described-system-project-name-control", "2.1项目名称：横山水库视频监控网络及终端升级改造建设项目", {}),
+    ("described-system-en-past", "Police in the county used the platform to log every guest's hotel check-in and flight booking.",
+     {"travel_records": "capability", "hotel_registration": "capability", "civil_aviation": "capability"}),
+    # a per-person view: three or more datasets about one person shown or returned together (stop 19)
+    ("per-person-view-en", "Officers type a name and see the person's ID photo, household members, vehicles, hotel stays and phone numbers.",
+     {"travel_records": "capability", "hotel_registration": "capability", "telecom": "capability",
+      "data_fusion_profiles": "capability_structure"}),
+    ("per-person-view-zh", "输入身份证号即可展示该人员户籍、车辆、住宿、通话记录。",
+     {"population_registry": "weak_capability", "travel_records": "weak_capability", "hotel_registration": "weak_capability",
+      "telecom": "capability", "data_fusion_profiles": "capability_structure"}),
+    ("binary-ethnic-sort", "可按维族、非维族对抓拍人员进行分类。",
+     {"ethnicity_recognition": "capability", "face_recognition": "weak_capability"}),
+    ("voiceprint-1-to-n-not-face", "声纹比对服务器：声纹库容量≥100万，支持1:N辨认。", {"voiceprint": "capability"}),
+    ("machine-voiceprint-control", "变电站声纹监测系统识别变压器放电、松动等异常声音。", {}),
+    ("forest-fire-camera-control", "森林防火视频监控系统：烟火识别距离≥5km，发现火点自动报警。", {}),
+    ("weather-warning-control", "气象预警发布系统按红、橙、黄、蓝四级自动发布暴雨预警。", {}),
+    ("wall-electric-fence-control", "新砌北侧围墙及电子围栏。", {}),
+    # traditional characters are matched through their simplified forms (stop 19)
+    ("traditional-text", "系統應支援對維吾爾族人員進行人臉識別並即時預警。",
+     {"ethnicity_recognition": "capability", "face_recognition": "capability", "alerting_watchlist": "weak_capability"}),
     # a watched group matched in a clause that alerts: the police's list of it is the data source (stop 19)
     ("watchlist-source-fugitives", "前端人像与在逃人员比对，比中即推送民警。",
      {"face_recognition": "weak_capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
