@@ -3,8 +3,8 @@
 Raw text is what we quote; matching runs on a normalised copy (NFKC, Kangxi and CJK radical
 forms folded to unified ideographs, traditional characters folded to simplified ones one for
 one, whitespace collapsed, spaces between CJK characters dropped because PDF extraction inserts
-them). Every normalised character remembers the raw
-offset it came from, so a match in the normalised text becomes a quotable raw span.
+them). Every normalised character remembers the raw offset it came from, so a match in the
+normalised text becomes a quotable raw span.
 """
 
 from __future__ import annotations
