@@ -341,6 +341,8 @@ CAPABILITY_ROWS = [
     ("forest-fire-camera-control", "森林防火视频监控系统：烟火识别距离≥5km，发现火点自动报警。", {}),
     ("weather-warning-control", "气象预警发布系统按红、橙、黄、蓝四级自动发布暴雨预警。", {}),
     ("wall-electric-fence-control", "新砌北侧围墙及电子围栏。", {}),
+    ("fence-beside-access-control", "厂区电子围栏、门禁系统的年度维保。", {}),
+    ("fence-poles-control", "更换电子围栏中间杆40根。", {}),
     # traditional characters are matched through their simplified forms (stop 19)
     ("traditional-text", "系統應支援對維吾爾族人員進行人臉識別並即時預警。",
      {"ethnicity_recognition": "capability", "face_recognition": "capability", "alerting_watchlist": "weak_capability"}),
