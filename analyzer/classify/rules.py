@@ -727,7 +727,7 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
 
 
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
-MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|比對|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
+MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
 
 T = TypeVar("T")

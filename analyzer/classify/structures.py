@@ -68,13 +68,13 @@ class Structures:
         self.sdk = re.compile(f"(?<![A-Za-z])(?:{alt('sdk_values')})(?![a-z])")  # case matters: NATION_UYGUR
         # A parameter row: the rate beside the attribute, or in a later cell of the attribute's row
         # (民族 | 汉族、维吾尔族 | 识别准确率≥95%).
-        self.rate = re.compile(f"(?:{alt('ethnicity_words')})[^。；;|]{{0,8}}(?:准确率|识别率|正确率|準確率|識別率)|"
-                               f"(?:{alt('ethnicity_words')})\\s*\\|[^。；;]{{0,30}}?(?:准确率|识别率|正确率|準確率|識別率)|"
+        self.rate = re.compile(f"(?:{alt('ethnicity_words')})[^。；;|]{{0,8}}(?:准确率|识别率|正确率)|"
+                               f"(?:{alt('ethnicity_words')})\\s*\\|[^。；;]{{0,30}}?(?:准确率|识别率|正确率)|"
                                f"(?<![A-Za-z])(?:{alt('ethnicity_words')})(?![A-Za-z])[^.;|]{{0,24}}"
                                r"(?:accuracy|recognition rate)|(?:accuracy|recognition rate)[^.;|]{0,24}"
                                f"(?<![A-Za-z])(?:{alt('ethnicity_words')})(?![A-Za-z])", re.I)
         # A recognised group needs a verb of recognition, not any cue: a watchlist of Uyghurs is alerting.
-        self.recognise = re.compile(r"识别|判断|判别|区分|甄别|检测|分辨|标注|标记|打标|識別|判斷|區分|甄別|檢測|標註|標記|"
+        self.recognise = re.compile(r"识别|判断|判别|区分|甄别|检测|分辨|标注|标记|打标|"
                                     r"(?<![A-Za-z])(?:recogni[sz]\w*|identif(?:y|ies|ied|ication)|detect\w*|determin\w*|"
                                     r"tell\w*|distinguish\w*|label\w*|classif\w*|sort\w* [\w-]+(?: [\w-]+)? into|"
                                     r"(?:report|indicat|output|flag)\w* whether|look(?:s|ing)? (?:like )?|appear(?:s|ing)? (?:to be )?)(?![A-Za-z])", re.I)
