@@ -200,7 +200,7 @@ CAPABILITY_ROWS = [
     ("en-travel-monitored", "Lawyers are listed as persons of concern and their travel and client meetings are monitored.",
      {"travel_records": "capability"}),
     ("en-faces-of-enrolled", "Faces of women with prostitution records are enrolled and alarm near hotels.",
-     {"face_recognition": "capability", "alerting_watchlist": "capability"}),
+     {"face_recognition": "capability", "alerting_watchlist": "weak_capability"}),
     ("en-fingerprints-taken", "Every resident shall be registered, with face photos and fingerprints taken.",
      {"face_recognition": "capability", "dna_biometrics": "capability"}),
     ("en-report-framing", "The tender called for a database of adherents' phone numbers, so that their handsets could be located.",
@@ -255,7 +255,7 @@ CAPABILITY_ROWS = [
     ("en-posts-monitored", "Bloggers go on the watch list and their posts are monitored continuously.",
      {"alerting_watchlist": "capability", "internet_monitoring": "capability"}),
     ("en-scoring-model", "Build a points-based warning model for people who petition repeatedly.",
-     {"predictive_policing": "capability", "alerting_watchlist": "capability"}),
+     {"predictive_policing": "capability", "alerting_watchlist": "weak_capability"}),
     ("en-identified-by-faces", "Detect crowds forming outside government offices and identify the organisers by their faces.",
      {"face_recognition": "capability"}),
     ("en-boards-a-coach", "The system shall log every passenger who boards a coach to the provincial capital.",
@@ -415,7 +415,7 @@ CAPABILITY_ROWS = [
     ("en-no-start-inside-identifier", "DeviceStatus { uptime; deviceAlarm: bool; firmware }", {}),
     ("en-exclusion-hyphen", "The weather early-warning panel on the dam shows the river level.", {}),
     ("en-exclusion-hyphen-control", "Early-warning messages go to patrol officers when a listed person is seen.",
-     {"alerting_watchlist": "capability"}),
+     {"alerting_watchlist": "weak_capability"}),
     # vocabulary by function, each positive before its control (face capture cameras are cameras, ANPR
     # cameras are not; bidder credit, staff travel, CRM profiles, race checkpoints, lens irises, blood banks)
     ("en-face-by-face", "Depot staff are verified by face before the turnstile opens.",
@@ -456,7 +456,7 @@ CAPABILITY_ROWS = [
      {"dna_biometrics": "capability"}),
     ("en-blood-bank", "The blood bank system shall record each donor's blood type.", {}),
     ("en-speaker-id", "Speaker ID shall flag a known voice on any intercepted call.",
-     {"voiceprint": "capability", "alerting_watchlist": "capability", "telecom": "capability"}),
+     {"voiceprint": "capability", "alerting_watchlist": "weak_capability", "telecom": "capability"}),
     ("en-speech-to-text", "Speech-to-text shall transcribe the meeting minutes.", {}),
     ("en-predict-risk", "The model shall predict burglary risk for each grid cell.",
      {"predictive_policing": "capability"}),
@@ -489,7 +489,15 @@ CAPABILITY_ROWS = [
     ("control-device-offline-push", "设备离线告警信息应推送至运维值班人员。", {}),
     # 2026.12.11: how English vendor manuals and tenders name the functions (read off-repo), own wording
     ("en-face-picture-library", "The camera shall keep a face picture library and raise an alarm when face similarity exceeds 80%.",
-     {"alerting_watchlist": "capability", "face_recognition": "capability", "video_surveillance": "capability"}),
+     {"alerting_watchlist": "weak_capability", "face_recognition": "capability", "video_surveillance": "capability"}),
+    # an English alert word alone (alert, alarm, warning, flag) is weak: it alerts on a person, a vehicle or
+    # a voice beside a function word, not on posts or news stories (stop 20)
+    ("en-flag-posts-control", "The crawler shall collect posts that mention the county and flag those by overseas accounts.",
+     {"internet_monitoring": "capability"}),
+    ("en-alert-story-control", "Brand monitoring shall cover Weibo and news sites, with an alert for each negative story.",
+     {"internet_monitoring": "capability", "social_media": "capability"}),
+    ("en-flag-contacts", "The kiosk shall image the seized handset and flag contacts that also appear in the case database.",
+     {"phone_wifi_imsi": "capability", "alerting_watchlist": "weak_capability"}),
     ("en-face-gallery-probe", "Operators shall search the face gallery with a probe image and get facial templates ranked by score.",
      {"face_recognition": "capability"}),
     ("en-verb-faces", "The terminal shall capture and compare the faces of all visitors at the gate.",

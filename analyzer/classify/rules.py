@@ -319,6 +319,7 @@ class RulesClassifier:
         regexes.save()
         self._heading_answers: dict[str, bool] = {}
         self._matched: dict[str, tuple[tuple[Hit, ...], tuple[Structure, ...]]] = {}
+        self._en_each: dict[str, list[re.Pattern]] = {}  # label -> each English pattern alone (_longest_en)
 
     # -- matching -----------------------------------------------------------------------------
 
@@ -338,8 +339,14 @@ class RulesClassifier:
             for label, rx in self.en_regex.items():
                 weak = self.weak_en.get(label)
                 for m in rx.finditer(text):
-                    out.append(Hit(label, m.start(), m.end(), m.group(0),
-                                   not (weak is not None and weak.fullmatch(m.group(0)))))
+                    a, b = m.span()
+                    strong = weak is None or not weak.fullmatch(m.group(0))
+                    if not strong and self.tax.kind_of(label) != "group":
+                        # the alternation took the first pattern that matched ("alerts"), not the
+                        # longest ("alerts the duty officer"): a longer pattern here is the strong term
+                        b = max(b, self._longest_en(label, text, a))
+                        strong = not weak.fullmatch(text[a:b])
+                    out.append(Hit(label, a, b, text[a:b], strong))
         # drop hits that sit inside an exclusion phrase of the same label
         if self.exclude_re is not None and out:
             spans = [(m.start(), m.start() + len(m.group(1)), self._excl(m.group(1)))
@@ -362,6 +369,14 @@ class RulesClassifier:
         return [h for h in uniq if kinds[h.label] != "group" or not any(
             g is not h and g.label != h.label and g.start <= h.start and h.end <= g.end and
             (g.end - g.start) > (h.end - h.start) for g in groups)]
+
+    def _longest_en(self, label: str, text: str, pos: int) -> int:
+        """The end of the longest match of any one of ``label``'s English patterns at ``pos``."""
+        pats = self._en_each.get(label)
+        if pats is None:
+            pats = self._en_each[label] = [re.compile(EN_BEFORE + f"(?:{_en_flexible(p)})" + EN_AFTER, re.I)
+                                           for p in self.tax.labels[label].en]
+        return max((m.end() for p in pats if (m := p.match(text, pos))), default=pos)
 
     def _excl(self, phrase: str) -> set[str]:
         if phrase in self.excludes:
