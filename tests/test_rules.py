@@ -496,6 +496,8 @@ CAPABILITY_ROWS = [
      {"internet_monitoring": "capability"}),
     ("en-alert-story-control", "Brand monitoring shall cover Weibo and news sites, with an alert for each negative story.",
      {"internet_monitoring": "capability", "social_media": "capability"}),
+    # a pattern's space before a generic word needs a joiner: "warn (?:[\w-]+ ){0,3}when" is no "warnings when"
+    ("en-warnings-job-control", "The scheduler shall send warnings when a batch job runs late.", {}),
     ("en-flag-contacts", "The kiosk shall image the seized handset and flag contacts that also appear in the case database.",
      {"phone_wifi_imsi": "capability", "alerting_watchlist": "weak_capability"}),
     ("en-face-gallery-probe", "Operators shall search the face gallery with a probe image and get facial templates ranked by score.",

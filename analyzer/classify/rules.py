@@ -71,10 +71,15 @@ def _en_flexible(pattern: str) -> str:
                 continue
         elif (ch == " " or (ch == "-" and i > 0 and pattern[i - 1].isalpha()
                             and pattern[i - 2:i] != "(?")):
-            out.append(EN_JOINER)
             i += 1
             if pattern[i:i + 1] == "?":  # "face ?match": the joiner is already optional
+                out.append(EN_JOINER)
                 i += 1
+                continue
+            # before a generic word ("warn (?:[\w-]+ ){0,3}when") a joiner must be there: with none,
+            # "warn" + "ings when" would read "warnings when" as two words
+            generic = re.match(r"(?:\(\?:)*(?:\[|\\[wS.]|\.)", pattern[i:])
+            out.append("[ _-]" if generic else EN_JOINER)
             continue
         out.append(ch)
         i += 1
