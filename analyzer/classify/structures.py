@@ -77,7 +77,8 @@ class Structures:
         self.recognise = re.compile(r"识别|判断|判别|区分|甄别|检测|分辨|标注|标记|打标|"
                                     r"(?<![A-Za-z])(?:recogni[sz]\w*|identif(?:y|ies|ied|ication)|detect\w*|determin\w*|"
                                     r"tell\w*|distinguish\w*|label\w*|classif\w*|sort\w* [\w-]+(?: [\w-]+)? into|"
-                                    r"(?:report|indicat|output|flag)\w* whether|look(?:s|ing)? (?:like )?|appear(?:s|ing)? (?:to be )?)(?![A-Za-z])", re.I)
+                                    r"(?:report|indicat|output|flag|see|say|know)\w* whether|look(?:s|ing)? (?:like )?|appear(?:s|ing)? (?:to be )?|"
+                                    r"quer(?:y|ies|ied)|filter\w*|count(?:s|ed|ing)?|tall(?:y|ies|ied|ying))(?![A-Za-z])", re.I)
         names = [re.escape(x) for x in ctx.get("name_suffixes_zh") or []]
         self.name_after = re.compile(f"^(?:{'|'.join(names) or '(?!)'})")
         self.slogans = tuple(ctx.get("slogan_prefixes_zh") or [])
@@ -139,11 +140,25 @@ class Structures:
             _, b = self._sentence(t, v.start())
             window = SOURCES_WINDOW_EN if v.group(0).isascii() else SOURCES_WINDOW
             span = t[v.end():min(b, v.end() + window)]
-            found = {m.group(0).lower().rstrip("s") for m in self.source.finditer(span)}
+            found = self._datasets(span)
             if len(found) >= MIN_SOURCES:
                 return [Structure("data_fusion_profiles", "source_list", v.start(), v.end() + len(span),
                                   f"'{v.group(0)}' joins {len(found)} datasets about a person ({'、'.join(sorted(found))})")]
         return []
+
+    def _datasets(self, span: str) -> set[str]:
+        """The distinct datasets named in ``span``; English source words with only a space or hyphen
+        between them name one dataset (railway ticketing data), not two."""
+        found: list[str] = []
+        end = -1
+        for m in self.source.finditer(span):
+            word = m.group(0).lower().rstrip("s")
+            if found and m.start() - end == 1 and span[end] in " -" and word.isascii() and found[-1].isascii():
+                found[-1] += " " + word
+            else:
+                found.append(word)
+            end = m.end()
+        return set(found)
 
     def _not_name(self, t: str, m: re.Match) -> bool:
         """False for 民族 in 民族中学, 民族团结, 中华民族: a name or slogan, not an attribute."""
