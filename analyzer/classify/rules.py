@@ -29,6 +29,13 @@ from analyzer.taxonomy import Taxonomy, load
 # The vocabulary of the targeting test (cues, refuters, proxy sites, frames) lives in
 # taxonomy.yaml's ``context`` section, versioned with the terms; this module holds the logic.
 LATIN_WORD = re.compile(r"[A-Za-z]{3}")
+# A function the clause declines: 不含车牌识别模块, 人脸识别：否, 人脸识别 不支持, "no plate recognition is
+# required". Specification tables list what a device lacks as well as what it has; a declined function is
+# no capability of it (a capability or data-source term only: a group named after 不含 is still named).
+NEGATED_BEFORE = re.compile(r"(?:不含|不包含|不包括|不涉及|无需|不需|不需要|不要求|不具备|不提供|不配置|不采集|未包含)$|"
+                            r"(?<![A-Za-z])(?:no|excluding|not including|does not include|do not include|without)\s+$", re.I)
+NEGATED_AFTER = re.compile(r"^[^。；;|，,\n]{0,8}?(?:\s*[：:]\s*(?:否|不支持|无|不要求)(?![\u4e00-\u9fff])|\s*(?:不支持|不具备)(?![\u4e00-\u9fff])|\s+否(?![\u4e00-\u9fff])|"
+                           r"[（(]?本期不要求|\s+(?:is |are )?not (?:required|supported|included|provided))", re.I)
 CUE_WINDOW = 10  # characters around a weak term in which an operational cue must appear
 RECOGNISED_WINDOW = 60  # characters around an ethnicity structure in which a group named is one of its values
 # A list of capability terms (人脸、车牌、手机MAC、IMSI): the separators, what ends the list, the longest
@@ -359,6 +366,7 @@ class RulesClassifier:
             if spans:
                 out = [h for h in out if not any(s <= h.start and h.end <= e and h.label in labs
                                                   for s, e, labs in spans)]
+        kinds_of = self.tax.kind_of
         # dedupe (label, start)
         seen: set[tuple[str, int]] = set()
         uniq = []
@@ -367,6 +375,7 @@ class RulesClassifier:
             if (h.label, h.start) not in seen:
                 seen.add((h.label, h.start))
                 uniq.append(h)
+        uniq = [h for h in uniq if kinds_of(h.label) == "group" or not _negated(text, h)]
         # A group term inside a longer group term of another label is part of that phrase:
         # 学生 in 留学生, 外籍 in 外籍记者, 关系 in 有境外关系人员.
         kinds = {h.label: self.tax.kind_of(h.label) for h in uniq}
@@ -738,6 +747,11 @@ class RulesClassifier:
             if s[1] >= h.start - CUE_WINDOW and s[0] <= h.end + CUE_WINDOW:
                 return s
         return None
+
+
+def _negated(t: str, h: Hit) -> bool:
+    """Whether the clause declines the function ``h`` names (NEGATED_BEFORE, NEGATED_AFTER)."""
+    return bool(NEGATED_BEFORE.search(t[max(0, h.start - 20):h.start]) or NEGATED_AFTER.match(t[h.end:h.end + 24]))
 
 
 def _listed(t: str, a: Hit, b: Hit) -> bool:
