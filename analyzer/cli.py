@@ -611,6 +611,30 @@ def train(
     sys.stdout.write(json.dumps(result["test"], ensure_ascii=False, indent=2) + "\n")
 
 
+@app.command(name="train-capabilities")
+@handle_errors
+def train_capabilities(
+    labelled: Annotated[Path, typer.Option(help="The folder of labelled sets (CAPABILITY_SETS in classify/train.py).")]
+    = Path("samples/labelled"),
+    out: Annotated[Path | None, typer.Option(help="Where to write the head's .npz/.json stem (default: the package's).")]
+    = None,
+) -> None:
+    """Refit the model head's capability rows on every tuned capability set (needs the ml extra); its
+    group rows are kept as they are."""
+    import json
+
+    from analyzer.classify.combine import model_available
+    from analyzer.classify.embed import Embedder
+    from analyzer.classify.model import Head
+    from analyzer.classify.train import train_capabilities as run
+
+    if why := model_available():
+        raise ValueError(why)
+    max_length = int(Head.load().meta.get("max_length", 128))
+    record = run(labelled, Embedder(max_length=max_length, device="cpu"), out_stem=out, progress=_err)
+    sys.stdout.write(json.dumps(record["held_out"], ensure_ascii=False, indent=2) + "\n")
+
+
 def main() -> None:
     """The console script's entry point."""
     app()

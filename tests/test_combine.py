@@ -12,7 +12,7 @@ import pytest
 
 from analyzer.classify import combine
 from analyzer.classify.build import ML_EXTRA_MESSAGE
-from analyzer.classify.combine import AUTO_MIN_GROUP, Auto, DocContext, ModelOnly
+from analyzer.classify.combine import AUTO_MIN_CAPABILITY, AUTO_MIN_GROUP, Auto, DocContext, ModelOnly
 from analyzer.classify.model import ModelPrediction
 from analyzer.errors import ModelUnavailable
 from analyzer.records import Clause
@@ -223,6 +223,26 @@ def test_auto_model_only_capability_is_for_review_never_a_finding() -> None:
     review = {(o, f.label): why for o, f, why in auto.below_bar(clauses, DocContext())}
     assert review[0, "predictive_policing"].startswith("a model-only capability")
     assert (1, "location_tracking") not in review
+
+
+def test_auto_adds_a_model_capability_beside_the_rules_findings() -> None:
+    """Stop 20: beside a rules group or capability, the model names a capability the vocabulary missed,
+    at AUTO_MIN_CAPABILITY; below it, or where a capability refuter applies, it goes to review."""
+    refuted = "平台须对涉恐人员开展实时布控，并接入视频会议系统。"  # 视频会议: video_surveillance is refuted here
+    model = StandInModel({TARGETED: prediction(capabilities={"face_recognition": AUTO_MIN_CAPABILITY + 0.01,
+                                                             "voiceprint": AUTO_MIN_CAPABILITY - 0.03}),
+                          refuted: prediction(capabilities={"video_surveillance": 0.999})})
+    auto = Auto(model=model, floors={})
+    clauses = [clause(TARGETED, 0), clause(refuted, 1)]
+    found = run(auto, *clauses)
+    face = found[0, "face_recognition"]
+    assert (face.kind, face.method, face.tier, face.evidence) == ("capability", "model", "M", TARGETED)
+    assert face.reason.endswith("in a clause where the rules found alerting_watchlist, terrorism_related")
+    assert (0, "voiceprint") not in found and (1, "video_surveillance") not in found
+    review = {(o, f.label): why for o, f, why in auto.below_bar(clauses, DocContext())}
+    assert review[0, "voiceprint"].startswith("below the bar")
+    assert review[1, "video_surveillance"].startswith("refuted")
+    assert (0, "face_recognition") not in review
 
 
 def test_auto_sends_only_clauses_that_can_carry_a_finding_to_the_model() -> None:

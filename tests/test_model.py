@@ -518,6 +518,44 @@ def test_train_writes_a_small_head_with_its_record(tmp_path: Path, embedder: emb
     assert prediction.neighbours[0][0].startswith("dev-")
 
 
+def test_capability_rows_are_refit_apart_and_the_group_rows_kept(tmp_path: Path, embedder: embed.Embedder) -> None:
+    """train_capabilities replaces only the capability rows: a halved set lends its odd ids alone."""
+    import numpy as np
+
+    from analyzer.classify import train as t
+
+    dev = write_jsonl(tmp_path / "dev.jsonl", synthetic_rows("dev", 30))
+    test = write_jsonl(tmp_path / "test.jsonl", synthetic_rows("test", 12))
+    t.train(dev, test, tmp_path / "heads", embedder, folds=3, repeats=1)
+    before = m.Head.load(tmp_path / "heads" / "e5_head")
+    write_jsonl(tmp_path / "blind.jsonl", synthetic_rows("b", 40))  # ids b-0 … b-39: 20 odd
+    sets = (("dev.jsonl", "all"), ("blind.jsonl", "odd"))
+    record = t.train_capabilities(tmp_path, embedder, head_stem=tmp_path / "heads" / "e5_head",
+                                  out_stem=tmp_path / "heads" / "refit", sets=sets, folds=3, repeats=1)
+    after = m.Head.load(tmp_path / "heads" / "refit")
+    assert [s["clauses"] for s in record["sets"]] == [30, 20]
+    kept = [i for i, k in enumerate(before.kinds) if k != "capabilities"]
+    assert after.labels[:len(kept)] == [before.labels[i] for i in kept]
+    assert np.array_equal(after.weights[:len(kept)], before.weights[kept])
+    assert after.labels[len(kept):] == list(t.CAPABILITY_IDS)
+    assert after.meta["capability_training"]["lambda"] in t.LAMBDAS
+    face = after.predict_vectors(embedder.embed(["人脸识别 system batch"]))[0].capabilities["face_recognition"]
+    rice = after.predict_vectors(embedder.embed(["食堂 采购 大米 rice"]))[0].capabilities["face_recognition"]
+    assert face > 0.5 > rice
+
+
+def test_shipped_head_capabilities_never_saw_a_frozen_or_untouched_passage() -> None:
+    """The shipped head's capability rows name their sets: never the frozen capabilities.jsonl, and
+    only the odd ids of a halved blind set (its even ids measure rules and model alike)."""
+    from analyzer.classify import train as t
+
+    record = json.loads(m.DEFAULT_HEAD.with_suffix(".json").read_text(encoding="utf-8"))["capability_training"]
+    used = {s["file"]: s["ids"] for s in record["sets"]}
+    assert used == dict(t.CAPABILITY_SETS)
+    assert "capabilities.jsonl" not in used and "test.jsonl" not in used and "holdout.jsonl" not in used
+    assert {f for f, part in used.items() if part == "odd"} >= {"capabilities-quotes.jsonl", "capabilities-excerpts.jsonl"}
+
+
 def test_threshold_respects_the_precision_floor() -> None:
     np = pytest.importorskip("numpy")
 

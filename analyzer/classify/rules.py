@@ -204,6 +204,9 @@ class Signals:
     names_people: bool  # a group term, or a noun for people other than the contractor's staff
     refuted: dict[str, set[str] | None]  # refuter family -> the group labels it refutes (None: all)
     asks: bool  # asks for a function: obligation verb, cue, specification, surveillance heading, table row
+    # capabilities the clause's context refutes (a conference camera, a fleet's GPS): the model may not add
+    # them either. Read only where the rules found a capability or a group, the clauses auto lets the model add to.
+    refuted_capabilities: frozenset[str] = frozenset()
 
 
 def _mandatory(marker: str | None, legend: dict[str, str] | None) -> str:
@@ -428,6 +431,8 @@ class RulesClassifier:
             names_people=names_people,
             refuted={f: only for f, (rx, only) in self.refuters.items() if rx.search(c.t)},
             asks=self._asks(c, spec_row, self._asking_cues(c)),
+            refuted_capabilities=frozenset(
+                label for label, rx in self.capability_refuters.items() if rx.search(c.t)) if findings else frozenset(),
         )
 
     def _matches(self, n: Normalized) -> tuple[list[Hit], list[Structure]]:
