@@ -553,7 +553,8 @@ def test_shipped_head_capabilities_never_saw_a_frozen_or_untouched_passage() -> 
     used = {s["file"]: s["ids"] for s in record["sets"]}
     assert used == dict(t.CAPABILITY_SETS)
     assert "capabilities.jsonl" not in used and "test.jsonl" not in used and "holdout.jsonl" not in used
-    assert {f for f, part in used.items() if part == "odd"} >= {"capabilities-quotes.jsonl", "capabilities-excerpts.jsonl"}
+    assert {f for f, part in used.items() if part == "odd"} >= {"capabilities-quotes.jsonl", "capabilities-excerpts.jsonl",
+                                                                "capabilities-ngo.jsonl", "capabilities-genres.jsonl"}
 
 
 def test_threshold_respects_the_precision_floor() -> None:

@@ -32,10 +32,12 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3}")
 # A function the clause declines: 不含车牌识别模块, 人脸识别：否, 人脸识别 不支持, "no plate recognition is
 # required". Specification tables list what a device lacks as well as what it has; a declined function is
 # no capability of it (a capability or data-source term only: a group named after 不含 is still named).
-NEGATED_BEFORE = re.compile(r"(?:不含|不包含|不包括|不涉及|无需|不需|不需要|不要求|不具备|不提供|不配置|不采集|未包含)$|"
+NEGATED_BEFORE = re.compile(r"(?:不含|不包含|不包括|不涉及|无需|不需|不需要|不要求|不具备|不提供|不配置|不采集|未包含)"
+                            r"(?:[\u4e00-\u9fffA-Za-z0-9]{1,10}[、及和与/])*$|"
                             r"(?<![A-Za-z])(?:no|excluding|not including|does not include|do not include|without)\s+$", re.I)
 NEGATED_AFTER = re.compile(r"^[^。；;|，,\n]{0,8}?(?:\s*[：:]\s*(?:否|不支持|无|不要求)(?![\u4e00-\u9fff])|\s*(?:不支持|不具备)(?![\u4e00-\u9fff])|\s+否(?![\u4e00-\u9fff])|"
-                           r"[（(]?本期不要求|\s+(?:is |are )?not (?:required|supported|included|provided))", re.I)
+                           r"[（(]?本期不要求|\s+(?:is |are )?not (?:required|supported|included|provided)|"
+                           r"[^.;。；]{0,40}?\s(?:is|are) (?:excluded|not included|not required|not part of))", re.I)
 CUE_WINDOW = 10  # characters around a weak term in which an operational cue must appear
 RECOGNISED_WINDOW = 60  # characters around an ethnicity structure in which a group named is one of its values
 # A list of capability terms (人脸、车牌、手机MAC、IMSI): the separators, what ends the list, the longest
@@ -378,7 +380,10 @@ class RulesClassifier:
             if (h.label, h.start) not in seen:
                 seen.add((h.label, h.start))
                 uniq.append(h)
-        uniq = [h for h in uniq if kinds_of(h.label) == "group" or not _negated(text, h)]
+        declined = [(h.start, h.end) for h in uniq if kinds_of(h.label) != "group" and _negated(text, h)]
+        if declined:  # a declined term takes the terms inside it along (监控 in 不含视频监控)
+            uniq = [h for h in uniq if kinds_of(h.label) == "group"
+                    or not any(a <= h.start and h.end <= b for a, b in declined)]
         # A group term inside a longer group term of another label is part of that phrase:
         # 学生 in 留学生, 外籍 in 外籍记者, 关系 in 有境外关系人员.
         kinds = {h.label: self.tax.kind_of(h.label) for h in uniq}
@@ -756,7 +761,7 @@ class RulesClassifier:
 
 def _negated(t: str, h: Hit) -> bool:
     """Whether the clause declines the function ``h`` names (NEGATED_BEFORE, NEGATED_AFTER)."""
-    return bool(NEGATED_BEFORE.search(t[max(0, h.start - 20):h.start]) or NEGATED_AFTER.match(t[h.end:h.end + 24]))
+    return bool(NEGATED_BEFORE.search(t[max(0, h.start - 20):h.start]) or NEGATED_AFTER.match(t[h.end:h.end + 60]))
 
 
 def _listed(t: str, a: Hit, b: Hit) -> bool:
