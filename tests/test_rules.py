@@ -580,7 +580,8 @@ CAPABILITY_ROWS = [
      {"internet_monitoring": "capability", "social_media": "capability"}),
     ("zh-declined-list", "本期建设内容为业务用房装修及综合布线，不含视频监控、人脸识别等前端设备。", {}),
     ("en-excluded-after", "This phase covers network cabling; video surveillance and face recognition terminals are excluded.", {}),
-    ("zh-kitchen-video-control", "建设智慧校园安全平台，实现食堂“明厨亮灶”视频展示。", {}),
+    ("zh-fire-iot-video-control", "验收报告：消防物联网远程监控平台接入建筑消防设施1,260处，火灾报警信号传输测试通过。"
+     "接入单位包括学校、医院、商场等人员密集场所。", {}),
     ("zh-emr-warning-control", "电子病历系统升级完成，合理用药预警功能测试通过。", {}),
     ("zh-patients-watched", "严重精神障碍患者、刑满释放人员接近学校时自动报警。", {"alerting_watchlist": "weak_capability"}),
     ("zh-joint-punishment-control", "对失信人员实施联合惩戒，失信人员自动推送至联合惩戒系统。", {"social_credit": "capability"}),
