@@ -34,7 +34,8 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3}")
 # no capability of it (a capability or data-source term only: a group named after 不含 is still named).
 NEGATED_BEFORE = re.compile(r"(?:不含|不包含|不包括|不涉及|无需|不需|不需要|不要求|不具备|不提供|不配置|不采集|未包含)"
                             r"(?:[\u4e00-\u9fffA-Za-z0-9]{1,10}[、及和与/])*$|"
-                            r"(?<![A-Za-z])(?:no|excluding|not including|does not include|do not include|without)\s+$", re.I)
+                            r"(?<![A-Za-z])(?:no|excluding|not including|does not include|do not include|without|does not|do not|doesn't|don't|cannot|"
+                            r"can't|never)\s+$", re.I)
 NEGATED_AFTER = re.compile(r"^[^。；;|，,\n]{0,8}?(?:\s*[：:]\s*(?:否|不支持|无|不要求)(?![\u4e00-\u9fff])|\s*(?:不支持|不具备)(?![\u4e00-\u9fff])|\s+否(?![\u4e00-\u9fff])|"
                            r"[（(]?本期不要求|\s+(?:is |are )?not (?:required|supported|included|provided)|"
                            r"[^.;。；]{0,40}?\s(?:is|are) (?:excluded|not included|not required|not part of))", re.I)
