@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 AUTO_MIN_GROUP = 0.8  # model-only group findings in auto mode need at least this probability
 # A model-only capability in auto needs this probability (or its label's own threshold, if higher), and a
 # clause where the rules found a group or a capability: the clause asks for a function, and the model names
-# one the rules' vocabulary missed (stop 20: on the untouched halves of five blind sets, the frozen set, test
-# and holdout, 1,455 passages, capabilities rules P 0.859 / R 0.801, auto 0.860 / 0.819).
+# one the rules' vocabulary missed (stop 20: on the untouched halves of nine blind sets, the frozen set, test
+# and holdout, 1,895 passages, capabilities rules P 0.852 / R 0.806, auto 0.852 / 0.825).
 AUTO_MIN_CAPABILITY = 0.98
 # Clauses each forked reader of the rules path should get at least (RulesOnly.classify_clauses):
 # fewer, and forking and sending the findings back cost more than the clauses take (~0.1 ms each).
@@ -315,8 +315,8 @@ class Auto:
         # people. A clause flagged only for capabilities that names nobody is not read: the model adds
         # groups only where people are named, and reading those clauses cost more than all the rules as
         # the capability vocabulary grew (the dense tender: 1,319 clauses read instead of ~700). Reading
-        # them for the model's own capabilities (stop 20) found 5 more right and 2 more wrong in 1,455
-        # untouched labelled passages: not worth that time.
+        # them for the model's own capabilities (stop 20, the first refit head) found 5 more right and 2 more
+        # wrong in 1,455 untouched labelled passages: not worth that time.
         grouped = {o for o, f in found if f.kind == "group"}
         chosen = [c.ordinal for c in clauses if c.ordinal in grouped
                   or (c.zone != "boilerplate" and signals[c.ordinal].candidate)]
@@ -350,7 +350,7 @@ class Auto:
                     continue
                 if f.kind == "group" and any(g.kind == "group" for g in rules):
                     continue  # the rules already explain this clause's targeting with a quotable span
-                if not self.shown(f, signals[c.ordinal], anchored):
+                if not self.shown(f, signals[c.ordinal], anchored, c.text):
                     continue
                 if f.kind == "capability":
                     f = _anchored(f, rules)
@@ -362,11 +362,11 @@ class Auto:
                 for f in self.model.findings(c, p):
                     if f.label in kept or (f.kind == "group" and grouped):
                         continue
-                    why = self.why_not(f, signals[c.ordinal], anchored)
+                    why = self.why_not(f, signals[c.ordinal], anchored, c.text)
                     review.append((c.ordinal, f, why or "below the bar"))
         return out
 
-    def shown(self, f: Finding, sig: Signals, anchored: bool = False) -> bool:
+    def shown(self, f: Finding, sig: Signals, anchored: bool = False, text: str = "") -> bool:
         """Whether the clause itself bears out a model-only finding (see the class docstring).
 
         Capabilities: only beside the rules' own findings (``anchored``: a group or a capability in the
@@ -374,16 +374,16 @@ class Auto:
         Unanchored, the model's own capability labels on real documents were requirements 1 time in 52
         (bench/real_capabilities.py, stop 14); those go to the review list.
         """
-        return self.why_not(f, sig, anchored) is None
+        return self.why_not(f, sig, anchored, text) is None
 
-    def why_not(self, f: Finding, sig: Signals, anchored: bool = False) -> str | None:
+    def why_not(self, f: Finding, sig: Signals, anchored: bool = False, text: str = "") -> str | None:
         """Why a model-only finding is no finding on this clause, or None when it is one."""
         if f.kind == "capability":
             if not anchored:
                 return MODEL_CAPABILITY
             if f.score < AUTO_MIN_CAPABILITY:
                 return f"below the bar: p={f.score:.2f} < {AUTO_MIN_CAPABILITY:.2f} (auto's minimum for a model-only capability)"
-            if f.label in sig.refuted_capabilities:
+            if self.rules.rules.capability_refuted(f.label, text):
                 return "refuted: the clause's context takes this capability out (capability_refuters)"
             return None
         bar = self.floor(f.label)

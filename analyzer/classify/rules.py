@@ -207,9 +207,6 @@ class Signals:
     names_people: bool  # a group term, or a noun for people other than the contractor's staff
     refuted: dict[str, set[str] | None]  # refuter family -> the group labels it refutes (None: all)
     asks: bool  # asks for a function: obligation verb, cue, specification, surveillance heading, table row
-    # capabilities the clause's context refutes (a conference camera, a fleet's GPS): the model may not add
-    # them either. Read only where the rules found a capability or a group, the clauses auto lets the model add to.
-    refuted_capabilities: frozenset[str] = frozenset()
 
 
 def _mandatory(marker: str | None, legend: dict[str, str] | None) -> str:
@@ -393,6 +390,12 @@ class RulesClassifier:
             g is not h and g.label != h.label and g.start <= h.start and h.end <= g.end and
             (g.end - g.start) > (h.end - h.start) for g in groups)]
 
+    def capability_refuted(self, label: str, text: str) -> bool:
+        """Whether the clause's context takes ``label`` out (YAML ``capability_refuters``: a conference
+        camera, a fleet's GPS), for a capability the model proposes: it is refuted where the rules' would be."""
+        rx = self.capability_refuters.get(label)
+        return rx is not None and bool(rx.search(normalize(text).text))
+
     def _longest_en(self, label: str, text: str, pos: int) -> int:
         """The end of the longest match of any one of ``label``'s English patterns at ``pos``."""
         pats = self._en_each.get(label)
@@ -437,8 +440,6 @@ class RulesClassifier:
             names_people=names_people,
             refuted={f: only for f, (rx, only) in self.refuters.items() if rx.search(c.t)},
             asks=self._asks(c, spec_row, self._asking_cues(c)),
-            refuted_capabilities=frozenset(
-                label for label, rx in self.capability_refuters.items() if rx.search(c.t)) if findings else frozenset(),
         )
 
     def _matches(self, n: Normalized) -> tuple[list[Hit], list[Structure]]:
