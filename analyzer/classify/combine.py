@@ -409,6 +409,8 @@ def _anchored(f: Finding, rules: list[Finding]) -> Finding:
     beside = ", ".join(sorted({r.label for r in rules if r.kind in ("group", "capability")}))
     return Finding(f.kind, f.label, f.score, f.method, f.evidence, f.start, f.end,
                    f"{f.reason}; in a clause where the rules found {beside}", f.tier)
+
+
 FLOORS_FILE = "auto_floors.json"
 
 
