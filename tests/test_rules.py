@@ -644,6 +644,22 @@ CAPABILITY_ROWS = [
      {"predictive_policing": "capability"}),
     ("en-cell-site", "The module shall import call detail records and cell-site data and reconstruct a target's movements from "
      "base-station handovers.", {"telecom": "capability", "phone_wifi_imsi": "capability", "location_tracking": "capability"}),
+    # from the odd halves of two blind sets: short quotes, police-informatisation passages (stop 20)
+    ("zh-police-cloud-control", "警务云计算中心建设内容包括：新增虚拟化服务器集群32台、分布式存储容量2PB、云管理平台一套，实现资源按需分配。", {}),
+    ("en-vpn-branch-control", "Upgrade the network so that staff at branch offices can connect securely by VPN.", {}),
+    ("zh-predict-hotspots", "系统应基于历史警情数据，预测未来一周各辖区案件高发区域。", {"predictive_policing": "capability"}),
+    ("en-notifies-grid-worker", "The software notifies the community grid worker whenever a person under control leaves the county.",
+     {"alerting_watchlist": "capability", "location_tracking": "capability"}),
+    ("en-persons-rated-red", "Persons rated red are to be taken in for questioning; yellow persons are visited weekly.",
+     {"alerting_watchlist": "capability"}),
+    ("en-ethnicity-estimated", "Every vehicle entering the city is photographed, its plate recorded, the driver's face captured and his "
+     "ethnicity estimated by the system.", {"vehicle_plate": "capability", "face_recognition": "capability",
+                                            "ethnicity_recognition": "capability_structure"}),
+    ("en-predict-probability", "The system shall predict the probability of each registered petitioner travelling to Beijing.",
+     {"predictive_policing": "capability"}),
+    ("zh-internet-cafe-seat-control", "须实现对网吧上网人员的实时比对，在逃人员上网时10秒内告警，告警信息应包含网吧名称、上机位置。",
+     {"travel_records": "capability", "internet_cafe": "capability", "alerting_watchlist": "weak_capability",
+      "police_watchlists": "watchlist_source"}),
     ("en-flag-contacts", "The kiosk shall image the seized handset and flag contacts that also appear in the case database.",
      {"phone_wifi_imsi": "capability", "alerting_watchlist": "weak_capability"}),
     ("en-face-gallery-probe", "Operators shall search the face gallery with a probe image and get facial templates ranked by score.",

@@ -78,7 +78,7 @@ class Structures:
                                     r"(?<![A-Za-z])(?:recogni[sz]\w*|identif(?:y|ies|ied|ication)|detect\w*|determin\w*|"
                                     r"tell\w*|distinguish\w*|label\w*|classif\w*|sort\w* [\w-]+(?: [\w-]+)? into|"
                                     r"(?:report|indicat|output|flag|see|say|know)\w* whether|look(?:s|ing)? (?:like )?|appear(?:s|ing)? (?:to be )?|"
-                                    r"quer(?:y|ies|ied)|filter\w*|count(?:s|ed|ing)?|tall(?:y|ies|ied|ying)|pick\w* out|of which)(?![A-Za-z])", re.I)
+                                    r"quer(?:y|ies|ied)|filter\w*|count(?:s|ed|ing)?|tall(?:y|ies|ied|ying)|pick\w* out|of which|tag(?:s|ged|ging)?)(?![A-Za-z])", re.I)
         names = [re.escape(x) for x in ctx.get("name_suffixes_zh") or []]
         self.name_after = re.compile(f"^(?:{'|'.join(names) or '(?!)'})")
         self.slogans = tuple(ctx.get("slogan_prefixes_zh") or [])

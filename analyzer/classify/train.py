@@ -541,7 +541,8 @@ CAPABILITY_SETS: tuple[tuple[str, str], ...] = (
     ("capabilities-en.jsonl", "all"), ("capabilities-zh.jsonl", "all"), ("capabilities-mixed.jsonl", "odd"),
     ("capabilities-tables.jsonl", "odd"), ("capabilities-reports.jsonl", "odd"), ("capabilities-quotes.jsonl", "odd"),
     ("capabilities-excerpts.jsonl", "odd"), ("capabilities-ngo.jsonl", "odd"), ("capabilities-genres.jsonl", "odd"),
-    ("capabilities-tech.jsonl", "odd"), ("capabilities-dense.jsonl", "odd"),
+    ("capabilities-tech.jsonl", "odd"), ("capabilities-dense.jsonl", "odd"), ("capabilities-short.jsonl", "odd"),
+    ("capabilities-police.jsonl", "odd"),
 )
 CAPABILITY_IDS = (
     "face_recognition", "ethnicity_recognition", "video_surveillance", "alerting_watchlist", "data_fusion_profiles",
