@@ -369,7 +369,6 @@ class RulesClassifier:
             if spans:
                 out = [h for h in out if not any(s <= h.start and h.end <= e and h.label in labs
                                                   for s, e, labs in spans)]
-        kinds_of = self.tax.kind_of
         # dedupe (label, start)
         seen: set[tuple[str, int]] = set()
         uniq = []
@@ -378,13 +377,13 @@ class RulesClassifier:
             if (h.label, h.start) not in seen:
                 seen.add((h.label, h.start))
                 uniq.append(h)
-        declined = [(h.start, h.end) for h in uniq if kinds_of(h.label) != "group" and _negated(text, h)]
+        kinds = {h.label: self.tax.kind_of(h.label) for h in uniq}
+        declined = [(h.start, h.end) for h in uniq if kinds[h.label] != "group" and _negated(text, h)]
         if declined:  # a declined term takes the terms inside it along (监控 in 不含视频监控)
-            uniq = [h for h in uniq if kinds_of(h.label) == "group"
+            uniq = [h for h in uniq if kinds[h.label] == "group"
                     or not any(a <= h.start and h.end <= b for a, b in declined)]
         # A group term inside a longer group term of another label is part of that phrase:
         # 学生 in 留学生, 外籍 in 外籍记者, 关系 in 有境外关系人员.
-        kinds = {h.label: self.tax.kind_of(h.label) for h in uniq}
         groups = [h for h in uniq if kinds[h.label] == "group"]
         return [h for h in uniq if kinds[h.label] != "group" or not any(
             g is not h and g.label != h.label and g.start <= h.start and h.end <= g.end and

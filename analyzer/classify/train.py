@@ -531,7 +531,6 @@ def train(
     return json.loads(js.read_text(encoding="utf-8"))
 
 
-
 # The capability rows of the head are trained apart, on every capability set whose wording the rules were
 # tuned on (stop 20): dev.jsonl alone holds too few ways of naming each system (13 of 16 capabilities, most
 # with one writer's phrasing). A halved blind set lends only its odd ids; its even ids stay unseen by rules
@@ -544,11 +543,13 @@ CAPABILITY_SETS: tuple[tuple[str, str], ...] = (
     ("capabilities-tech.jsonl", "odd"), ("capabilities-dense.jsonl", "odd"), ("capabilities-short.jsonl", "odd"),
     ("capabilities-police.jsonl", "odd"),
 )
-CAPABILITY_IDS = (
-    "face_recognition", "ethnicity_recognition", "video_surveillance", "alerting_watchlist", "data_fusion_profiles",
-    "travel_records", "vehicle_plate", "location_tracking", "checkpoint", "internet_monitoring", "phone_wifi_imsi",
-    "voiceprint", "dna_biometrics", "iris_gait_other_biometrics", "social_credit", "predictive_policing",
-)
+
+
+def capability_ids() -> list[str]:
+    """Every capability id, in taxonomy order: the head's capability rows, one each."""
+    from analyzer.taxonomy import load
+
+    return [lab.id for lab in load().labels.values() if lab.kind == "capability"]
 
 
 def _odd_id(row: dict) -> bool:
@@ -588,7 +589,8 @@ def train_capabilities(
     say = progress or (lambda _message: None)
     head = Head.load(head_stem)
     rows = capability_rows(labelled_dir, sets)
-    y = np.array([[c in (r.get("capabilities") or []) for c in CAPABILITY_IDS] for r in rows], np.float32)
+    ids = capability_ids()
+    y = np.array([[c in (r.get("capabilities") or []) for c in ids] for r in rows], np.float32)
     say(f"{len(rows)} capability-labelled clauses from {len(sets)} sets; embedding them")
     x = embedder.embed([r["text"] for r in rows])
     mean, scale = x.mean(0), x.std(0) + 1e-6
@@ -601,12 +603,12 @@ def train_capabilities(
         search.append({"lambda": lam, "mean_ap": round(ap, 4), "oof": oof})
         say(f"lambda {lam:g}: mean out-of-fold AP {ap:.4f}")
     best = max(search, key=lambda s: s["mean_ap"])
-    space = [("capabilities", c) for c in CAPABILITY_IDS]
+    space = [("capabilities", c) for c in ids]
     calibration = calibrate(y, best["oof"], space)
     w, b = fit_logistic(z, y, np.ones(len(z), np.float32), best["lambda"])
     keep = [i for i, kind in enumerate(head.kinds) if kind != "capabilities"]
-    head.kinds = [head.kinds[i] for i in keep] + ["capabilities"] * len(CAPABILITY_IDS)
-    head.labels = [head.labels[i] for i in keep] + list(CAPABILITY_IDS)
+    head.kinds = [head.kinds[i] for i in keep] + ["capabilities"] * len(ids)
+    head.labels = [head.labels[i] for i in keep] + ids
     head.weights = np.concatenate([head.weights[keep], (w / scale).astype(np.float32)])
     head.bias = np.concatenate([head.bias[keep], (b - (w / scale) @ mean).astype(np.float32)])
     head.thresholds = [head.thresholds[i] for i in keep] + [c["threshold"] for c in calibration]
