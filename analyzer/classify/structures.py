@@ -33,6 +33,10 @@ WINDOW_ZH = 16  # characters between an ethnicity word and the function that use
 WINDOW_EN = 48  # the same in English, where words are longer
 LIST_WINDOW = 60  # characters around an ethnicity value in which the other attributes of its list sit
 LIST_WINDOW_EN = 100  # the same in English
+# Items of a short list before or after a mention: up to ten words of at most ten characters, each
+# followed (before) or preceded (after) by a list separator.
+LIST_BEFORE = re.compile(r"(?:[^、，,/／|：:。；;\s]{1,10}\s*[、，,/／|]\s*){1,10}$")
+LIST_AFTER = re.compile(r"(?:\s*[、，,/／|]\s*[^、，,/／|：:。；;\s]{1,10}){1,10}")
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class Structure:
     """One structure in a clause's normalised text that asks for a capability."""
 
     label: str
-    kind: str  # attribute_list | coded_field | parameter_row | sdk_value | ethnicity_function | source_list
+    kind: str  # attribute_list | coded_field | parameter_row | sdk_value | ethnicity_function | source_list | face_attribute
     start: int
     end: int
     why: str  # what the structure is, for the finding's reason
@@ -74,11 +78,11 @@ class Structures:
                                r"(?:accuracy|recognition rate)|(?:accuracy|recognition rate)[^.;|]{0,24}"
                                f"(?<![A-Za-z])(?:{alt('ethnicity_words')})(?![A-Za-z])", re.I)
         # A recognised group needs a verb of recognition, not any cue: a watchlist of Uyghurs is alerting.
-        self.recognise = re.compile(r"识别|判断|判别|区分|甄别|检测|分辨|标注|标记|打标|"
+        self.recognise = re.compile(r"识别|判断|判别|区分|甄别|检测|分辨|标注|标记|打标|分类|返回|"
                                     r"(?<![A-Za-z])(?:recogni[sz]\w*|identif(?:y|ies|ied|ication)|detect\w*|determin\w*|"
                                     r"tell\w*|distinguish\w*|label\w*|classif\w*|sort\w* [\w-]+(?: [\w-]+)? into|"
                                     r"(?:report|indicat|output|flag|see|say|know)\w* whether|look(?:s|ing)? (?:like )?|appear(?:s|ing)? (?:to be )?|"
-                                    r"quer(?:y|ies|ied)|filter\w*|count(?:s|ed|ing)?|tall(?:y|ies|ied|ying)|pick\w* out|of which|tag(?:s|ged|ging)?)(?![A-Za-z])", re.I)
+                                    r"belong(?:s|ing)? to|(?:proportion|percentage|share) of|quer(?:y|ies|ied)|filter\w*|count(?:s|ed|ing)?|tall(?:y|ies|ied|ying)|pick\w* out|of which|tag(?:s|ged|ging)?)(?![A-Za-z])", re.I)
         names = [re.escape(x) for x in ctx.get("name_suffixes_zh") or []]
         self.name_after = re.compile(f"^(?:{'|'.join(names) or '(?!)'})")
         self.slogans = tuple(ctx.get("slogan_prefixes_zh") or [])
@@ -86,6 +90,7 @@ class Structures:
         # only where it can start (an alternation of them all is tried at every character).
         self.any = FirstCharIndex([*(s.get("ethnicity_words") or []), *(s.get("ethnicity_values") or []),
                                    *(s.get("coded_fields") or [])], re.I)
+        self.face = bounded("face_words")
         self.fusion = bounded("fusion_verbs")
         self.source = bounded("personal_sources")
 
@@ -121,11 +126,25 @@ class Structures:
                 add("attribute_list", m, "an attribute list that includes an ethnicity ('{}')")
                 continue
             window = WINDOW_EN if m.group(0).isascii() else WINDOW_ZH
-            near = t[max(a, m.start() - window):m.start()] + " " + t[m.end():min(b, m.end() + window)]
+            s0, e0 = self._list_span(t, m.start(), m.end(), a, b)
+            near = t[max(a, s0 - window):m.start()] + " " + t[m.end():min(b, e0 + window)]
             verb = (self.function if is_word else self.recognise).search(near)
             if verb and self.device.search(sentence):
                 add("ethnicity_function", m, f"'{{}}' beside '{verb.group(0)}' in a clause about a device or system")
+        if any(o.label == "ethnicity_recognition" for o in out) and (face := self.face.search(t)):
+            # An ethnicity read off a face is face analysis too: the face is detected to be classified.
+            out.append(Structure("face_recognition", "face_attribute", face.start(), face.end(),
+                                 f"ethnicity read off a face ('{face.group(0)}')"))
         return out
+
+    @staticmethod
+    def _list_span(t: str, start: int, end: int, a: int, b: int) -> tuple[int, int]:
+        """The bounds of the list the mention at ``start:end`` is an item of (按性别、年龄段、民族统计;
+        统计维度：性别 / 年龄段 / 民族), so that a function word before or after the whole list is beside
+        each item; the mention's own bounds where it stands alone."""
+        before = LIST_BEFORE.search(t, max(a, start - LIST_WINDOW), start)
+        after = LIST_AFTER.match(t, end, min(b, end + LIST_WINDOW))
+        return (before.start() if before else start), (after.end() if after else end)
 
     def _sentence(self, t: str, pos: int, ends: re.Pattern = SENTENCE) -> tuple[int, int]:
         """The bounds of the sentence (or table row) around ``pos``."""
