@@ -91,6 +91,9 @@ class Structures:
         self.any = FirstCharIndex([*(s.get("ethnicity_words") or []), *(s.get("ethnicity_values") or []),
                                    *(s.get("coded_fields") or [])], re.I)
         self.face = bounded("face_words")
+        # An ethnicity word set equal (or unequal) to a value is a condition a system tests (民族为维吾尔族的人员…);
+        # a colon is not, since 民族：汉族 is how a record displays the field.
+        self.condition = re.compile(f"\\s*(?:为|是|=|＝|等于|属于|!=|≠|不为|不是)\\s*[\"'“]?(?:{alt('ethnicity_values')})(?![A-Za-z])", re.I)
         self.fusion = bounded("fusion_verbs")
         self.source = bounded("personal_sources")
 
@@ -129,6 +132,8 @@ class Structures:
             s0, e0 = self._list_span(t, m.start(), m.end(), a, b)
             near = t[max(a, s0 - window):m.start()] + " " + t[m.end():min(b, e0 + window)]
             verb = (self.function if is_word else self.recognise).search(near)
+            if is_word and not verb:
+                verb = self.condition.match(t, m.end())  # 民族为维吾尔族 / race != asian: a condition on it
             if verb and self.device.search(sentence):
                 add("ethnicity_function", m, f"'{{}}' beside '{verb.group(0)}' in a clause about a device or system")
         if any(o.label == "ethnicity_recognition" for o in out) and (face := self.face.search(t)):
