@@ -918,6 +918,16 @@ CAPABILITY_ROWS = [
      {}),
     ("en-ethnicity-analysis-page", "The police specified a 'persons of Uyghur ethnicity' analysis page showing daily counts by compound.",
      {"ethnicity_recognition": "capability_structure"}),
+    ("zh-declined-in-table-cell", "功能点 | 投标产品 | 偏离情况\n人员聚集告警 | 不支持 | 负偏离",
+     {}),
+    ("en-ethnicity-term-on-faces", "In the acceptance test the ethnicity classifier scored 94 percent on 3,000 labelled faces.",
+     {"ethnicity_recognition": "capability", "face_recognition": "capability_structure"}),
+    ("en-popup-instructs-officers", "Scanning an ID card whose ethnicity field reads Uyghur triggers a pop-up instructing officers to search the traveller.",
+     {"ethnicity_recognition": "capability", "alerting_watchlist": "capability"}),
+    ("zh-check-task-dispatched", "出租房屋管理系统对新增承租人自动生成上门核查任务并派发至责任民警。",
+     {"alerting_watchlist": "capability"}),
+    ("en-face-matched-to-chip", "At the inspection station the terminal matches the traveller's face to the ID chip photo.",
+     {"checkpoint": "capability", "face_recognition": "capability"}),
 ]
 
 

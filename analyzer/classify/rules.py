@@ -36,7 +36,7 @@ NEGATED_BEFORE = re.compile(r"(?:不含|不包含|不包括|不涉及|无需|不
                             r"(?:[\u4e00-\u9fffA-Za-z0-9]{1,10}[、及和与/])*$|"
                             r"(?<![A-Za-z])(?:no|excluding|not including|does not include|do not include|without|does not|do not|doesn't|don't|cannot|"
                             r"can't|never)\s+$", re.I)
-NEGATED_AFTER = re.compile(r"^[^。；;|，,\n]{0,8}?(?:\s*[：:]\s*(?:否|不支持|无|不要求)(?![\u4e00-\u9fff])|\s*(?:不支持|不具备)(?![\u4e00-\u9fff])|\s+否(?![\u4e00-\u9fff])|"
+NEGATED_AFTER = re.compile(r"^[^。；;|，,\n]{0,8}?(?:\s*[：:|｜]\s*(?:否|不支持|无|不要求)(?![\u4e00-\u9fff])|\s*(?:不支持|不具备)(?![\u4e00-\u9fff])|\s+否(?![\u4e00-\u9fff])|"
                            r"[（(]?本期不要求|\s+(?:is |are )?not (?:required|supported|included|provided)|"
                            r"[^.;。；]{0,40}?\s(?:is|are) (?:excluded|not included|not required|not part of))", re.I)
 CUE_WINDOW = 10  # characters around a weak term in which an operational cue must appear
@@ -706,6 +706,9 @@ class RulesClassifier:
             findings.append(Finding(kind, h.label, rule.score, "rules", text[a:b], a, b,
                                     f"{'term' if h.strong else 'weak term'} '{h.term}' ({tax.labels[h.label].name})",
                                     rule.tier))
+        if "ethnicity_recognition" in seen - refuted and "face_recognition" not in seen:
+            face = self.structures.face_read(c.t)  # an ethnicity term beside a face: read off it
+            structures = [*structures, face] if face else structures
         for st in structures:
             if st.label in seen:
                 continue

@@ -136,11 +136,16 @@ class Structures:
                 verb = self.condition.match(t, m.end())  # 民族为维吾尔族 / race != asian: a condition on it
             if verb and self.device.search(sentence):
                 add("ethnicity_function", m, f"'{{}}' beside '{verb.group(0)}' in a clause about a device or system")
-        if any(o.label == "ethnicity_recognition" for o in out) and (face := self.face.search(t)):
-            # An ethnicity read off a face is face analysis too: the face is detected to be classified.
-            out.append(Structure("face_recognition", "face_attribute", face.start(), face.end(),
-                                 f"ethnicity read off a face ('{face.group(0)}')"))
+        if any(o.label == "ethnicity_recognition" for o in out) and (face := self.face_read(t)):
+            out.append(face)
         return out
+
+    def face_read(self, t: str) -> Structure | None:
+        """The face an ethnicity is read off, where the clause names one: face analysis too, since the
+        face is detected to be classified (rules.py asks this of an ethnicity term as well)."""
+        face = self.face.search(t)
+        return face and Structure("face_recognition", "face_attribute", face.start(), face.end(),
+                                  f"ethnicity read off a face ('{face.group(0)}')")
 
     @staticmethod
     def _list_span(t: str, start: int, end: int, a: int, b: int) -> tuple[int, int]:
