@@ -928,6 +928,25 @@ CAPABILITY_ROWS = [
      {"alerting_watchlist": "capability"}),
     ("en-face-matched-to-chip", "At the inspection station the terminal matches the traveller's face to the ID chip photo.",
      {"checkpoint": "capability", "face_recognition": "capability"}),
+    # from the odd halves of two more ethnicity sets (stop 21): Chinese tender wording and English prose
+    ("zh-count-uyghur-visitors", "平台按日统计访客中维吾尔族、哈萨克族人数，统计结果推送至社区警务室。",
+     {"alerting_watchlist": "weak_capability", "ethnicity_recognition": "capability_structure"}),
+    ("zh-yearbook-share-control", "统计年鉴显示，全县维吾尔族人口占总人口的百分之六十二。",
+     {}),
+    ("zh-typo-mingzu-attribute", "人脸抓拍机参数：支持性别、年龄段、名族、是否戴眼镜等属性输出。",
+     {"face_recognition": "capability", "video_surveillance": "capability", "ethnicity_recognition": "capability_structure"}),
+    ("zh-sql-where-mz", "SELECT sfzh, xm, mz FROM rk_czrk WHERE mz IN ('02','03') -- 按少数民族条件生成走访名单",
+     {"alerting_watchlist": "weak_capability", "ethnicity_recognition": "capability_structure"}),
+    ("en-sensitive-ethnicity", "The module triggers whenever a 'sensitive' ethnicity is seen in a designated zone.",
+     {"ethnicity_recognition": "capability_structure"}),
+    ("en-denial-control", "A ministry spokesman called reports of ethnic recognition cameras fabricated.",
+     {"video_surveillance": "capability"}),
+    ("en-person-attributes-control", "Pedestrian attributes: headwear type, beard length, clothing length and bag type, searchable across stored video.",
+     {"video_surveillance": "capability"}),
+    ("en-of-whom-minority", "A screen fed by the cameras displays running totals: 3,412 visitors today, of whom minority 1,187.",
+     {"video_surveillance": "capability", "ethnicity_recognition": "capability_structure"}),
+    ("en-minzu-narrowed", "In the system's search box officers enter a photo and narrow matches by minzu, age and time window.",
+     {"ethnicity_recognition": "capability_structure"}),
 ]
 
 

@@ -78,11 +78,11 @@ class Structures:
                                r"(?:accuracy|recognition rate)|(?:accuracy|recognition rate)[^.;|]{0,24}"
                                f"(?<![A-Za-z])(?:{alt('ethnicity_words')})(?![A-Za-z])", re.I)
         # A recognised group needs a verb of recognition, not any cue: a watchlist of Uyghurs is alerting.
-        self.recognise = re.compile(r"识别|判断|判别|区分|甄别|检测|分辨|标注|标记|打标|分类|返回|"
+        self.recognise = re.compile(r"识别|判断|判别|区分|甄别|检测|分辨|标注|标记|打标|分类|返回|统计|人数|单独|排查|"
                                     r"(?<![A-Za-z])(?:recogni[sz]\w*|identif(?:y|ies|ied|ication)|detect\w*|determin\w*|"
                                     r"tell\w*|distinguish\w*|label\w*|classif\w*|sort\w* [\w-]+(?: [\w-]+)? into|"
                                     r"(?:report|indicat|output|flag|see|say|know)\w* whether|look(?:s|ing)? (?:like )?|appear(?:s|ing)? (?:to be )?|"
-                                    r"belong(?:s|ing)? to|(?:proportion|percentage|share) of|quer(?:y|ies|ied)|filter\w*|count(?:s|ed|ing)?|tall(?:y|ies|ied|ying)|pick\w* out|of which|tag(?:s|ged|ging)?)(?![A-Za-z])", re.I)
+                                    r"belong(?:s|ing)? to|separately|(?:proportion|percentage|share) of|of whom|separat\w*|(?:show|tell|know|see|display)\w* who (?:is|are)|quer(?:y|ies|ied)|filter\w*|count(?:s|ed|ing)?|tall(?:y|ies|ied|ying)|pick\w* out|of which|tag(?:s|ged|ging)?)(?![A-Za-z])", re.I)
         names = [re.escape(x) for x in ctx.get("name_suffixes_zh") or []]
         self.name_after = re.compile(f"^(?:{'|'.join(names) or '(?!)'})")
         self.slogans = tuple(ctx.get("slogan_prefixes_zh") or [])
