@@ -947,6 +947,23 @@ CAPABILITY_ROWS = [
      {"video_surveillance": "capability", "ethnicity_recognition": "capability_structure"}),
     ("en-minzu-narrowed", "In the system's search box officers enter a photo and narrow matches by minzu, age and time window.",
      {"ethnicity_recognition": "capability_structure"}),
+    # from the odd half of a second blind set of profiles, tracking and alerts (stop 21), with controls
+    ("en-last-seen-map", "Open a name and the page shows household members, phone numbers, vehicles and a map of the places the person was last seen.",
+     {"telecom": "capability", "location_tracking": "capability", "data_fusion_profiles": "capability_structure"}),
+    ("en-last-seen-field-control", "ProbeRecord fields: mac, rssi, ap_id, first_seen, last_seen.",
+     {"phone_wifi_imsi": "capability"}),
+    ("zh-same-vehicle-analysis", "同车分析：对卡口过车记录中前后排人脸抓拍结果进行识别，统计某人经常乘坐的车辆及同车人员。",
+     {"location_tracking": "capability", "vehicle_plate": "weak_capability", "face_recognition": "capability"}),
+    ("zh-colour-grade-levels", "重点人员分级管控：按风险程度分为一级（红色）、二级（橙色）、三级（黄色）。",
+     {"alerting_watchlist": "capability"}),
+    ("en-add-to-control", "In the user guide, select 'Add to control', pick a library, set the control period and the units to be notified.",
+     {"alerting_watchlist": "capability"}),
+    ("zh-bus-gps-control", "公交智能调度系统：通过车载GPS实时采集全市公交车位置，乘客可在电子站牌查询车辆到站时间。",
+     {}),
+    ("en-asset-tags-control", "The asset tracking system tags lab equipment with RFID and alerts the asset manager when an item leaves the building.",
+     {}),
+    ("en-kinship-tab", "Relatives are pulled from the population and exit-entry databases onto the subject's kinship tab.",
+     {"exit_entry": "capability", "data_fusion_profiles": "capability"}),
 ]
 
 
