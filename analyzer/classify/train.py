@@ -542,7 +542,8 @@ CAPABILITY_SETS: tuple[tuple[str, str], ...] = (
     ("capabilities-excerpts.jsonl", "odd"), ("capabilities-ngo.jsonl", "odd"), ("capabilities-genres.jsonl", "odd"),
     ("capabilities-tech.jsonl", "odd"), ("capabilities-dense.jsonl", "odd"), ("capabilities-short.jsonl", "odd"),
     ("capabilities-police.jsonl", "odd"), ("capabilities-ethnic.jsonl", "odd"), ("capabilities-fusion.jsonl", "odd"),
-    ("capabilities-translated.jsonl", "odd"),
+    ("capabilities-translated.jsonl", "odd"), ("capabilities-ethnic2.jsonl", "odd"), ("capabilities-translated2.jsonl", "odd"),
+    ("capabilities-ethnic3.jsonl", "odd"), ("capabilities-ethnic4.jsonl", "odd"), ("capabilities-fusion2.jsonl", "odd"),
 )
 
 
