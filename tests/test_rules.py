@@ -964,6 +964,23 @@ CAPABILITY_ROWS = [
      {}),
     ("en-kinship-tab", "Relatives are pulled from the population and exit-entry databases onto the subject's kinship tab.",
      {"exit_entry": "capability", "data_fusion_profiles": "capability"}),
+    # how investigative reporting describes the function, from the odd half of a second report-prose set (stop 21)
+    ("en-plots-base-stations", "Once a target's phone number is typed in, the system plots every base station the handset connected to over the past 30 days.",
+     {"telecom": "capability", "phone_wifi_imsi": "capability"}),
+    ("en-forecasts-zones", "The vendor's pitch deck shows the platform forecasting high-incidence zones for burglary a week ahead.",
+     {"predictive_policing": "capability"}),
+    ("en-virtual-identity-management", "The budget includes a line for network virtual identity management, a system that ties online accounts to real names.",
+     {"internet_monitoring": "capability"}),
+    ("en-encrypted-tunnels", "The module detects encrypted tunnels on the city's broadband network and lists the subscribers using them.",
+     {"internet_monitoring": "capability"}),
+    ("en-screened-against-list", "Manifests for every departing flight are to be screened within 15 minutes against the prefecture's list of persons barred from travel.",
+     {"alerting_watchlist": "capability"}),
+    ("en-border-crossing-place-control", "Parked near the border crossing, the vans carry loudspeakers for the market-day traffic announcements.",
+     {}),
+    ("en-reads-drivers-plate", "The new checkpoints read the driver's plate and capture every occupant's face in a single pass.",
+     {"checkpoint": "capability", "vehicle_plate": "capability", "face_recognition": "capability"}),
+    ("en-records-voices", "Township staff must record villagers' voices with mobile kits for the provincial voice library.",
+     {"voiceprint": "capability"}),
 ]
 
 
