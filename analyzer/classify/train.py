@@ -544,6 +544,7 @@ CAPABILITY_SETS: tuple[tuple[str, str], ...] = (
     ("capabilities-police.jsonl", "odd"), ("capabilities-ethnic.jsonl", "odd"), ("capabilities-fusion.jsonl", "odd"),
     ("capabilities-translated.jsonl", "odd"), ("capabilities-ethnic2.jsonl", "odd"), ("capabilities-translated2.jsonl", "odd"),
     ("capabilities-ethnic3.jsonl", "odd"), ("capabilities-ethnic4.jsonl", "odd"), ("capabilities-fusion2.jsonl", "odd"),
+    ("capabilities-zhquotes.jsonl", "odd"), ("capabilities-seeds.jsonl", "odd"), ("capabilities-reports2.jsonl", "odd"),
 )
 
 
