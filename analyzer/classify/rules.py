@@ -706,8 +706,10 @@ class RulesClassifier:
             findings.append(Finding(kind, h.label, rule.score, "rules", text[a:b], a, b,
                                     f"{'term' if h.strong else 'weak term'} '{h.term}' ({tax.labels[h.label].name})",
                                     rule.tier))
-        if "ethnicity_recognition" in seen - refuted and "face_recognition" not in seen:
-            face = self.structures.face_read(c.t)  # an ethnicity term beside a face: read off it
+        ethnicity = "ethnicity_recognition" in seen or any(st.label == "ethnicity_recognition" for st in structures)
+        if ethnicity and "ethnicity_recognition" not in refuted and "face_recognition" not in seen \
+                and not self.capability_refuted("face_recognition", c.t):
+            face = self.structures.face_read(c.t)  # an ethnicity beside a face is read off it: face analysis too
             structures = [*structures, face] if face else structures
         for st in structures:
             if st.label in seen:

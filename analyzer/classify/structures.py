@@ -82,7 +82,7 @@ class Structures:
                                     r"(?<![A-Za-z])(?:recogni[sz]\w*|identif(?:y|ies|ied|ication)|detect\w*|determin\w*|"
                                     r"tell\w*|distinguish\w*|label\w*|classif\w*|sort\w* [\w-]+(?: [\w-]+)? into|"
                                     r"(?:report|indicat|output|flag|see|say|know)\w* whether|look(?:s|ing)? (?:like )?|appear(?:s|ing)? (?:to be )?|"
-                                    r"belong(?:s|ing)? to|separately|(?:proportion|percentage|share) of|of whom|separat\w*|(?:show|tell|know|see|display)\w* who (?:is|are)|quer(?:y|ies|ied)|filter\w*|count(?:s|ed|ing)?|tall(?:y|ies|ied|ying)|pick\w* out|of which|tag(?:s|ged|ging)?)(?![A-Za-z])", re.I)
+                                    r"belong(?:s|ing)? to|(?:proportion|percentage|share) of|of whom|separat\w*|(?:show|tell|know|see|display)\w* who (?:is|are)|quer(?:y|ies|ied)|filter\w*|count(?:s|ed|ing)?|tall(?:y|ies|ied|ying)|pick\w* out|of which|tag(?:s|ged|ging)?)(?![A-Za-z])", re.I)
         names = [re.escape(x) for x in ctx.get("name_suffixes_zh") or []]
         self.name_after = re.compile(f"^(?:{'|'.join(names) or '(?!)'})")
         self.slogans = tuple(ctx.get("slogan_prefixes_zh") or [])
@@ -136,16 +136,16 @@ class Structures:
                 verb = self.condition.match(t, m.end())  # 民族为维吾尔族 / race != asian: a condition on it
             if verb and self.device.search(sentence):
                 add("ethnicity_function", m, f"'{{}}' beside '{verb.group(0)}' in a clause about a device or system")
-        if any(o.label == "ethnicity_recognition" for o in out) and (face := self.face_read(t)):
-            out.append(face)
         return out
 
     def face_read(self, t: str) -> Structure | None:
         """The face an ethnicity is read off, where the clause names one: face analysis too, since the
-        face is detected to be classified (rules.py asks this of an ethnicity term as well)."""
+        face is detected to be classified (rules.py asks this where it found ethnicity recognition)."""
         face = self.face.search(t)
-        return face and Structure("face_recognition", "face_attribute", face.start(), face.end(),
-                                  f"ethnicity read off a face ('{face.group(0)}')")
+        if face is None:
+            return None
+        return Structure("face_recognition", "face_attribute", face.start(), face.end(),
+                         f"ethnicity read off a face ('{face.group(0)}')")
 
     @staticmethod
     def _list_span(t: str, start: int, end: int, a: int, b: int) -> tuple[int, int]:

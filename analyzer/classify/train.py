@@ -532,8 +532,8 @@ def train(
 
 
 # The capability rows of the head are trained apart, on every capability set whose wording the rules were
-# tuned on (stop 20; three more in stop 21): dev.jsonl alone holds too few ways of naming each system (13 of 16 capabilities, most
-# with one writer's phrasing). A halved blind set lends only its odd ids; its even ids stay unseen by rules
+# tuned on (stop 20; eleven more sets in stop 21): dev.jsonl alone holds too few ways of naming each system (13 of 16
+# capabilities, most with one writer's phrasing). A halved blind set lends only its odd ids; its even ids stay unseen by rules
 # and head alike, and the frozen capabilities.jsonl is never used.
 CAPABILITY_SETS: tuple[tuple[str, str], ...] = (
     ("dev.jsonl", "all"), ("augment.jsonl", "all"), ("capabilities-dev.jsonl", "all"),
