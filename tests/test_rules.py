@@ -930,7 +930,7 @@ CAPABILITY_ROWS = [
      {"checkpoint": "capability", "face_recognition": "capability"}),
     # from the odd halves of two more ethnicity sets (stop 21): Chinese tender wording and English prose
     ("zh-count-uyghur-visitors", "平台按日统计访客中维吾尔族、哈萨克族人数，统计结果推送至社区警务室。",
-     {"alerting_watchlist": "weak_capability", "ethnicity_recognition": "capability_structure"}),
+     {"ethnicity_recognition": "capability_structure"}),  # a tally pushed is no alert
     ("zh-yearbook-share-control", "统计年鉴显示，全县维吾尔族人口占总人口的百分之六十二。",
      {}),
     ("zh-typo-mingzu-attribute", "人脸抓拍机参数：支持性别、年龄段、名族、是否戴眼镜等属性输出。",
