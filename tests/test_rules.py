@@ -981,6 +981,13 @@ CAPABILITY_ROWS = [
      {"checkpoint": "capability", "vehicle_plate": "capability", "face_recognition": "capability"}),
     ("en-records-voices", "Township staff must record villagers' voices with mobile kits for the provincial voice library.",
      {"voiceprint": "capability"}),
+    # a data flow pushed, hashtags and QR tags (stop 21)
+    ("zh-data-pushed-no-alert", "网约房管理：房东须通过小程序上传入住人员身份证及人脸照片，数据推送至派出所。",
+     {"hotel_registration": "capability", "travel_records": "weak_capability", "face_recognition": "weak_capability"}),
+    ("zh-hashtag-no-profile-tag", "网络信息采集系统能够按指定账号、话题标签、关键词对境内外社交媒体公开信息进行采集。",
+     {"social_media": "capability"}),
+    ("zh-qr-tags-control", "警用装备管理系统对枪支弹药、警用车辆实行二维码标签管理，实现出入库登记和库存预警。",
+     {}),
 ]
 
 
