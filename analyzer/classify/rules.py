@@ -469,12 +469,12 @@ class RulesClassifier:
 
     def _watchlist_source(self, n: Normalized, text: str, best: dict[str, Offer],
                           capabilities: list[Finding]) -> list[Finding]:
-        """The police's own list as a data source: a clause that alerts on matches (alerting_watchlist),
-        compares (比对, 比中, against) and names a group the police keep lists of (YAML
-        ``watchlist_groups``: 重点人员, 在逃人员, 吸毒人员…) matches against that list, whether or not it
-        says 库 or 名单."""
+        """The police's own list as a data source: a clause that alerts on persons (alerting_watchlist) and
+        names a group the police keep lists of (YAML ``watchlist_groups``: 重点人员, 在逃人员, 吸毒人员…)
+        alerts on that list, whether or not it says 库, 名单 or 比对 (stop 22: "when a controlled person buys
+        a ticket, notify the officer" reads the list as surely as "compare with the key-person library")."""
         labels = {f.label for f in capabilities}
-        if "alerting_watchlist" not in labels or "police_watchlists" in labels or not MATCHING.search(n.text):
+        if "alerting_watchlist" not in labels or "police_watchlists" in labels:
             return []
         watched = [(label, o) for label, o in best.items() if label in self.watchlist_groups]
         if not watched:
@@ -774,10 +774,6 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
     """Whether two hits are neighbours in an enumeration (记者、上访人员 / journalists and petitioners)."""
     gap = t[a.end:b.start] if a.end <= b.start else t[b.end:a.start]
     return bool(gap) and len(gap) <= 6 and re.fullmatch(r"\s*(?:[、，,/和及与或]|and|or|以及)\s*", gap) is not None
-
-
-# A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
-MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
 
 T = TypeVar("T")
