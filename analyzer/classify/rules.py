@@ -245,6 +245,7 @@ class RulesClassifier:
         self.site_re = rx("|".join(sorted(self.sites, key=len, reverse=True)) or "(?!)", re.I)
         self.site_caps = set(words("proxy_site_capabilities"))
         self.watchlist_groups = set(words("watchlist_groups"))
+        self.listed_groups = set(words("listed_groups"))
         self.destination = rx(f"(?:{alternation('destination_verbs_zh')})$")
         self.place_like = rx(f"(?:{alternation('place_like_endings_zh')})$")
         self.frame_verbs = rx(alternation("frame_verbs_zh"))
@@ -469,14 +470,18 @@ class RulesClassifier:
 
     def _watchlist_source(self, n: Normalized, text: str, best: dict[str, Offer],
                           capabilities: list[Finding]) -> list[Finding]:
-        """The police's own list as a data source: a clause that alerts on persons (alerting_watchlist) and
-        names a group the police keep lists of (YAML ``watchlist_groups``: 重点人员, 在逃人员, 吸毒人员…)
-        alerts on that list, whether or not it says 库, 名单 or 比对 (stop 22: "when a controlled person buys
-        a ticket, notify the officer" reads the list as surely as "compare with the key-person library")."""
+        """The police's own list as a data source: a clause that alerts on persons (alerting_watchlist),
+        compares (比对, 比中, against) and names a group the police keep lists of (YAML ``watchlist_groups``:
+        重点人员, 在逃人员, 吸毒人员, 上访人员…) matches against that list, whether or not it says 库 or
+        名单. A group the police list by that very name (YAML ``listed_groups``: key persons, fugitives, drug
+        users, terror suspects) needs no comparison word: "when a controlled person buys a ticket, notify
+        the officer" reads the key-person list as surely as "compare with the key-person library" (stop 22)."""
         labels = {f.label for f in capabilities}
         if "alerting_watchlist" not in labels or "police_watchlists" in labels:
             return []
         watched = [(label, o) for label, o in best.items() if label in self.watchlist_groups]
+        if not MATCHING.search(n.text):
+            watched = [(label, o) for label, o in watched if label in self.listed_groups]
         if not watched:
             return []
         label, o = min(watched, key=lambda x: x[1].hit.start)
@@ -775,6 +780,9 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
     gap = t[a.end:b.start] if a.end <= b.start else t[b.end:a.start]
     return bool(gap) and len(gap) <= 6 and re.fullmatch(r"\s*(?:[、，,/和及与或]|and|or|以及)\s*", gap) is not None
 
+
+# A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
+MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
 T = TypeVar("T")
 MEMO_MAX = 4096  # entries a per-text memo keeps before it starts again: a corpus has endless texts
