@@ -17,7 +17,7 @@ from analyzer.classify.model import ModelPrediction
 from analyzer.errors import ModelUnavailable
 from analyzer.records import Clause
 
-TARGETED = "平台须对涉恐人员开展实时布控。"  # rules: terrorism_related (strong, cue) + alerting_watchlist
+TARGETED = "平台须对涉恐人员开展实时布控。"  # rules: terrorism_related (strong, cue) + alerting_watchlist + police_watchlists
 UNMARKED = "系统应对特定人群的出行轨迹进行分析。"  # rules: no group
 PARENTS = {"uyghur": "ethnic_minority"}
 NEIGHBOURS = [("dev-1", "一句写给测试的近邻条款", 0.91), ("dev-2", "另一句", 0.88)]
@@ -55,7 +55,7 @@ def run(clf, *clauses: Clause) -> dict[tuple[int, str], object]:
 
 def test_rules_alone_give_spans_and_tiers() -> None:
     found = run(combine.get("rules"), clause(TARGETED))
-    assert set(found) == {(0, "terrorism_related"), (0, "alerting_watchlist")}
+    assert set(found) == {(0, "terrorism_related"), (0, "alerting_watchlist"), (0, "police_watchlists")}
     group = found[0, "terrorism_related"]
     assert (group.method, group.tier, group.evidence) == ("rules", "A", "涉恐人员")
 
