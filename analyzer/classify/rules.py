@@ -480,7 +480,8 @@ class RulesClassifier:
         if "alerting_watchlist" not in labels or "police_watchlists" in labels:
             return []
         watched = [(label, o) for label, o in best.items() if label in self.watchlist_groups]
-        if not MATCHING.search(n.text):
+        compares = MATCHING.search(n.text) is not None
+        if not compares:
             watched = [(label, o) for label, o in watched if label in self.listed_groups]
         if not watched:
             return []
@@ -488,7 +489,8 @@ class RulesClassifier:
         a, b = n.raw_span(o.hit.start, o.hit.end)
         rule = SCORES["watchlist_source"]
         return [Finding("data_source", "police_watchlists", rule.score, "rules", text[a:b], a, b,
-                        f"'{o.hit.term}' ({self.tax.labels[label].name}) matched in a clause that alerts on hits: "
+                        f"'{o.hit.term}' ({self.tax.labels[label].name}) "
+                        f"{'matched in a clause that alerts on hits' if compares else 'named in a clause that alerts on them'}: "
                         f"the police list of them ({self.tax.labels['police_watchlists'].name})", rule.tier)]
 
     def _recognised_values(self, c: Seen, structures: list[Structure], best: dict[str, Offer]) -> None:
@@ -783,6 +785,7 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
 
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
+
 
 T = TypeVar("T")
 MEMO_MAX = 4096  # entries a per-text memo keeps before it starts again: a corpus has endless texts
