@@ -393,8 +393,12 @@ class RulesClassifier:
     def capability_refuted(self, label: str, text: str) -> bool:
         """Whether the clause's context takes ``label`` out (YAML ``capability_refuters``: a conference
         camera, a fleet's GPS), for a capability the model proposes: it is refuted where the rules' would be."""
+        return self._refutes(label, normalize(text).text)
+
+    def _refutes(self, label: str, t: str) -> bool:
+        """Whether ``label``'s capability refuter matches the normalised text ``t``."""
         rx = self.capability_refuters.get(label)
-        return rx is not None and bool(rx.search(normalize(text).text))
+        return rx is not None and bool(rx.search(t))
 
     def _longest_en(self, label: str, text: str, pos: int) -> int:
         """The end of the longest match of any one of ``label``'s English patterns at ``pos``."""
@@ -691,8 +695,7 @@ class RulesClassifier:
         tax = self.tax
         findings: list[Finding] = []
         asked = {h.label for h in c.cap_hits} | {st.label for st in structures}  # only these can be refuted
-        refuted = {label for label in asked
-                   if (rx := self.capability_refuters.get(label)) is not None and rx.search(c.t)}
+        refuted = {label for label in asked if self._refutes(label, c.t)}
         seen: set[str] = set(refuted)
         others = self.staff_words.sub("", c.t)
         parties = bool(self.procurement_parties.search(c.t))
@@ -715,7 +718,7 @@ class RulesClassifier:
                                     rule.tier))
         ethnicity = "ethnicity_recognition" in seen or any(st.label == "ethnicity_recognition" for st in structures)
         if ethnicity and "ethnicity_recognition" not in refuted and "face_recognition" not in seen \
-                and not self.capability_refuted("face_recognition", c.t):
+                and not self._refutes("face_recognition", c.t):
             face = self.structures.face_read(c.t)  # an ethnicity beside a face is read off it: face analysis too
             structures = [*structures, face] if face else structures
         for st in structures:
