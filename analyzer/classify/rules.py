@@ -729,6 +729,16 @@ class RulesClassifier:
             rule = SCORES["capability_structure"]
             findings.append(Finding(tax.kind_of(st.label) or "capability", st.label, rule.score, "rules", text[a:b],
                                     a, b, f"{st.why} ({tax.labels[st.label].name})", rule.tier))
+        for st in structures:  # the datasets a joined list names are the data sources it draws on
+            for label, start, end in self.structures.sources(c.t, st):
+                if label in seen or self._refutes(label, c.t):
+                    continue
+                seen.add(label)
+                a, b = n.raw_span(start, end)
+                rule = SCORES["capability_structure"]
+                findings.append(Finding("data_source", label, rule.score, "rules", text[a:b], a, b,
+                                        f"'{c.t[start:end]}' is one of the datasets the clause joins "
+                                        f"({tax.labels[label].name})", rule.tier))
         return findings
 
     def _listed_with_strong(self, c: Seen, h: Hit) -> bool:

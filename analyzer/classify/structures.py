@@ -96,6 +96,8 @@ class Structures:
         self.condition = re.compile(f"\\s*(?:为|是|=|＝|等于|属于|!=|≠|不为|不是)\\s*[\"'“]?(?:{alt('ethnicity_values')})(?![A-Za-z])", re.I)
         self.fusion = bounded("fusion_verbs")
         self.source = bounded("personal_sources")
+        self.source_labels = {label: re.compile(f"(?<![A-Za-z])(?:{'|'.join(pats)})(?![A-Za-z])", re.I)
+                              for label, pats in (ctx.get("source_labels") or {}).items()}
 
     def find(self, t: str) -> list[Structure]:
         """Every structure in the normalised text ``t`` (at most one per kind)."""
@@ -174,6 +176,19 @@ class Structures:
                 return [Structure("data_fusion_profiles", "source_list", v.start(), v.end() + len(span),
                                   f"'{v.group(0)}' joins {len(found)} datasets about a person ({'、'.join(sorted(found))})")]
         return []
+
+    def sources(self, t: str, st: Structure) -> list[tuple[str, int, int]]:
+        """The data sources a joined list names (YAML ``source_labels``): (label, start, end) of the first
+        dataset of each, within the structure's span of ``t``. A profile built from 户籍、车辆、住宿 draws
+        on the population and vehicle registries and on hotel registration, as the list itself says."""
+        if st.kind != "source_list":
+            return []
+        out = []
+        for label, rx in self.source_labels.items():
+            m = rx.search(t, st.start, st.end)
+            if m:
+                out.append((label, m.start(), m.end()))
+        return out
 
     def _datasets(self, span: str) -> set[str]:
         """The distinct datasets named in ``span``; English source words with only a space or hyphen
