@@ -62,7 +62,17 @@ def test_offsets_always_map_back(raw):
                max_size=60))
 def test_fast_path_equals_the_character_by_character_fold(raw):
     """The translate-table path must give exactly what folding each character gives."""
-    from analyzer.normalize import _normalize
+    from analyzer.normalize import _normalize, _normalize_fast
 
-    normalize.cache_clear()
-    assert normalize(raw) == _normalize(raw)
+    assert _normalize_fast(raw) == _normalize(raw)
+
+
+def test_pinyin_readings_after_ideographs_are_dropped_for_matching():
+    """Document-sharing sites print a reading after converted characters (建設(shè)); matching skips it,
+    quoting maps back to the raw text with the readings in place; other brackets stay."""
+    raw = "累計(jì)建設(shè)監(jiān)控點(diǎn)位，GPRS(General) 第(a)项(cid:3)"
+    n = normalize(raw)
+    assert n.text == "累计建设监控点位,GPRS(General) 第(a)项(cid:3)"
+    a, b = n.raw_span(n.text.index("监控"), n.text.index("监控") + 2)
+    assert raw[a:b] == "監(jiān)控"
+    assert len(n.offsets) == len(n.text) + 1
