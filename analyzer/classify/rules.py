@@ -46,6 +46,8 @@ RECOGNISED_WINDOW = 60  # characters around an ethnicity structure in which a gr
 LIST_SEPARATOR = re.compile(r"\s*(?:[、/和及与]|以及|(?<![A-Za-z])(?:and|or)(?![A-Za-z]))\s*")
 LIST_BREAK = re.compile(r"[。；;：:,，（）()|\n]")
 LIST_ITEM_MAX = 8
+CAPTURE_LABELS = ("face_recognition", "vehicle_plate")  # captures whose camera is their own device
+CAPTURE_GAP = 2  # characters between the capture term and the camera word that names its device (人脸抓拍 摄像机)
 LIST_GAP_MAX = 24
 # English terms are written as words ("plate number", "face-capture"); in SDK and JSON text the same
 # words are joined (plate_number, plateNumber, plate-number, geofence for geo-fence). Where a pattern
@@ -701,7 +703,7 @@ class RulesClassifier:
         parties = bool(self.procurement_parties.search(c.t))
         people = bool(c.group_hits) or (bool(self.people_words.search(others)) and not parties)
         for h in c.cap_hits:
-            if h.label in seen:
+            if h.label in seen or self._capture_device(c, h):
                 continue
             if not h.strong:
                 subject = self.capability_subjects.get(h.label)
@@ -740,6 +742,17 @@ class RulesClassifier:
                                         f"'{c.t[start:end]}' is one of the datasets the clause joins "
                                         f"({tax.labels[label].name})", rule.tier))
         return findings
+
+    @staticmethod
+    def _capture_device(c: Seen, h: Hit) -> bool:
+        """Whether a camera word names the device of a face or plate capture written just before it
+        (人脸抓拍摄像机, 卡口摄像机, plate-recognition camera): the clause buys face or plate capture, and a
+        capture camera is not a surveillance network of its own (the labelling convention every blind set
+        and the real police pages follow)."""
+        if h.label != "video_surveillance":
+            return False
+        return any(o.label in CAPTURE_LABELS and o.start < h.start and 0 <= h.start - o.end <= CAPTURE_GAP
+                   for o in c.cap_hits)
 
     def _listed_with_strong(self, c: Seen, h: Hit) -> bool:
         """Whether a weak term is an item of a list that also holds a strong term of another capability
