@@ -308,6 +308,8 @@ CAPABILITY_ROWS = [
     ("zh-face-capture-camera", "一楼出入口部署人脸抓拍摄像机6台。", {"face_recognition": "capability"}),
     ("zh-hd-camera-and-face-capture", "出入口部署高清摄像机，支持人脸抓拍。", {"face_recognition": "capability", "video_surveillance": "capability"}),
     ("zh-red-light-vehicles", "系统应24小时自动抓拍闯红灯车辆并记录违法全过程。", {"vehicle_plate": "capability"}),
+    ("zh-ebike-capture-device", "支队计划开展电动自行车抓拍设备现场测试，测试结果用于全市电动自行车管控建设。", {"vehicle_plate": "capability"}),
+    ("zh-image-evidence-not-forensics", "图像取证设备应清晰记录机动车违法过程，清晰辨别号牌号码。", {"vehicle_plate": "capability"}),
     ("zh-red-light-pedestrians-control", "系统应对闯红灯行人进行抓拍并在路口大屏曝光。", {"face_recognition": "weak_capability"}),
     ("profile-control", "为辖区重点人员建立一人一档。", {"data_fusion_profiles": "capability"}),
     ("profile-health-file", "为辖区居民建立一人一档的健康档案。", {}),
