@@ -308,6 +308,10 @@ CAPABILITY_ROWS = [
     ("zh-face-capture-camera", "一楼出入口部署人脸抓拍摄像机6台。", {"face_recognition": "capability"}),
     ("zh-hd-camera-and-face-capture", "出入口部署高清摄像机，支持人脸抓拍。", {"face_recognition": "capability", "video_surveillance": "capability"}),
     ("zh-red-light-vehicles", "系统应24小时自动抓拍闯红灯车辆并记录违法全过程。", {"vehicle_plate": "capability"}),
+    # a title names the project and asks for nothing; the same words in a sentence that buys it do (stop 23)
+    ("zh-title-names-project", "项目名称：某区治安重点单位监控接入项目", {}),
+    ("zh-notice-title", "某市公安局高清监控、卡口及共享平台系统以租代建项目招标公告", {}),
+    ("zh-title-words-in-a-sentence", "本项目租用高清视频监控及卡口系统，租用期限为5年。", {"video_surveillance": "capability"}),
     ("zh-ebike-capture-device", "支队计划开展电动自行车抓拍设备现场测试，测试结果用于全市电动自行车管控建设。", {"vehicle_plate": "capability"}),
     ("zh-image-evidence-not-forensics", "图像取证设备应清晰记录机动车违法过程，清晰辨别号牌号码。", {"vehicle_plate": "capability"}),
     ("zh-red-light-pedestrians-control", "系统应对闯红灯行人进行抓拍并在路口大屏曝光。", {"face_recognition": "weak_capability"}),

@@ -594,7 +594,10 @@ class RulesClassifier:
 
     def _asks(self, c: Seen, spec_row: bool, cues: list[tuple[int, int, str]]) -> bool:
         """Whether the clause asks for a function: an obligation verb, an asking cue (``cues``), a
-        specification value or table row, or a heading about surveillance (the capability gate's test)."""
+        specification value or table row, or a heading about surveillance (the capability gate's test).
+        A title (项目名称：…监控接入项目, …招标公告, 关于…的批复) names the project and asks for nothing."""
+        if TITLE.search(c.t):
+            return False
         return bool(spec_row or c.heading_ops or cues or self.obligation.search(c.t) or self.spec.search(c.t))
 
     def refuting_family(self, c: Seen | Signals, label: str) -> str | None:
@@ -810,6 +813,11 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
 
 
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
+# A clause that is only a title: a "project name:" label, or one line (no sentence stop) ending in what a
+# title ends in (…项目, …工程, …招标公告, 关于…的批复). Real police pages and real notices put such lines
+# before the requirements; the capability in them is named, not asked for (stop 23).
+TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十]+\s*[、.．]\s*)?(?:采购)?项目名称\s*[:：][^。；;!！?？]{0,80}$|"
+                   r"^[^。；;!！?？:：]{4,80}(?:项目|工程|招标公告|采购公告|中标公告|成交公告|公告|批复|通知)\s*[)）]?\s*$")
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
 
