@@ -312,6 +312,9 @@ CAPABILITY_ROWS = [
     ("zh-title-names-project", "项目名称：某区治安重点单位监控接入项目", {}),
     ("zh-notice-title", "某市公安局高清监控、卡口及共享平台系统以租代建项目招标公告", {}),
     ("zh-title-words-in-a-sentence", "本项目租用高清视频监控及卡口系统，租用期限为5年。", {"video_surveillance": "capability"}),
+    # a vehicle's trajectory or position is a plate read; a person's is location tracking (stop 23)
+    ("zh-vehicle-trajectory-not-location", "系统应在地图上显示外地车辆的行驶轨迹及大概位置。", {}),
+    ("zh-person-trajectory-location", "系统应在地图上显示涉案人员的轨迹及大概位置。", {"location_tracking": "weak_capability"}),
     ("zh-ebike-capture-device", "支队计划开展电动自行车抓拍设备现场测试，测试结果用于全市电动自行车管控建设。", {"vehicle_plate": "capability"}),
     ("zh-image-evidence-not-forensics", "图像取证设备应清晰记录机动车违法过程，清晰辨别号牌号码。", {"vehicle_plate": "capability"}),
     ("zh-red-light-pedestrians-control", "系统应对闯红灯行人进行抓拍并在路口大屏曝光。", {"face_recognition": "weak_capability"}),
