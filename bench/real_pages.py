@@ -15,6 +15,12 @@ after reading their errors), rows with an even id the reporting half (scored, ne
 
     python bench/real_pages.py --texts /path/real-pages-texts.jsonl [--method rules|auto]
 
+``samples/labelled/real_pages_en.jsonl`` holds the same clauses rendered in English the way reports
+quote tenders (two helpers who saw only the clauses, one for each half), with the same labels:
+
+    python bench/real_pages.py --references samples/labelled/real_pages_en.jsonl --texts /path/en-texts.jsonl \
+        --out bench/results/real-pages-en-<date>.json
+
 ``--texts`` holds the clauses as the helpers copied them ({"id", "text", ...} per line); a row
 whose text no longer hashes to its reference is reported and not scored. The aggregate (counts,
 no text) goes to ``bench/results/real-pages-<date>.json``.

@@ -315,6 +315,15 @@ CAPABILITY_ROWS = [
     # a vehicle's trajectory or position is a plate read; a person's is location tracking (stop 23)
     ("zh-vehicle-trajectory-not-location", "系统应在地图上显示外地车辆的行驶轨迹及大概位置。", {}),
     ("zh-person-trajectory-location", "系统应在地图上显示涉案人员的轨迹及大概位置。", {"location_tracking": "weak_capability"}),
+    # real police pages as English reports render them (stop 23)
+    ("en-surveillance-points", "Since 2011 the bureau has built more than 3,000 surveillance points.", {"video_surveillance": "capability"}),
+    ("en-title-asks-nothing", "Tender Announcement for the Longyan Public Security Bureau High-Definition Surveillance and Checkpoint Project", {}),
+    ("en-vehicle-trajectory-not-location", "The platform shall display the trajectories of foreign-registered vehicles on the map.", {}),
+    ("en-person-trajectory-location", "The platform shall display the trajectories of persons under control on the map.",
+     {"location_tracking": "weak_capability"}),
+    ("en-checkpoint-lanes-for-vehicles", "Each front-end checkpoint location is also equipped with a camera for panoramic filming of passing vehicles.",
+     {"vehicle_plate": "capability", "video_surveillance": "capability"}),
+    ("en-face-module-uses", "The face recognition module uses dual cameras.", {"face_recognition": "capability", "video_surveillance": "capability"}),
     ("zh-ebike-capture-device", "支队计划开展电动自行车抓拍设备现场测试，测试结果用于全市电动自行车管控建设。", {"vehicle_plate": "capability"}),
     ("zh-image-evidence-not-forensics", "图像取证设备应清晰记录机动车违法过程，清晰辨别号牌号码。", {"vehicle_plate": "capability"}),
     ("zh-red-light-pedestrians-control", "系统应对闯红灯行人进行抓拍并在路口大屏曝光。", {"face_recognition": "weak_capability"}),
@@ -557,7 +566,7 @@ CAPABILITY_ROWS = [
     # a pattern's space before a generic word needs a joiner: "warn (?:[\w-]+ ){0,3}when" is no "warnings when"
     ("en-warnings-job-control", "The scheduler shall send warnings when a batch job runs late.", {}),
     # from the odd half of a blind set of passages as investigations quote them (stop 20), each with a control
-    ("en-plate-checkpoint-control", "The plate-reading checkpoints shall log every passage and keep a searchable route history for each car.", {}),
+    ("en-plate-checkpoint-control", "The plate-reading checkpoints shall log every passage and keep a searchable route history for each car.", {"vehicle_plate": "capability"}),
     ("en-checkpoint-roof-control", "The contractor shall repair the leaking roof of the highway checkpoint's staff dormitory.", {}),
     ("en-company-profile-control", "The bidder's profile shall show a track record of wiring campus networks.", {}),
     ("en-railway-ticketing-one-dataset", "Linking railway ticketing data to the population database shall let the platform warn local police.",
@@ -1063,8 +1072,9 @@ CAPABILITY_ROWS = [
       "police_watchlists": "watchlist_source"}),
     ("en-same-hotel", "The module lists everyone who checked into the same hotel as the target on two or more nights.",
      {"travel_records": "capability", "hotel_registration": "capability", "location_tracking": "capability"}),
+    # a checkpoint camera that reads plates is the plate capture's own (stop 23)
     ("en-registered-owner", "Checkpoint cameras read each plate and the platform looks up the registered owner.",
-     {"checkpoint": "capability", "video_surveillance": "capability", "vehicle_plate": "capability", "vehicle_registry": "capability"}),
+     {"vehicle_plate": "capability", "vehicle_registry": "capability"}),
     ("en-courier-firms", "Courier firms must send each sender's real name to the platform, which alerts police when a listed person ships a parcel.",
      {"delivery_logistics": "capability", "alerting_watchlist": "capability"}),
     ("en-barred-from-leaving", "Passenger lists are matched against persons barred from leaving the country, and hits go to the border post.",

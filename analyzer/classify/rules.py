@@ -817,7 +817,10 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
 # title ends in (…项目, …工程, …招标公告, 关于…的批复). Real police pages and real notices put such lines
 # before the requirements; the capability in them is named, not asked for (stop 23).
 TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十]+\s*[、.．]\s*)?(?:采购)?项目名称\s*[:：][^。；;!！?？]{0,80}$|"
-                   r"^[^。；;!！?？:：]{4,80}(?:项目|工程|招标公告|采购公告|中标公告|成交公告|公告|批复|通知)\s*[)）]?\s*$")
+                   r"^[^。；;!！?？:：]{4,80}(?:项目|工程|招标公告|采购公告|中标公告|成交公告|公告|批复|通知)\s*[)）]?\s*$|"
+                   # the same titles as English reports render them (Tender Announcement for the … Project)
+                   r"^\s*(?:Project name\s*:|(?:Tender|Procurement|Bid(?:ding)?|Award|Winning[- ]Bid)\s+(?:Announcement|Notice)\b)[^.;!?]{0,200}$|"
+                   r"^[^.;!?:]{4,200}\b(?:Project|Announcement|Approval)\s*$", re.I)
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
 
