@@ -327,6 +327,13 @@ CAPABILITY_ROWS = [
     ("en-dna-kit-row", "441-locus YSTR amplification kit 100 tests/box 1 box", {"dna_biometrics": "capability"}),
     ("en-cameras-and-checkpoints", "It is proposed to outsource the maintenance of surveillance cameras and checkpoints as a service.",
      {"vehicle_plate": "capability", "video_surveillance": "capability"}),
+    # literal renderings: 卡口 as "bayonet" reads plates about vehicles, faces at a "portrait bayonet" (stop 23)
+    ("en-bayonet-vehicles", "Deploy the front-end law and order bayonet subsystem, carrying out vehicle snapshots in both directions.",
+     {"vehicle_plate": "weak_capability"}),
+    ("en-portrait-bayonet", "9 million pixels, vehicle bayonet 3~4 lanes, portrait bayonet 1~2 lanes;",
+     {"vehicle_plate": "capability", "face_recognition": "capability"}),
+    ("en-bayonet-faces-control", "Realize real-time snapshots of the faces of passing personnel at the bayonet.",
+     {"face_recognition": "capability"}),
     ("zh-ebike-capture-device", "支队计划开展电动自行车抓拍设备现场测试，测试结果用于全市电动自行车管控建设。", {"vehicle_plate": "capability"}),
     ("zh-image-evidence-not-forensics", "图像取证设备应清晰记录机动车违法过程，清晰辨别号牌号码。", {"vehicle_plate": "capability"}),
     ("zh-red-light-pedestrians-control", "系统应对闯红灯行人进行抓拍并在路口大屏曝光。", {"face_recognition": "weak_capability"}),
