@@ -334,6 +334,8 @@ CAPABILITY_ROWS = [
      {"vehicle_plate": "capability", "face_recognition": "capability"}),
     ("en-bayonet-faces-control", "Realize real-time snapshots of the faces of passing personnel at the bayonet.",
      {"face_recognition": "capability"}),
+    ("zh-plate-checkpoint-not-people", "在主要出入口部署前端治安卡口子系统，对进出两个方向进行车辆抓拍。", {"vehicle_plate": "capability"}),
+    ("zh-people-checkpoint-control", "在主要出入口设立治安卡口，对进出人员进行身份证核查。", {"vehicle_plate": "capability", "checkpoint": "capability"}),
     ("zh-ebike-capture-device", "支队计划开展电动自行车抓拍设备现场测试，测试结果用于全市电动自行车管控建设。", {"vehicle_plate": "capability"}),
     ("zh-image-evidence-not-forensics", "图像取证设备应清晰记录机动车违法过程，清晰辨别号牌号码。", {"vehicle_plate": "capability"}),
     ("zh-red-light-pedestrians-control", "系统应对闯红灯行人进行抓拍并在路口大屏曝光。", {"face_recognition": "weak_capability"}),
