@@ -1,0 +1,54 @@
+"""bench/real_pages.py: the references of real police pages (samples/labelled/real_pages*.jsonl) and how a
+copy of their text is joined to them. The text itself lives outside the repository, so these tests check
+the references and the join, not the scores."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+import real_pages  # noqa: E402
+
+from analyzer.taxonomy import load  # noqa: E402
+
+SETS = ["real_pages.jsonl", "real_pages_en.jsonl", "real_pages_literal.jsonl"]
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_references_hold_labels_and_hashes_but_no_text(name: str) -> None:
+    tax = load()
+    rows = [json.loads(x) for x in (ROOT / "samples" / "labelled" / name).read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 352 and len({r["id"] for r in rows}) == 352
+    for r in rows:
+        assert "text" not in r, r["id"]  # the buyers' text stays outside the repository
+        assert len(r["text_sha256_12"]) == 12 and r["url"].startswith("http")
+        assert all(tax.kind_of(lab) == "capability" for lab in r["capabilities"]), r["id"]
+        assert all(tax.kind_of(lab) == "data_source" for lab in r["data_sources"]), r["id"]
+    # the three sets label the same clauses the same way
+    assert [r["capabilities"] for r in rows] == [
+        r["capabilities"] for r in map(json.loads, (ROOT / "samples" / "labelled" / SETS[0]).read_text(encoding="utf-8").splitlines())]
+
+
+def test_a_text_that_no_longer_hashes_the_same_is_not_scored(tmp_path: Path) -> None:
+    refs = tmp_path / "refs.jsonl"
+    texts = tmp_path / "texts.jsonl"
+    good, changed = "系统应支持人脸识别。", "系统应支持车牌识别。"
+    refs.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": "rpx-001", "url": "https://example.org/a", "text_sha256_12": real_pages.text_hash(good),
+         "capabilities": ["face_recognition"], "data_sources": [], "kind": "requirement"},
+        {"id": "rpx-002", "url": "https://example.org/a", "text_sha256_12": real_pages.text_hash(good),
+         "capabilities": ["face_recognition"], "data_sources": [], "kind": "requirement"},
+        {"id": "rpx-003", "url": "https://example.org/a", "text_sha256_12": real_pages.text_hash(good),
+         "capabilities": [], "data_sources": [], "kind": "background"},
+    ]) + "\n", encoding="utf-8")
+    texts.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": "rpx-001", "text": good}, {"id": "rpx-002", "text": changed}]) + "\n", encoding="utf-8")
+    rows, bad = real_pages.joined(refs, texts)
+    assert [r["id"] for r in rows] == ["rpx-001"] and rows[0]["text"] == good
+    assert bad == ["rpx-002", "rpx-003"]  # changed text, and a reference with no text at all
+    assert real_pages.odd("rpx-001") and not real_pages.odd("rpx-002")
