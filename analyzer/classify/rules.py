@@ -812,7 +812,6 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
     return bool(gap) and len(gap) <= 6 and re.fullmatch(r"\s*(?:[、，,/和及与或]|and|or|以及)\s*", gap) is not None
 
 
-# A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 # A clause that is only a title: a "project name:" label, or one line (no sentence stop) ending in what a
 # title ends in (…项目, …工程, …招标公告, 关于…的批复). Real police pages and real notices put such lines
 # before the requirements; the capability in them is named, not asked for (stop 23).
@@ -821,6 +820,7 @@ TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十]+\s*[、.．]\s*)?
                    # the same titles as English reports render them (Tender Announcement for the … Project)
                    r"^\s*(?:Project name\s*:|(?:Tender|Procurement|Bid(?:ding)?|Award|Winning[- ]Bid)\s+(?:Announcement|Notice)\b)[^.;!?]{0,200}$|"
                    r"^[^.;!?:]{4,200}\b(?:Project|Announcement|Approval)\s*$", re.I)
+# A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
 
