@@ -34,6 +34,12 @@ def test_references_hold_labels_and_hashes_but_no_text(name: str) -> None:
         r["capabilities"] for r in map(json.loads, (ROOT / "samples" / "labelled" / SETS[0]).read_text(encoding="utf-8").splitlines())]
 
 
+def test_the_fresh_set_is_references_only() -> None:
+    rows = [json.loads(x) for x in (ROOT / "samples" / "labelled" / "real_pages_fresh.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 96 and all("text" not in r and len(r["text_sha256_12"]) == 12 for r in rows)
+    assert not {r["url"] for r in rows} & {json.loads(x)["url"] for x in (ROOT / "samples" / "labelled" / SETS[0]).read_text(encoding="utf-8").splitlines()}
+
+
 def test_a_text_that_no_longer_hashes_the_same_is_not_scored(tmp_path: Path) -> None:
     refs = tmp_path / "refs.jsonl"
     texts = tmp_path / "texts.jsonl"
