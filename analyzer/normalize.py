@@ -157,7 +157,7 @@ def _drop_pinyin(n: Normalized) -> Normalized:
     for a, b in spans:
         keep[a:b] = [False] * (b - a)
     text = "".join(ch for ch, k in zip(n.text, keep, strict=True) if k)
-    offs = [o for o, k in zip(n.offsets, keep, strict=False) if k] + [n.offsets[-1]]
+    offs = [o for o, k in zip(n.offsets[:-1], keep, strict=True) if k] + [n.offsets[-1]]
     return Normalized(text, tuple(offs))
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -38,18 +37,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from analyzer.classify.negatives import text_sha  # noqa: E402
+from analyzer.classify.train import odd_id  # noqa: E402
 from analyzer.evaluate import evaluate, read_jsonl  # noqa: E402
 
 REFERENCES = ROOT / "samples" / "labelled" / "real_pages.jsonl"
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-def odd(row_id: str) -> bool:
-    digits = "".join(ch for ch in row_id if ch.isdigit())
-    return bool(digits) and int(digits) % 2 == 1
 
 
 def joined(references: Path, texts: Path) -> tuple[list[dict], list[str]]:
@@ -58,7 +50,7 @@ def joined(references: Path, texts: Path) -> tuple[list[dict], list[str]]:
     rows, bad = [], []
     for ref in map(json.loads, references.read_text(encoding="utf-8").splitlines()):
         text = by_id.get(ref["id"])
-        if text is None or text_hash(text) != ref["text_sha256_12"]:
+        if text is None or text_sha(text) != ref["text_sha256_12"]:
             bad.append(ref["id"])
             continue
         rows.append({**ref, "text": text})
@@ -75,8 +67,8 @@ def main() -> None:
     rows, bad = joined(args.references, args.texts)
     if bad:
         print(f"{len(bad)} references without their text (not scored): {', '.join(bad[:10])}", file=sys.stderr)
-    halves = {"tuning (odd ids)": [r for r in rows if odd(r["id"])],
-              "reporting (even ids)": [r for r in rows if not odd(r["id"])], "all": rows}
+    halves = {"tuning (odd ids)": [r for r in rows if odd_id(r)],
+              "reporting (even ids)": [r for r in rows if not odd_id(r)], "all": rows}
     result: dict = {"references": str(args.references.relative_to(ROOT)) if args.references.is_relative_to(ROOT)
                     else str(args.references), "clauses": len(rows), "unscored": bad,
                     "pages": len({r["url"] for r in rows}), "methods": {}}

@@ -555,7 +555,9 @@ def capability_ids() -> list[str]:
     return [lab.id for lab in load().labels.values() if lab.kind == "capability"]
 
 
-def _odd_id(row: dict) -> bool:
+def odd_id(row: dict) -> bool:
+    """Whether a labelled row's id number is odd: the half of a blind set that tuning may read (the even
+    half is only scored). Shared by training and bench/real_pages.py."""
     digits = "".join(ch for ch in str(row["id"]) if ch.isdigit())
     return bool(digits) and int(digits) % 2 == 1
 
@@ -565,7 +567,7 @@ def capability_rows(labelled_dir: Path | str, sets: Sequence[tuple[str, str]] = 
     out = []
     for name, part in sets:
         for row in read_jsonl(Path(labelled_dir) / name):
-            if "capabilities" in row and (part == "all" or _odd_id(row)):
+            if "capabilities" in row and (part == "all" or odd_id(row)):
                 out.append({**row, "_set": name})
     return out
 
