@@ -102,6 +102,30 @@ def _simplified(items: list) -> list:
     return list(dict.fromkeys(out)) if all(isinstance(x, str) for x in out) else out
 
 
+def _joined(context: dict) -> dict:
+    """Context lists with every ``"@name"`` item replaced by the items of the top-level list ``name``.
+
+    Several word lists are another list plus a few words (the nouns a camera network or an alert is
+    about are ``people_words`` and police words); YAML cannot join lists, so a list names the one it
+    extends and the loader splices it in, instead of the file keeping copies that drift apart.
+    """
+    def splice(items: list, seen: tuple[str, ...]) -> list:
+        out: list = []
+        for item in items:
+            if isinstance(item, str) and re.fullmatch(r"@[a-z_]+", item):  # "@qq\.com" stays a pattern
+                name = item[1:]
+                base = context.get(name)
+                if not isinstance(base, list) or name in seen:
+                    raise ValueError(f"taxonomy: {item} names no context list (or joins itself)")
+                out.extend(splice(base, (*seen, name)))
+            else:
+                out.append(item)
+        return list(dict.fromkeys(out)) if all(isinstance(x, str) for x in out) else out
+
+    return {k: ({kk: splice(vv, (k,)) if isinstance(vv, list) else vv for kk, vv in v.items()}
+                if isinstance(v, dict) else splice(v, (k,))) for k, v in context.items()}
+
+
 def _build(data: dict, check: bool) -> Taxonomy:
     labels: dict[str, Label] = {}
     for section, kind in KINDS.items():
@@ -121,6 +145,7 @@ def _build(data: dict, check: bool) -> Taxonomy:
             raise ValueError(f"taxonomy: {lab.id} has unknown parent {lab.parent}")
     context = {k: {kk: _simplified(vv) if isinstance(vv, list) else _simplified([vv])[0] for kk, vv in v.items()}
                if isinstance(v, dict) else _simplified(list(v or [])) for k, v in (data.get("context") or {}).items()}
+    context = _joined(context)
     for v in context.values():
         for pat in (v.values() if isinstance(v, dict) else v) if check else ():
             for p in (pat if isinstance(pat, list) else [pat]):
