@@ -191,6 +191,23 @@ CAPABILITY_ROWS = [
                                                               "face_recognition": "capability"}),
     ("structure-abbreviated-values", "支持输出人脸属性：性别、年龄、维/汉、眼镜。",
      {"ethnicity_recognition": "capability_structure", "face_recognition": "capability"}),
+    # a field named by its values (SDK and API field definitions, stop 24): race values listed after the field's
+    # name, two race names of their own, a yes/no code; a form, a yearbook's counts and a colour list are not
+    ("structure-race-values-en", "race | string | values: yellow, white, black, arabs",
+     {"ethnicity_recognition": "capability_structure"}),
+    ("structure-race-values-slash", "Ethnicity: Asian / White / Black / Indian / Other",
+     {"ethnicity_recognition": "capability_structure"}),
+    ("structure-race-names-zh", "返回人种：0 黄种人 1 白种人 2 黑种人", {"ethnicity_recognition": "capability_structure"}),
+    ("structure-ethnic-group-codes", "ethnic_group: 0 = Han, 1 = Minority", {"ethnicity_recognition": "capability_structure"}),
+    ("structure-minority-yes-no-code", "少数民族 | 0：否 1：是", {"ethnicity_recognition": "capability_structure"}),
+    ("structure-values-on-a-form", "报名表：民族 | 汉族 / 少数民族（下拉选择）", {}),
+    ("structure-values-counted", "分民族人口（人）：汉族 52,310；回族 4,127；满族 1,066", {}),
+    ("structure-colours-not-races", "外壳颜色可选 white、black、yellow，race 系列机箱另计。", {}),
+    ("structure-racial-group-en", "The detector returns the estimated racial group of each face it finds.",
+     {"ethnicity_recognition": "capability_structure", "face_recognition": "capability"}),
+    # a face tagged with its attributes is face analysis, not a tagged person's profile
+    ("en-face-tagged-with-attributes", "Every detected face is tagged with an estimated age and gender.",
+     {"face_recognition": "capability"}),
     # plain English verbs of alerting, tracking, files, faces and trips (taxonomy 2026.12.14), with controls
     # third round: present-tense matching, travel monitored, faces of X enrolled, fingerprints taken,
     # and a report's framing of a requirement (the tender called for …, could be located)

@@ -36,6 +36,9 @@ LIST_WINDOW_EN = 100  # the same in English
 # Items of a short list before or after a mention: up to ten words of at most ten characters, each
 # followed (before) or preceded (after) by a list separator.
 LIST_BEFORE = re.compile(r"(?:[^、，,/／|：:。；;\s]{1,10}\s*[、，,/／|]\s*){1,10}$")
+# A value followed by a number of people is a row of a statistical table (汉族 286,433；维吾尔族 …),
+# a count published, not a field a system fills.
+COUNT_AFTER = re.compile(r"[^\d、，,/|；;。]{0,4}?\s*[:：]?\s*\d[\d,，]{2,}")
 LIST_AFTER = re.compile(r"(?:\s*[、，,/／|]\s*[^、，,/／|：:。；;\s]{1,10}){1,10}")
 
 
@@ -44,7 +47,7 @@ class Structure:
     """One structure in a clause's normalised text that asks for a capability."""
 
     label: str
-    kind: str  # attribute_list | coded_field | parameter_row | sdk_value | ethnicity_function | source_list | face_attribute
+    kind: str  # attribute_list | value_list | coded_field | parameter_row | sdk_value | ethnicity_function | source_list | face_attribute
     start: int
     end: int
     why: str  # what the structure is, for the finding's reason
@@ -89,8 +92,15 @@ class Structures:
         # The first test of every clause, and most clauses name no ethnicity: each pattern is tried
         # only where it can start (an alternation of them all is tried at every character).
         self.any = FirstCharIndex([*(s.get("ethnicity_words") or []), *(s.get("ethnicity_values") or []),
-                                   *(s.get("coded_fields") or [])], re.I)
+                                   *(s.get("coded_fields") or []), *(s.get("race_values_zh") or [])], re.I)
         self.face = bounded("face_words")
+        # The values a race or ethnicity field takes, listed after its name (race: yellow / white / black;
+        # 人种 0 黄种人 1 白种人; ethnic_group: 0 = Han, 1 = Minority): the field classifies whom it sees.
+        self.enum_value = re.compile(f"(?<![A-Za-z])(?:{alt('ethnicity_values')}|{alt('race_values')})(?![A-Za-z])", re.I)
+        self.race_value = re.compile(alt("race_values_zh"))
+        # A yes/no code right after an ethnicity word or value (少数民族 | 0：否 1：是; minority | bool).
+        self.code = re.compile(f"^\\s*[|:：=（(]?\\s*(?:{alt('yes_no_codes')})", re.I)
+        self.register = bounded("register_words")
         # An ethnicity word set equal (or unequal) to a value is a condition a system tests (民族为维吾尔族的人员…);
         # a colon is not, since 民族：汉族 is how a record displays the field.
         self.condition = re.compile(f"\\s*(?:为|是|=|＝|等于|属于|!=|≠|不为|不是)\\s*[\"'“]?(?:{alt('ethnicity_values')})(?![A-Za-z])", re.I)
@@ -117,6 +127,8 @@ class Structures:
         for m in self.rate.finditer(t):
             add("parameter_row", m, "an accuracy parameter for an ethnicity attribute ('{}')")
         mentions = [(m, True) for m in self.word.finditer(t)] + [(m, False) for m in self.value.finditer(t)]
+        for kind, span, why in self._values(t, mentions):
+            add(kind, span, why)
         for m, is_word in sorted(mentions, key=lambda x: x[0].start()):
             if not self._not_name(t, m):
                 continue
@@ -138,6 +150,35 @@ class Structures:
                 verb = self.condition.match(t, m.end())  # 民族为维吾尔族 / race != asian: a condition on it
             if verb and self.device.search(sentence):
                 add("ethnicity_function", m, f"'{{}}' beside '{verb.group(0)}' in a clause about a device or system")
+        return out
+
+    def _values(self, t: str, mentions: list[tuple[re.Match, bool]]) -> list[tuple[str, tuple[int, int, str], str]]:
+        """Fields that classify people by what values they take, in a row that is no register's:
+        an ethnicity word followed in its row by two or more ethnicity or race values (race: Asian /
+        White / Black), two race names of their own (黄种人、白种人), or an ethnicity word or value
+        coded yes/no (少数民族 | 0：否 1：是). A form that a person fills in (下拉选择, 申请表, 姓名…)
+        stores the field rather than reading it off anyone."""
+        out = []
+        for m, is_word in mentions:
+            a, b = self._sentence(t, m.start(), LIST_SENTENCE)
+            if self.register.search(t, a, b) or self.record.search(t, a, b) or not self._not_name(t, m):
+                continue
+            if self.code.match(t[m.end():m.end() + 12]):
+                out.append(("coded_field", (m.start(), m.end(), m.group(0)), "a coded yes/no field on ethnicity ('{}')"))
+            if is_word:
+                row = t[m.end():min(b, m.end() + LIST_WINDOW_EN)]
+                found = list(self.enum_value.finditer(row))
+                values = {v.group(0).lower() for v in found}
+                counted = sum(1 for v in found if COUNT_AFTER.match(row, v.end()))
+                if len(values) >= 2 and counted < 2:
+                    out.append(("value_list", (m.start(), m.end(), m.group(0)),
+                                f"a field '{{}}' that takes the values {', '.join(sorted(values))}"))
+        races = list(self.race_value.finditer(t))
+        if len({r.group(0) for r in races}) >= 2:
+            a, b = self._sentence(t, races[0].start(), LIST_SENTENCE)
+            if not self.register.search(t, a, b):
+                out.append(("value_list", (races[0].start(), races[-1].end(), t[races[0].start():races[-1].end()]),
+                            "a list of races ('{}')"))
         return out
 
     def face_read(self, t: str) -> Structure | None:
