@@ -206,6 +206,18 @@ CAPABILITY_ROWS = [
     ("structure-racial-group-en", "The detector returns the estimated racial group of each face it finds.",
      {"ethnicity_recognition": "capability_structure", "face_recognition": "capability"}),
     # a face tagged with its attributes is face analysis, not a tagged person's profile
+    # one record per person across what sensors see: a phone's identifiers tied to a face or an identity, an
+    # account to the person behind it; a list of datasets named by their keepers (stop 24). Controls: a probe
+    # that only counts phones, an account merely verified by SMS.
+    ("fusion-phone-ids-tied-to-face", "采集门同时采集过往手机的IMSI、IMEI并抓拍人脸，二者按时间关联存储。",
+     {"data_fusion_profiles": "capability", "phone_wifi_imsi": "capability", "face_recognition": "weak_capability"}),
+    ("fusion-mac-matched-to-faces-en", "The platform shall match each collected MAC address to the faces captured at the same site.",
+     {"data_fusion_profiles": "capability", "face_recognition": "capability"}),
+    ("fusion-account-to-real-identity", "平台应将涉案网络账号关联至真实身份，并记录其历史发帖。",
+     {"data_fusion_profiles": "capability", "internet_monitoring": "capability"}),
+    ("fusion-keepers-list-en", "The platform shall fuse police, telecom, hotel and transport data into one file per resident.",
+     {"data_fusion_profiles": "capability_structure", "hotel_registration": "capability", "telecom": "capability"}),
+    ("fusion-control-network-ports", "无线网络管理系统记录办公终端MAC地址与交换机端口的对应关系。", {}),
     ("en-face-tagged-with-attributes", "Every detected face is tagged with an estimated age and gender.",
      {"face_recognition": "capability"}),
     # plain English verbs of alerting, tracking, files, faces and trips (taxonomy 2026.12.14), with controls
