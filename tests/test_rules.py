@@ -220,6 +220,9 @@ CAPABILITY_ROWS = [
     ("fusion-control-network-ports", "无线网络管理系统记录办公终端MAC地址与交换机端口的对应关系。", {}),
     # a forecast described is what a system does (预测, as "predicts" in English) (stop 24)
     ("predictive-forecast-described-zh", "依据历年警情数据，预测下月各派出所辖区的案件高发时段。", {"predictive_policing": "capability"}),
+    # an English function word sits as many words from its term as a Chinese one, in more characters (stop 24)
+    ("en-weak-term-function-word-further", "Officers can view each suspect's trajectories through the new platform.",
+     {"location_tracking": "weak_capability"}),
     ("en-face-tagged-with-attributes", "Every detected face is tagged with an estimated age and gender.",
      {"face_recognition": "capability"}),
     # plain English verbs of alerting, tracking, files, faces and trips (taxonomy 2026.12.14), with controls

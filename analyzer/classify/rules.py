@@ -40,6 +40,7 @@ NEGATED_AFTER = re.compile(r"^[^。；;|，,\n]{0,8}?(?:\s*[：:|｜]\s*(?:否|�
                            r"[（(]?本期不要求|\s+(?:is |are )?not (?:required|supported|included|provided)|"
                            r"[^.;。；]{0,40}?\s(?:is|are) (?:excluded|not included|not required|not part of))", re.I)
 CUE_WINDOW = 10  # characters around a weak term in which an operational cue must appear
+CUE_WINDOW_EN = 30  # the same for an English term: about as many words, in longer words
 RECOGNISED_WINDOW = 60  # characters around an ethnicity structure in which a group named is one of its values
 # A list of capability terms (人脸、车牌、手机MAC、IMSI): the separators, what ends the list, the longest
 # item between two listed terms and the longest gap between a weak term and a strong one listed with it.
@@ -775,7 +776,8 @@ class RulesClassifier:
 
     def _function_beside(self, t: str, h: Hit) -> bool:
         """A function word (系统, 采集, 比对, database…) within CUE_WINDOW characters of the term."""
-        window = t[max(0, h.start - CUE_WINDOW):h.start] + " " + t[h.end:h.end + CUE_WINDOW]
+        reach = CUE_WINDOW_EN if h.term.isascii() else CUE_WINDOW
+        window = t[max(0, h.start - reach):h.start] + " " + t[h.end:h.end + reach]
         return bool(self.function_words.search(window))
 
     def _not_name(self, t: str, h: Hit) -> bool:
