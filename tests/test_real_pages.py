@@ -1,6 +1,6 @@
-"""bench/real_pages.py: the references of real police pages (samples/labelled/real_pages*.jsonl) and how a
-copy of their text is joined to them. The text itself lives outside the repository, so these tests check
-the references and the join, not the scores."""
+"""bench/real_pages.py: the references of real police pages (samples/labelled/real_pages*.jsonl) and of real
+technical documentation (real_sdk.jsonl), and how a copy of their text is joined to them. The text itself lives
+outside the repository, so these tests check the references and the join, not the scores."""
 
 from __future__ import annotations
 
@@ -40,6 +40,18 @@ def test_the_fresh_set_is_references_only() -> None:
     rows = [json.loads(x) for x in (ROOT / "samples" / "labelled" / "real_pages_fresh.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 96 and all("text" not in r and len(r["text_sha256_12"]) == 12 for r in rows)
     assert not {r["url"] for r in rows} & {json.loads(x)["url"] for x in (ROOT / "samples" / "labelled" / SETS[0]).read_text(encoding="utf-8").splitlines()}
+
+
+def test_the_sdk_set_is_references_only_half_in_each_language() -> None:
+    tax = load()
+    rows = [json.loads(x) for x in (ROOT / "samples" / "labelled" / "real_sdk.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 184 and len({r["id"] for r in rows}) == 184
+    assert sum(r["lang"] == "zh" for r in rows) == sum(r["lang"] == "en" for r in rows) == 92
+    for r in rows:
+        assert "text" not in r and len(r["text_sha256_12"]) == 12, r["id"]  # vendors' documentation stays outside
+        assert all(tax.kind_of(lab) == "capability" for lab in r["capabilities"]), r["id"]
+        assert all(tax.kind_of(lab) == "data_source" for lab in r["data_sources"]), r["id"]
+    assert len({r["url"] for r in rows}) >= 60  # many documents, a few clauses each
 
 
 def test_a_text_that_no_longer_hashes_the_same_is_not_scored(tmp_path: Path) -> None:
