@@ -243,6 +243,12 @@ CAPABILITY_ROWS = [
     ("sdk-ip-blacklist-control", "The API reports whether an IP address is listed on a spam blacklist.", {}),
     ("sdk-plate-types-not-travel", "支持识别蓝牌、黄牌、港澳出入境车牌和民航车牌。", {"vehicle_plate": "weak_capability"}),
     ("sdk-box-position-not-location", "接口返回图片中每个人体的矩形框位置和置信度，支持识别是否使用手机。", {}),
+    ("sdk-appearances-across-cameras", "The API returns every appearance of a target person across all cameras in a chosen week.",
+     {"location_tracking": "capability"}),
+    ("sdk-places-a-person-was-seen", "接口返回该人员档案在查询时段内出现过的点位及时间。", {"location_tracking": "capability",
+                                                                   "data_fusion_profiles": "capability"}),
+    ("sdk-handset-chats-not-online-watching", "Extract Telegram and WhatsApp chat histories from seized handsets.",
+     {"phone_wifi_imsi": "capability"}),
     ("en-face-tagged-with-attributes", "Every detected face is tagged with an estimated age and gender.",
      {"face_recognition": "capability"}),
     # plain English verbs of alerting, tracking, files, faces and trips (taxonomy 2026.12.14), with controls
