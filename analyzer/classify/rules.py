@@ -745,6 +745,16 @@ class RulesClassifier:
                 findings.append(Finding("data_source", label, rule.score, "rules", text[a:b], a, b,
                                         f"'{c.t[start:end]}' is one of the datasets the clause joins "
                                         f"({tax.labels[label].name})", rule.tier))
+        # A clause that taps flight, train, hotel or internet-café records follows trips and stays: every
+        # labelled set gives those sources travel_records too (hotel 325 of 326, trains 181 of 184, flights
+        # 148 of 149, internet cafés 155 of 160), while the rules found the source without the function.
+        # (a ticket ban that punishes a blacklisted debtor is social credit only: convention 8 of the brief)
+        if "travel_records" not in seen and "social_credit" not in seen and not self._refutes("travel_records", c.t):
+            trip = next((f for f in findings if f.kind == "data_source" and f.label in TRIP_SOURCES), None)
+            if trip is not None:
+                findings.append(Finding("capability", "travel_records", trip.score, "rules", trip.evidence, trip.start,
+                                        trip.end, f"the clause taps {tax.labels[trip.label].name.lower()}, a record of "
+                                        f"trips and stays ({tax.labels['travel_records'].name})", trip.tier))
         return findings
 
     @staticmethod
@@ -822,6 +832,8 @@ TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十]+\s*[、.．]\s*)?
                    # the same titles as English reports render them (Tender Announcement for the … Project)
                    r"^\s*(?:Project name\s*:|(?:Tender|Procurement|Bid(?:ding)?|Award|Winning[- ]Bid)\s+(?:Announcement|Notice)\b)[^.;!?]{0,200}$|"
                    r"^[^.;!?:]{4,200}\b(?:Project|Announcement|Approval)\s*$", re.I)
+# Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records).
+TRIP_SOURCES = ("civil_aviation", "railway_tickets", "hotel_registration", "internet_cafe")
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
