@@ -278,6 +278,20 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability", "alerting_watchlist": "capability"}),
     ("en-looks-into-terminal", "Each visitor must swipe an ID card and look into the verification terminal at the gate.",
      {"face_recognition": "capability"}),
+    # vendor documents (real vendor solution texts, stop 24): a plate reader's camera named after what it reads;
+    # BOLOs and hotlists; criminal associations; a person matched across cameras; gunfire located is no person
+    ("en-plate-camera-named-first", "Each patrol car carries a camera to capture licence plates and check them against hotlists.",
+     {"vehicle_plate": "capability", "alerting_watchlist": "capability"}),
+    ("en-plate-reads-from-cameras", "The service shall ingest licence plate reads from roadside cameras across the county.",
+     {"vehicle_plate": "capability"}),
+    ("en-cameras-and-plate-readers-control", "The city will install 300 cameras and 40 licence plate readers along the ring road.",
+     {"vehicle_plate": "capability", "video_surveillance": "capability"}),
+    ("en-bolos", "Reads are compared with state BOLOs and the NCIC file.", {"alerting_watchlist": "capability"}),
+    ("en-criminal-associations", "Call records are parsed to model criminal associations in a graph.",
+     {"data_fusion_profiles": "capability", "telecom": "capability"}),
+    ("en-matches-for-a-person-across-cameras", "Investigators can find matches for a person across multiple cameras in minutes.",
+     {"location_tracking": "capability"}),
+    ("en-gunfire-located-control", "Acoustic sensors detect and geolocate gunfire within seconds.", {}),
     ("en-face-tagged-with-attributes", "Every detected face is tagged with an estimated age and gender.",
      {"face_recognition": "capability"}),
     # plain English verbs of alerting, tracking, files, faces and trips (taxonomy 2026.12.14), with controls
@@ -851,7 +865,7 @@ CAPABILITY_ROWS = [
     ("en-plate-reader", "Each patrol car shall carry a plate reader that stores plate images with GPS time stamps.",
      {"vehicle_plate": "capability"}),
     ("en-hotlist", "The hotlist of vehicles of interest shall be refreshed every hour.",
-     {"vehicle_plate": "capability"}),
+     {"vehicle_plate": "capability", "alerting_watchlist": "capability"}),  # a hotlist is a watchlist of vehicles
     ("en-blocklisted-plates", "The gate shall refuse blocklisted plates.",
      {"vehicle_plate": "capability"}),
     ("en-blocklist-alert", "A person on the blocklist shall trigger a message to the duty desk.",

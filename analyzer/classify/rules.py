@@ -49,6 +49,12 @@ LIST_BREAK = re.compile(r"[。；;：:,，（）()|\n]")
 LIST_ITEM_MAX = 8
 CAPTURE_LABELS = ("face_recognition", "vehicle_plate")  # captures whose camera is their own device
 CAPTURE_GAP = 2  # characters between the capture term and the camera word that names its device (人脸抓拍 摄像机)
+# The same in English, where the camera may come first: "camera(s) to capture / that read(s) licence plates",
+# "plate reads from (distributed) camera(s)".
+CAPTURE_EN_AFTER = re.compile(r"s?\s+(?:that |which |to |used to |able to )?(?:captures?|reads?|recogni[sz]es?|detects?|snaps?)"
+                              r"(?:\s+(?:the|all|every|each|passing|vehicle|vehicles'))?\s+", re.I)
+CAPTURE_EN_BEFORE = re.compile(r"s?\s+(?:reads?|captures?|images?|data|recognition)?\s*(?:from|by|of)\s+(?:the\s+|its\s+|our\s+)?"
+                               r"(?:[\w-]+\s+){0,2}", re.I)
 LIST_GAP_MAX = 24
 # English terms are written as words ("plate number", "face-capture"); in SDK and JSON text the same
 # words are joined (plate_number, plateNumber, plate-number, geofence for geo-fence). Where a pattern
@@ -765,8 +771,20 @@ class RulesClassifier:
         and the real police pages follow)."""
         if h.label != "video_surveillance":
             return False
-        return any(o.label in CAPTURE_LABELS and o.start < h.start and 0 <= h.start - o.end <= CAPTURE_GAP
-                   for o in c.cap_hits)
+        for o in c.cap_hits:
+            if o.label not in CAPTURE_LABELS:
+                continue
+            if o.start < h.start and 0 <= h.start - o.end <= CAPTURE_GAP:
+                return True
+            # English puts a plate reader's camera first or names it after what it reads: "cameras that capture
+            # licence plates", "plate reads from distributed cameras" (real vendor documents, stop 24); a face
+            # "captured by street cameras" leaves the cameras a network, as the English sets label it
+            if o.label == "vehicle_plate" and h.term.isascii() and o.term.isascii():
+                if h.end <= o.start and CAPTURE_EN_AFTER.fullmatch(c.t, h.end, o.start):
+                    return True
+                if o.end <= h.start and CAPTURE_EN_BEFORE.fullmatch(c.t, o.end, h.start):
+                    return True
+        return False
 
     def _listed_with_strong(self, c: Seen, h: Hit) -> bool:
         """Whether a weak term is an item of a list that also holds a strong term of another capability
