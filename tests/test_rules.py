@@ -476,6 +476,13 @@ CAPABILITY_ROWS = [
     # a system described rather than demanded passes the gate; a project's own name does not (stop 19)
     ("described-system-built", "本项目新建视频监控系统，前端点位覆盖辖区主要道路及公共复杂场所。", {"video_surveillance": "capability"}),
     ("described-system-project-name-control", "2.1项目名称：横山水库视频监控网络及终端升级改造建设项目", {}),
+    # titles with a section number and heading, a trailing stop, an approval's English title (stop 24)
+    ("title-numbered-overview-zh", "1项目概况项目名称:东岭区\"雪亮工程\"(第二部分)项目.", {}),
+    ("title-numbered-overview-en", "1 Project overview Project name: Dongling District \"Sharp Eyes\" video surveillance project.", {}),
+    ("title-approval-reply-en", "Reply of the Municipal Approval Bureau on the Preliminary Design of the Public Security Video Surveillance "
+     "Networking and Face Recognition Construction Project", {}),
+    # a module that adopts its camera asks for it, and the camera is the module's device, not a network
+    ("spec-adopts-a-device-zh", "（2）人脸识别终端采用双目摄像头。", {"face_recognition": "capability"}),
     ("described-system-en-past", "Police in the county used the platform to log every guest's hotel check-in and flight booking.",
      {"travel_records": "capability", "hotel_registration": "capability", "civil_aviation": "capability"}),
     # a per-person view: three or more datasets about one person shown or returned together (stop 19)

@@ -49,6 +49,7 @@ LIST_BREAK = re.compile(r"[。；;：:,，（）()|\n]")
 LIST_ITEM_MAX = 8
 CAPTURE_LABELS = ("face_recognition", "vehicle_plate")  # captures whose camera is their own device
 CAPTURE_GAP = 2  # characters between the capture term and the camera word that names its device (人脸抓拍 摄像机)
+CAPTURE_VIA_ZH = re.compile(r"(?:模块|系统|终端|设备|一体机|门禁|闸机|机)?(?:采用|配备|配置|内置|搭载|集成)[^。；;，,、]{0,6}")
 # The same in English, where the camera may come first: "camera(s) to capture / that read(s) licence plates",
 # "plate reads from (distributed) camera(s)".
 CAPTURE_EN_AFTER = re.compile(r"s?\s+(?:that |which |to |used to |able to )?(?:captures?|reads?|recogni[sz]es?|detects?|snaps?)"
@@ -776,6 +777,9 @@ class RulesClassifier:
                 continue
             if o.start < h.start and 0 <= h.start - o.end <= CAPTURE_GAP:
                 return True
+            # a capture module that adopts or carries its camera (人脸识别模块采用双目摄像头) (real police pages, stop 24)
+            if o.end <= h.start and CAPTURE_VIA_ZH.fullmatch(c.t, o.end, h.start):
+                return True
             # English puts a plate reader's camera first or names it after what it reads: "cameras that capture
             # licence plates", "plate reads from distributed cameras" (real vendor documents, stop 24); a face
             # "captured by street cameras" leaves the cameras a network, as the English sets label it
@@ -845,11 +849,15 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
 # A clause that is only a title: a "project name:" label, or one line (no sentence stop) ending in what a
 # title ends in (…项目, …工程, …招标公告, 关于…的批复). Real police pages and real notices put such lines
 # before the requirements; the capability in them is named, not asked for (stop 23).
-TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十]+\s*[、.．]\s*)?(?:采购)?项目名称\s*[:：][^。；;!！?？]{0,80}$|"
+TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十.]+\s*[、.．]?\s*)?(?:项目(?:概况|概述|基本情况)\s*)?(?:采购)?项目名称\s*[:：]"
+                   r"[^。；;!！?？]{0,80}[。.]?\s*$|"
                    r"^[^。；;!！?？:：]{4,80}(?:项目|工程|招标公告|采购公告|中标公告|成交公告|公告|批复|通知)\s*[)）]?\s*$|"
-                   # the same titles as English reports render them (Tender Announcement for the … Project)
-                   r"^\s*(?:Project name\s*:|(?:Tender|Procurement|Bid(?:ding)?|Award|Winning[- ]Bid)\s+(?:Announcement|Notice)\b)[^.;!?]{0,200}$|"
-                   r"^[^.;!?:]{4,200}\b(?:Project|Announcement|Approval)\s*$", re.I)
+                   # the same titles as English reports render them (Tender Announcement for the … Project), with a
+                   # section number and heading before "Project name" (real police pages in English, stop 24)
+                   r"^\s*(?:[\d.]+\s*)?(?:Project (?:overview|summary)\s*)?(?:Project name\s*:|(?:Tender|Procurement|Bid(?:ding)?|Award|"
+                   r"Winning[- ]Bid)\s+(?:Announcement|Notice)\b)[^.;!?]{0,200}\.?\s*$|"
+                   r"^[^.;!?:]{4,200}\b(?:Project|Announcement|Approval)\s*$|"
+                   r"^\s*(?:Official )?(?:Reply|Approval) (?:of|from|by) the [^.;!?:]{4,300}\b(?:Project|Design|Plan)\s*$", re.I)
 # Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records).
 TRIP_SOURCES = ("civil_aviation", "railway_tickets", "hotel_registration", "internet_cafe")
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
