@@ -292,6 +292,9 @@ CAPABILITY_ROWS = [
     ("en-matches-for-a-person-across-cameras", "Investigators can find matches for a person across multiple cameras in minutes.",
      {"location_tracking": "capability"}),
     ("en-gunfire-located-control", "Acoustic sensors detect and geolocate gunfire within seconds.", {}),
+    ("sdk-faces-detected-zh", "face_num | int | 检测到的人脸数量", {"face_recognition": "capability"}),
+    ("sdk-faces-detected-en", "The response gives the number of faces detected and a box for each one.",
+     {"face_recognition": "capability"}),
     ("en-face-tagged-with-attributes", "Every detected face is tagged with an estimated age and gender.",
      {"face_recognition": "capability"}),
     # plain English verbs of alerting, tracking, files, faces and trips (taxonomy 2026.12.14), with controls
