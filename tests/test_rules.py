@@ -295,6 +295,10 @@ CAPABILITY_ROWS = [
     ("sdk-faces-detected-zh", "face_num | int | 检测到的人脸数量", {"face_recognition": "capability"}),
     ("sdk-faces-detected-en", "The response gives the number of faces detected and a box for each one.",
      {"face_recognition": "capability"}),
+    # a policy document cited by its title buys nothing; the same camera network asked for does (stop 24)
+    ("policy-title-cited-control", "近年来国家先后印发关于加强公共安全视频监控建设联网应用工作的若干意见等文件，指导平安建设。", {}),
+    ("policy-title-then-asked", "按照关于加强公共安全视频监控建设联网应用工作的若干意见，本项目应新建公共安全视频监控点位200个。",
+     {"video_surveillance": "capability"}),
     ("en-face-tagged-with-attributes", "Every detected face is tagged with an estimated age and gender.",
      {"face_recognition": "capability"}),
     # plain English verbs of alerting, tracking, files, faces and trips (taxonomy 2026.12.14), with controls

@@ -713,9 +713,12 @@ class RulesClassifier:
         others = self.staff_words.sub("", c.t)
         parties = bool(self.procurement_parties.search(c.t))
         people = bool(c.group_hits) or (bool(self.people_words.search(others)) and not parties)
+        policies = [m.span() for m in POLICY_TITLE.finditer(c.t)]
         for h in c.cap_hits:
             if h.label in seen or self._capture_device(c, h):
                 continue
+            if any(a <= h.start and h.end <= b for a, b in policies):
+                continue  # a policy document cited by its title (关于加强公共安全视频监控…的若干意见) buys nothing
             if not h.strong:
                 subject = self.capability_subjects.get(h.label)
                 about = people if subject is None else bool(c.group_hits) or (
@@ -860,6 +863,9 @@ TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十.]+\s*[、.．]?\s*
                    r"^\s*(?:Official )?(?:Reply|Approval) (?:of|from|by) the [^.;!?:]{4,300}\b(?:Project|Design|Plan)\s*$", re.I)
 # Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records).
 TRIP_SOURCES = ("civil_aviation", "railway_tickets", "hotel_registration", "internet_cafe")
+# The title of a policy document a clause cites as background (关于加强…视频监控建设联网应用工作的若干意见):
+# the capability it names is the policy's subject, not something the clause asks for (real vendor texts, stop 24).
+POLICY_TITLE = re.compile(r"关于[^。；;，,、《》]{2,60}?的(?:若干|指导|实施)?(?:意见|通知|决定|办法|规定|批复)")
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
