@@ -39,6 +39,10 @@ LIST_BEFORE = re.compile(r"(?:[^、，,/／|：:。；;\s]{1,10}\s*[、，,/／|
 # A value followed by a number of people is a row of a statistical table (汉族 286,433；维吾尔族 …),
 # a count published, not a field a system fills.
 COUNT_AFTER = re.compile(r"[^\d、，,/|；;。]{0,4}?\s*[:：]?\s*\d[\d,，]{2,}")
+# A Chinese field name is written as one: followed by a separator, a code or its values' bracket (人种 | …,
+# 民族：0 汉族 …); "辖区有汉族、回族等12个民族" describes a population, and so does a share or a count of a group.
+FIELD_AFTER = re.compile(r"\s*(?:[|:：=（(\[{]|\s\d)")
+DEMOGRAPHY = re.compile(r"等\s*[\d一二三四五六七八九十]+\s*个(?:少数)?民族|多民族|聚居|世居|人口|占[比总]?|%|％")
 LIST_AFTER = re.compile(r"(?:\s*[、，,/／|]\s*[^、，,/／|：:。；;\s]{1,10}){1,10}")
 
 
@@ -165,8 +169,10 @@ class Structures:
                 continue
             if self.code.match(t[m.end():m.end() + 12]):
                 out.append(("coded_field", (m.start(), m.end(), m.group(0)), "a coded yes/no field on ethnicity ('{}')"))
-            if is_word:
+            if is_word and (m.group(0).isascii() or FIELD_AFTER.match(t, m.end())):
                 row = t[m.end():min(b, m.end() + LIST_WINDOW_EN)]
+                if DEMOGRAPHY.search(row):
+                    continue
                 found = list(self.enum_value.finditer(row))
                 values = {v.group(0).lower() for v in found}
                 counted = sum(1 for v in found if COUNT_AFTER.match(row, v.end()))
