@@ -203,6 +203,12 @@ CAPABILITY_ROWS = [
     ("structure-values-on-a-form", "报名表：民族 | 汉族 / 少数民族（下拉选择）", {}),
     ("structure-values-counted", "分民族人口（人）：汉族 52,310；回族 4,127；满族 1,066", {}),
     ("structure-colours-not-races", "外壳颜色可选 white、black、yellow，race 系列机箱另计。", {}),
+    # vendor release notes and API fields (stop 24): a quoted race attribute added, a skin field's race values
+    ("vendor-note-race-attribute-added", 'Release 5.5 adds the "race" attribute to face capture events.',
+     {"ethnicity_recognition": "capability", "face_recognition": "capability"}),
+    ("structure-skin-field-values", 'The API returns a "skin" field with values yellow, white, black and brown.',
+     {"ethnicity_recognition": "capability_structure"}),
+    ("structure-skin-care-control", "Our skin care app returns a skin type value for oily, dry and combination skin.", {}),
     ("structure-population-described", "全县有汉族、回族、满族、蒙古族等12个民族，系统按辖区管理。", {}),
     ("structure-zh-field-with-codes", "输出字段 民族：0 汉族 1 少数民族 2 未知", {"ethnicity_recognition": "capability_structure"}),
     ("structure-racial-group-en", "The detector returns the estimated racial group of each face it finds.",
