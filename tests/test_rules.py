@@ -322,6 +322,12 @@ CAPABILITY_ROWS = [
     ("zh-face-comparison-in-crowd", "面部比对系统能够自动从人群中找出在逃人员。", {"face_recognition": "capability"}),
     ("zh-accounts-monitored-not-video", "对重点人员的社交账号进行24小时监控。",
      {"internet_monitoring": "capability", "social_media": "capability"}),
+    ("zh-risk-index-computed", "系统根据人员的出行、住宿规律，自动计算其风险指数并排序。", {"predictive_policing": "capability",
+                                                                   "travel_records": "weak_capability", "hotel_registration": "weak_capability"}),
+    ("zh-station-id-check-lane", "在火车站进站口设置人证核验通道，旅客刷身份证后比对人脸。",
+     {"checkpoint": "capability", "face_recognition": "capability"}),
+    ("zh-vehicles-captured", "对进入辖区的外地车辆进行抓拍，并与布控库比对。", {"vehicle_plate": "capability", "alerting_watchlist": "capability"}),
+    ("zh-credit-travel-ban-only-credit", "按照社会信用评分对居民进行分级，低分人员限制出行。", {"social_credit": "weak_capability"}),
     ("en-face-tagged-with-attributes", "Every detected face is tagged with an estimated age and gender.",
      {"face_recognition": "capability"}),
     # plain English verbs of alerting, tracking, files, faces and trips (taxonomy 2026.12.14), with controls
@@ -488,7 +494,7 @@ CAPABILITY_ROWS = [
     # taxonomy 2026.12.6: capability recall by function, each positive row before its control negative
     # a weak face term needs people, not only vehicles (context.capability_subjects)
     ("face-capture-of-people", "卡口前端对过往行人进行抓拍并上传。", {"face_recognition": "weak_capability"}),
-    ("capture-of-vehicles-is-not-face", "卡口前端对过往车辆进行抓拍并上传。", {"vehicle_plate": "weak_capability"}),
+    ("capture-of-vehicles-is-not-face", "卡口前端对过往车辆进行抓拍并上传。", {"vehicle_plate": "capability"}),
     # a weak term listed with a strong term of another capability is an item of what one system collects
     ("weak-terms-listed-with-strong", "大屏须显示过往人员的人脸、车牌、IMSI。",
      {"face_recognition": "weak_capability", "vehicle_plate": "weak_capability", "phone_wifi_imsi": "capability"}),
