@@ -52,8 +52,8 @@ CAPTURE_GAP = 2  # characters between the capture term and the camera word that 
 CAPTURE_VIA_ZH = re.compile(r"(?:模块|系统|终端|设备|一体机|门禁|闸机|机)?(?:采用|配备|配置|内置|搭载|集成)[^。；;，,、]{0,6}")
 # The same in English, where the camera may come first: "camera(s) to capture / that read(s) licence plates",
 # "plate reads from (distributed) camera(s)".
-CAPTURE_EN_AFTER = re.compile(r"s?\s+(?:that |which |to |used to |able to )?(?:captures?|reads?|recogni[sz]es?|detects?|snaps?)"
-                              r"(?:\s+(?:the|all|every|each|passing|vehicle|vehicles'))?\s+", re.I)
+CAPTURE_EN_AFTER = re.compile(r"s?\s+(?:that |which |to |used to |able to |capable of )?(?:(?:captures?|capturing|reads?|reading|recogni[sz](?:es?|ing)|"
+                              r"detects?|detecting|snaps?)(?:\s+(?:the|all|every|each|passing|vehicle|vehicles'))?\s+)?", re.I)
 CAPTURE_EN_BEFORE = re.compile(r"s?\s+(?:reads?|captures?|images?|data|recognition)?\s*(?:from|by|of)\s+(?:the\s+|its\s+|our\s+)?"
                                r"(?:[\w-]+\s+){0,2}", re.I)
 LIST_GAP_MAX = 24
