@@ -521,6 +521,10 @@ CAPABILITY_ROWS = [
     # a system described rather than demanded passes the gate; a project's own name does not (stop 19)
     ("described-system-built", "本项目新建视频监控系统，前端点位覆盖辖区主要道路及公共复杂场所。", {"video_surveillance": "capability"}),
     ("described-system-project-name-control", "2.1项目名称：横山水库视频监控网络及终端升级改造建设项目", {}),
+    ("title-this-project-is", "第五章 采购需求及要求一、项目概述本项目为某县公安局机动车缉查布控系统二期建设工程。", {}),
+    ("title-this-project-is-then-asked", "本项目为某市公安局人脸识别系统建设项目，要求实现全市人脸卡口联网。",
+     {"face_recognition": "capability"}),
+    ("notice-friendly-reminder-is-no-alert", "温馨提示：声纹识别服务已升级，旧版声纹数据暂不支持迁移。", {"voiceprint": "capability"}),
     # titles with a section number and heading, a trailing stop, an approval's English title (stop 24)
     ("title-numbered-overview-zh", "1项目概况项目名称:东岭区\"雪亮工程\"(第二部分)项目.", {}),
     ("title-numbered-overview-en", "1 Project overview Project name: Dongling District \"Sharp Eyes\" video surveillance project.", {}),

@@ -855,6 +855,8 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
 TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十.]+\s*[、.．]?\s*)?(?:项目(?:概况|概述|基本情况)\s*)?(?:采购)?项目名称\s*[:：]"
                    r"[^。；;!！?？]{0,80}[。.]?\s*$|"
                    r"^[^。；;!！?？:：]{4,80}(?:项目|工程|招标公告|采购公告|中标公告|成交公告|公告|批复|通知)\s*[)）]?\s*$|"
+                   # "本项目为…建设工程。" after a heading names the project (real police pages, stop 24)
+                   r"^[^。；;]{0,30}?本(?:项目|工程)(?:为|是)[^。；;，,]{2,60}(?:项目|工程)[。.]?\s*$|"
                    # the same titles as English reports render them (Tender Announcement for the … Project), with a
                    # section number and heading before "Project name" (real police pages in English, stop 24)
                    r"^\s*(?:[\d.]+\s*)?(?:Project (?:overview|summary)\s*)?(?:Project name\s*:|(?:Tender|Procurement|Bid(?:ding)?|Award|"
