@@ -161,7 +161,9 @@ class Structures:
         an ethnicity word followed in its row by two or more ethnicity or race values (race: Asian /
         White / Black), two race names of their own (黄种人、白种人), or an ethnicity word or value
         coded yes/no (少数民族 | 0：否 1：是). A form that a person fills in (下拉选择, 申请表, 姓名…)
-        stores the field rather than reading it off anyone."""
+        stores the field rather than reading it off anyone; a Chinese word counts as a field only when
+        written as one (FIELD_AFTER), and a population described (DEMOGRAPHY: 等12个民族, shares) or
+        counted (COUNT_AFTER) is nobody's attribute."""
         out = []
         for m, is_word in mentions:
             a, b = self._sentence(t, m.start(), LIST_SENTENCE)
