@@ -1263,6 +1263,13 @@ CAPABILITY_ROWS = [
      {"social_media": "weak_capability", "internet_monitoring": "capability"}),
     ("zh-weibo-brand-control", "负责运营单位微博、抖音官方账号的日常内容发布。",
      {}),
+    # a plate among the attributes an engine extracts is read; the lodging trade described as background asks
+    # for no records, a platform tapping its registrations does (stop 25, real vendor texts and police pages)
+    ("zh-plate-among-extracted-attributes", "可接入摄像机视频流，实时检测人员与车辆，并提取对应信息，如人脸、性别、穿着、车牌、车型等。",
+     {"video_surveillance": "capability", "vehicle_plate": "capability", "face_recognition": "weak_capability"}),
+    ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
+    ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
+     {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
 ]
 
 
