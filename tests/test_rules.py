@@ -1267,6 +1267,20 @@ CAPABILITY_ROWS = [
     # for no records, a platform tapping its registrations does (stop 25, real vendor texts and police pages)
     ("zh-plate-among-extracted-attributes", "可接入摄像机视频流，实时检测人员与车辆，并提取对应信息，如人脸、性别、穿着、车牌、车型等。",
      {"video_surveillance": "capability", "vehicle_plate": "capability", "face_recognition": "weak_capability"}),
+    # ethnicity among a statistic's or a query's named dimensions, and an alarm on a gathering of an ethnic group
+    # (stop 25); the unity slogan and a festival's crowd are no attribute read
+    ("zh-ethnicity-among-analysis-dimensions", "人口研判报表 | 分析维度：年龄 / 性别 / 民族 / 籍贯 | 输出：柱状图",
+     {"ethnicity_recognition": "capability_structure"}),
+    ("zh-ethnicity-among-query-conditions", "检索条件：姓名、民族、身份证号。", {"ethnicity_recognition": "capability_structure"}),
+    ("zh-ethnic-gathering-alarm", "系统在识别到的藏族人员超过5人聚集时自动向指挥中心告警。",
+     {"ethnicity_recognition": "capability_structure"}),
+    ("zh-unity-slogan-dimension", "统计维度：中华民族团结进步示范单位数量。", {}),
+    ("zh-festival-crowd-no-alarm", "少数民族群众聚集的节庆活动期间，加强现场安保力量。", {}),
+    ("en-ethnicity-column", "The analytics box now writes an ethnicity column for every person it tracks.",
+     {"ethnicity_recognition": "capability_structure"}),
+    ("en-matches-narrowed-by-race", "Officers can narrow the returned matches by race and by camera.",
+     {"ethnicity_recognition": "capability_structure", "video_surveillance": "capability_structure"}),
+    ("en-race-flags-of-a-marathon", "The race flags mark the start and finish of the marathon course.", {}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
