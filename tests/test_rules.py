@@ -1281,6 +1281,21 @@ CAPABILITY_ROWS = [
     ("en-matches-narrowed-by-race", "Officers can narrow the returned matches by race and by camera.",
      {"ethnicity_recognition": "capability_structure", "video_surveillance": "capability_structure"}),
     ("en-race-flags-of-a-marathon", "The race flags mark the start and finish of the marathon course.", {}),
+    # background praise of a kind of system, a face terminal's prompt of its own result, an equipment cabinet's
+    # reminders and a "project content:" line naming the project ask for nothing; faces sent to door terminals
+    # and video motion detection do (stop 25, real police pages)
+    ("zh-praise-of-video-is-background", "智能视频监控已经成为社会治安防控体系的重要组成部分，在打击犯罪中发挥着不可替代的作用。", {}),
+    ("en-praise-of-video-is-background",
+     "Video surveillance has become an important means of public order control and plays an irreplaceable role in solving cases.", {}),
+    ("zh-praise-then-a-requirement", "视频监控已成为治安防范的重要手段。系统应支持人脸识别。",
+     {"video_surveillance": "capability", "face_recognition": "capability"}),
+    ("zh-face-terminal-prompt-no-alert", "门禁终端应对人脸核验结果给出语音提示，核验时间不大于1秒。", {"face_recognition": "capability"}),
+    ("zh-face-hit-on-a-control-list-alerts", "人脸识别终端比中布控人员时，应给出声光提示并推送至值班民警。",
+     {"face_recognition": "capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
+    ("zh-equipment-reminder-no-alert", "装备柜采用人脸识别登录，并具备维修保养的主动提醒功能。", {"face_recognition": "capability"}),
+    ("zh-project-content-names-the-project", "项目内容：某分局派出所人脸识别门禁改造项目。（详见采购需求）", {}),
+    ("zh-faces-sent-to-door-terminals", "平台应支持将授权人员的人脸下发至小区各出入口门禁终端。", {"face_recognition": "capability"}),
+    ("zh-video-motion-detection", "周界区域应采用视频侦测与红外对射相结合的方式进行入侵防范。", {"video_surveillance": "capability"}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),

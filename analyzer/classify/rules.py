@@ -603,8 +603,9 @@ class RulesClassifier:
     def _asks(self, c: Seen, spec_row: bool, cues: list[tuple[int, int, str]]) -> bool:
         """Whether the clause asks for a function: an obligation verb, an asking cue (``cues``), a
         specification value or table row, or a heading about surveillance (the capability gate's test).
-        A title (项目名称：…监控接入项目, …招标公告, 关于…的批复) names the project and asks for nothing."""
-        if TITLE.search(c.t):
+        A title (项目名称：…监控接入项目, …招标公告, 关于…的批复) names the project and asks for nothing, and
+        a sentence in praise of a kind of system (已成为…的重要手段) is background."""
+        if TITLE.search(c.t) or PRAISE.search(c.t):
             return False
         return bool(spec_row or c.heading_ops or cues or self.obligation.search(c.t) or self.spec.search(c.t))
 
@@ -855,6 +856,8 @@ def _listed(t: str, a: Hit, b: Hit) -> bool:
 TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十.]+\s*[、.．]?\s*)?(?:项目(?:概况|概述|基本情况)\s*)?(?:采购)?项目名称\s*[:：]"
                    r"[^。；;!！?？]{0,80}[。.]?\s*$|"
                    r"^[^。；;!！?？:：]{4,80}(?:项目|工程|招标公告|采购公告|中标公告|成交公告|公告|批复|通知)\s*[)）]?\s*$|"
+                   # "项目内容：…建设项目。(详见用户需求书)" names the project too (real police pages, stop 25)
+                   r"^\s*(?:[\d.]+\s*)?项目内容\s*[:：][^。；;]{2,80}(?:项目|工程)\s*[。.]?\s*(?:[(（][^()（）]{0,40}[)）][。.]?)?\s*$|"
                    # "本项目为…建设工程。" after a heading names the project (real police pages, stop 24)
                    r"^[^。；;]{0,30}?本(?:项目|工程)(?:为|是)[^。；;，,]{2,60}(?:项目|工程)[。.]?\s*$|"
                    # the same titles as English reports render them (Tender Announcement for the … Project), with a
@@ -863,6 +866,12 @@ TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十.]+\s*[、.．]?\s*
                    r"Winning[- ]Bid)\s+(?:Announcement|Notice)\b)[^.;!?]{0,200}\.?\s*$|"
                    r"^[^.;!?:]{4,200}\b(?:Project|Announcement|Approval)\s*$|"
                    r"^\s*(?:Official )?(?:Reply|Approval) (?:of|from|by) the [^.;!?:]{4,300}\b(?:Project|Design|Plan)\s*$", re.I)
+# One sentence in praise of a kind of system (…已成为治安防范的重要手段…发挥着不可替代的重要作用): the
+# boilerplate real tenders open their background with; it asks for nothing (stop 25, real police pages).
+PRAISE = re.compile(r"^[^。；;!！?？]*(?:(?:已经?成为了?|日益成为)[^。；;]{0,40}(?:重要手段|重要组成部分|重要支撑|重要保障|重要途径|重要措施)"
+                    r"|发挥着?[^。；;]{0,30}(?:不可替代|不可或缺)[^。；;]{0,6}作用)[^。；;!！?？]*[。.]?\s*$|"
+                    r"^[^.;!?]*(?:ha(?:s|ve) become (?:an? |the )?(?:important|indispensable|key|essential) (?:means|component|part|tool)"
+                    r"|plays? an? (?:irreplaceable|indispensable) role)[^.;!?]*\.?\s*$", re.I)
 # Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records).
 TRIP_SOURCES = ("civil_aviation", "railway_tickets", "hotel_registration", "internet_cafe")
 # The title of a policy document a clause cites as background (关于加强…视频监控建设联网应用工作的若干意见):
