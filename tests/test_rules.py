@@ -1296,6 +1296,21 @@ CAPABILITY_ROWS = [
     ("zh-project-content-names-the-project", "项目内容：某分局派出所人脸识别门禁改造项目。（详见采购需求）", {}),
     ("zh-faces-sent-to-door-terminals", "平台应支持将授权人员的人脸下发至小区各出入口门禁终端。", {"face_recognition": "capability"}),
     ("zh-video-motion-detection", "周界区域应采用视频侦测与红外对射相结合的方式进行入侵防范。", {"video_surveillance": "capability"}),
+    # a deputy's proposal acknowledged, standards cited by number, a standard's drafters and a leading group set
+    # up name systems and ask for nothing; a requirement that cites standards still asks; a DNA database's hit goes
+    # back to the lab, a hit on a fugitive alerts; an internet café's records are no trip (stop 25, real official texts)
+    ("zh-proposal-acknowledged", "你们提出的关于加强小区视频监控建设的建议收悉。", {}),
+    ("zh-standards-cited-by-number", "GB/T 28181 公共安全视频监控联网系统信息传输、交换、控制技术要求 GB 50348 安全防范工程技术规范 "
+     "GB 50395 视频安防监控系统工程设计规范", {}),
+    ("zh-standard-title-line", "- GA/T 1325-2017 安全防范 人脸识别应用 视频图像采集规范", {}),
+    ("zh-standard-drafters", "起草单位：某研究所、某人脸识别技术有限公司、某视频监控设备厂。", {}),
+    ("zh-leading-group-set-up", "一、成立县公共安全视频监控建设联网应用工作领导小组。", {}),
+    ("zh-requirement-citing-standards", "系统应符合GB/T 28181及GA/T 1400的要求，支持视频监控报警联动。",
+     {"video_surveillance": "capability"}),
+    ("zh-dna-hit-back-to-the-lab", "DNA数据库应支持检材信息录入、数据比对，比中结果自动反馈送检单位。", {"dna_biometrics": "capability"}),
+    ("zh-dna-hit-on-a-fugitive-alerts", "DNA比中在逃人员后，系统自动向办案民警推送预警。",
+     {"dna_biometrics": "weak_capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
+    ("zh-cafe-registration-rule-is-no-trip", "网吧经营单位应落实上网消费者实名登记制度。", {"internet_cafe": "capability"}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),

@@ -604,8 +604,9 @@ class RulesClassifier:
         """Whether the clause asks for a function: an obligation verb, an asking cue (``cues``), a
         specification value or table row, or a heading about surveillance (the capability gate's test).
         A title (项目名称：…监控接入项目, …招标公告, 关于…的批复) names the project and asks for nothing, and
-        a sentence in praise of a kind of system (已成为…的重要手段) is background."""
-        if TITLE.search(c.t) or PRAISE.search(c.t):
+        a sentence in praise of a kind of system (已成为…的重要手段), a standard cited by its number and a
+        leading group set up are background."""
+        if TITLE.search(c.t) or PRAISE.search(c.t) or CITATION.search(c.t):
             return False
         return bool(spec_row or c.heading_ops or cues or self.obligation.search(c.t) or self.spec.search(c.t))
 
@@ -872,11 +873,22 @@ PRAISE = re.compile(r"^[^。；;!！?？]*(?:(?:已经?成为了?|日益成为)[
                     r"|发挥着?[^。；;]{0,30}(?:不可替代|不可或缺)[^。；;]{0,6}作用)[^。；;!！?？]*[。.]?\s*$|"
                     r"^[^.;!?]*(?:ha(?:s|ve) become (?:an? |the )?(?:important|indispensable|key|essential) (?:means|component|part|tool)"
                     r"|plays? an? (?:irreplaceable|indispensable) role)[^.;!?]*\.?\s*$", re.I)
-# Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records).
-TRIP_SOURCES = ("civil_aviation", "railway_tickets", "hotel_registration", "internet_cafe")
+# Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records). An
+# internet café's log-ons are a trace only where a clause follows someone through them, which its vocabulary
+# says; the registration rule alone is no trip (stop 25: on real official texts 4 false, none right).
+TRIP_SOURCES = ("civil_aviation", "railway_tickets", "hotel_registration")
 # The title of a policy document a clause cites as background (关于加强…视频监控建设联网应用工作的若干意见):
 # the capability it names is the policy's subject, not something the clause asks for (real vendor texts, stop 24).
-POLICY_TITLE = re.compile(r"关于[^。；;，,、《》]{2,60}?的(?:若干|指导|实施)?(?:意见|通知|决定|办法|规定|批复)")
+# A deputy's proposal answered (关于加强乡村治安监控系统建设的建议收悉) is cited the same way (stop 25, official replies).
+POLICY_TITLE = re.compile(r"关于[^。；;，,、《》]{2,60}?的(?:若干|指导|实施)?(?:意见|通知|决定|办法|规定|批复|建议|提案|议案)")
+# A standard cited by its number (GA/T 1400.3—2017 公安视频图像信息应用系统…; GB/T 28181 … GB 50348 …), a standard's
+# publication line or its drafters, and a leading group set up with its leader: they name a system or an
+# organisation, and ask for nothing (stop 25, real standards and official plans).
+STANDARD_CODE = r"(?<![A-Za-z])(?:GB|GA|DB\d{0,2}|JGJ|YD|SJ|GY)\s*/?\s*[TZ]?\s*\d{2,5}(?:\.\d+)*(?:\s*[-—–]\s*(?:19|20)\d{2})?"
+CITATION = re.compile(r"^\s*[-–—•·]?\s*(?:标准(?:名称|编号)\s*[:：]\s*)?" + STANDARD_CODE + r"[^。；;!！?？]*$|"
+                      r"^(?:\s*[-–—•·]?\s*" + STANDARD_CODE + r"(?:(?!应|须|需|支持|符合|满足|遵循|参照)[^。；;]){2,80}?){2,}[。.]?\s*$|"
+                      r"^\s*(?:本(?:标准|文件)的?)?(?:主要)?(?:起草单位|起草人|归口单位|提出单位)\s*[:：]|"
+                      r"^\s*(?:[\d一二三四五六七八九十]+\s*[、.．]\s*)?(?:成立|组建|调整)[^。；;]{0,40}领导小组[^。；;]*[。；;]?\s*$|(?:任|为)(?:副)?组长")
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
