@@ -1311,6 +1311,8 @@ CAPABILITY_ROWS = [
     ("zh-dna-hit-on-a-fugitive-alerts", "DNA比中在逃人员后，系统自动向办案民警推送预警。",
      {"dna_biometrics": "weak_capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
     ("zh-cafe-registration-rule-is-no-trip", "网吧经营单位应落实上网消费者实名登记制度。", {"internet_cafe": "capability"}),
+    ("zh-standard-named-without-number", "标准名称：公共安全 人脸识别应用 图像技术要求", {}),
+    ("zh-lodging-defined-by-a-rule", "本办法所称的网约房等留宿场所，是指通过网络平台向公众提供住宿服务的经营性房屋。", {}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
