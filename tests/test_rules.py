@@ -1313,6 +1313,14 @@ CAPABILITY_ROWS = [
     ("zh-cafe-registration-rule-is-no-trip", "网吧经营单位应落实上网消费者实名登记制度。", {"internet_cafe": "capability"}),
     ("zh-standard-named-without-number", "标准名称：公共安全 人脸识别应用 图像技术要求", {}),
     ("zh-lodging-defined-by-a-rule", "本办法所称的网约房等留宿场所，是指通过网络平台向公众提供住宿服务的经营性房屋。", {}),
+    # how engineering papers name prediction and profiles: crime predicted in space and time, suspicious persons
+    # screened, anomalies on a trajectory warned of, gangs' ties mined (stop 25, real papers)
+    ("zh-crime-predicted-in-space-and-time", "研究团队构建了犯罪时空预测模型，用于指导巡逻勤务。", {"predictive_policing": "capability"}),
+    ("zh-suspicious-persons-screened", "平台应支持对重点区域的可疑人员进行研判筛查。", {"predictive_policing": "capability"}),
+    ("zh-trajectory-anomaly-warned", "对监控对象的轨迹进行持续监测，发现异常活动时自动预警。",
+     {"video_surveillance": "weak_capability", "location_tracking": "weak_capability",
+      "predictive_policing": "capability", "alerting_watchlist": "weak_capability"}),
+    ("zh-gang-ties-mined", "平台应支持对犯罪团伙关系进行挖掘分析，识别核心成员。", {"data_fusion_profiles": "capability"}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
