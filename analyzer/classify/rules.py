@@ -716,17 +716,22 @@ class RulesClassifier:
         parties = bool(self.procurement_parties.search(c.t))
         people = bool(c.group_hits) or (bool(self.people_words.search(others)) and not parties)
         policies = [m.span() for m in POLICY_TITLE.finditer(c.t)]
+
+        def usable(h: Hit) -> bool:
+            return not self._capture_device(c, h) and not any(a <= h.start and h.end <= b for a, b in policies)
+
         for h in c.cap_hits:
-            if h.label in seen or self._capture_device(c, h):
-                continue
-            if any(a <= h.start and h.end <= b for a, b in policies):
-                continue  # a policy document cited by its title (关于加强公共安全视频监控…的若干意见) buys nothing
+            if h.label in seen or not usable(h):
+                continue  # (a policy document cited by its title, 关于加强公共安全视频监控…的若干意见, buys nothing)
             if not h.strong:
                 subject = self.capability_subjects.get(h.label)
                 about = people if subject is None else bool(c.group_hits) or (
                     bool(subject.search(others)) and not parties)
                 if not (about and (cues or self._function_beside(c.t, h) or self._listed_with_strong(c, h))):
                     continue
+                # the label's strong term later in the clause is the better evidence (汇聚公安大数据…建立一人一档
+                # quotes 一人一档); which labels are found does not change
+                h = next((x for x in c.cap_hits if x.label == h.label and x.strong and usable(x)), h)
             seen.add(h.label)
             kind = tax.kind_of(h.label) or "capability"
             a, b = n.raw_span(h.start, h.end)
