@@ -1332,6 +1332,14 @@ CAPABILITY_ROWS = [
      {"dna_biometrics": "capability"}),
     ("zh-opinion-monitoring-no-camera", "网络舆情监控系统应支持热点事件发现和敏感信息预警。", {"internet_monitoring": "capability"}),
     ("zh-remote-administration-no-camera", "系统应具备远程监控和运维管理功能，方便运维人员巡检。", {}),
+    # a list a query outputs is a result and a credit blacklist punishes; a list people are put under control on
+    # with an alert is a watchlist (stop 25)
+    ("zh-output-list-no-watchlist", "研判模块支持按条件对旅馆住宿记录批量筛查，并输出人员名单及入住时间。",
+     {"travel_records": "capability", "hotel_registration": "capability"}),
+    ("en-credit-blacklist-no-watchlist", "Residents who fall below 60 points are put on a public blacklist that bars them from buying plane tickets.",
+     {"social_credit": "capability", "civil_aviation": "capability"}),
+    ("zh-control-list-with-alert", "高风险人员自动列入管控名单，并向属地民警推送预警。",
+     {"predictive_policing": "capability", "alerting_watchlist": "weak_capability"}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
