@@ -1149,7 +1149,7 @@ CAPABILITY_ROWS = [
     ("en-prediction-of-areas", "Realize prediction of high-incidence areas and periods of theft based on historical 110 call data.",
      {"predictive_policing": "capability", "telecom": "capability"}),
     ("en-bars-from-buying", "Petitioners are entered into a blacklist that bars them from buying train and plane tickets.",
-     {"alerting_watchlist": "capability", "social_credit": "capability", "civil_aviation": "capability"}),
+     {"social_credit": "capability", "civil_aviation": "capability"}),  # a ticket ban punishes (stop 25)
     ("en-verification-task", "For released prisoners found away from home the system generates a verification task for the local station.",
      {"alerting_watchlist": "capability"}),
     ("en-urls-visited", "The internet café audit terminal shall record the URLs visited and chat software logins of each user.",
@@ -1176,7 +1176,7 @@ CAPABILITY_ROWS = [
     ("zh-typo-mingzu-attribute", "人脸抓拍机参数：支持性别、年龄段、名族、是否戴眼镜等属性输出。",
      {"face_recognition": "capability", "video_surveillance": "capability", "ethnicity_recognition": "capability_structure"}),
     ("zh-sql-where-mz", "SELECT sfzh, xm, mz FROM rk_czrk WHERE mz IN ('02','03') -- 按少数民族条件生成走访名单",
-     {"alerting_watchlist": "weak_capability", "ethnicity_recognition": "capability_structure"}),
+     {"ethnicity_recognition": "capability_structure"}),  # the list a query outputs is no watchlist (stop 25)
     ("en-sensitive-ethnicity", "The module triggers whenever a 'sensitive' ethnicity is seen in a designated zone.",
      {"ethnicity_recognition": "capability_structure"}),
     ("en-denial-control", "A ministry spokesman called reports of ethnic recognition cameras fabricated.",
