@@ -1340,6 +1340,8 @@ CAPABILITY_ROWS = [
      {"social_credit": "capability", "civil_aviation": "capability"}),
     ("zh-control-list-with-alert", "高风险人员自动列入管控名单，并向属地民警推送预警。",
      {"predictive_policing": "capability", "alerting_watchlist": "weak_capability"}),
+    ("zh-parcel-records-are-no-trip", "平台应接入寄递实名数据，将寄件人信息与重点人员库比对，比中后推送预警。",
+     {"delivery_logistics": "capability", "alerting_watchlist": "capability", "police_watchlists": "capability"}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
