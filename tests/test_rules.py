@@ -1342,6 +1342,13 @@ CAPABILITY_ROWS = [
      {"predictive_policing": "capability", "alerting_watchlist": "weak_capability"}),
     ("zh-parcel-records-are-no-trip", "平台应接入寄递实名数据，将寄件人信息与重点人员库比对，比中后推送预警。",
      {"delivery_logistics": "capability", "alerting_watchlist": "capability", "police_watchlists": "capability"}),
+    # terms that were wrong more often than right on the read halves (stop 25): 昼伏夜出 is a pattern, not a
+    # trajectory; attribute recognition alone names no camera; "profile" alone is weak, a profile of people is not
+    ("zh-night-pattern-no-trajectory", "对昼伏夜出、频繁更换住址的人员开展重点排查。", {"predictive_policing": "capability"}),
+    ("zh-attribute-recognition-no-camera", "分析服务器应支持人员属性识别，输出性别和年龄段。", {}),
+    ("en-profiles-of-households", "The platform builds profiles of every household from the grid reports.",
+     {"data_fusion_profiles": "capability"}),
+    ("en-customer-profiling", "Customer profiling supports targeted marketing in the membership app.", {}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
