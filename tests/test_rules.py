@@ -1353,6 +1353,13 @@ CAPABILITY_ROWS = [
      {"video_surveillance": "capability", "alerting_watchlist": "capability"}),
     ("en-ids-scanned-at-a-police-post", "Every traveller is stopped and has the ID card scanned at the police post on the county road.",
      {"checkpoint": "capability"}),
+    # a task's progress colours and a supervisor's spot checks warn and stop no one; a key person's ticket does
+    # (stop 25, real police pages in English)
+    ("en-task-progress-colours", "A map displays each task's progress with red, yellow, blue and green four-colour early warnings.", {}),
+    ("en-supervisory-spot-checks", "Supervisory spot checks of repair work are carried out every quarter.", {}),
+    ("en-early-warning-on-a-key-person", "The platform issues an early warning when a key person buys a train ticket.",
+     {"alerting_watchlist": "weak_capability", "travel_records": "capability", "railway_tickets": "capability",
+      "police_watchlists": "watchlist_source"}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
