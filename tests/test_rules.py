@@ -1360,6 +1360,11 @@ CAPABILITY_ROWS = [
     ("en-early-warning-on-a-key-person", "The platform issues an early warning when a key person buys a train ticket.",
      {"alerting_watchlist": "weak_capability", "travel_records": "capability", "railway_tickets": "capability",
       "police_watchlists": "watchlist_source"}),
+    # a flag that is a field marks a record; a control flag on a vehicle is a watchlist (stop 25)
+    ("en-minority-flag-is-a-field", "The new firmware adds a 'minority' flag to the attribute set of each detected pedestrian.",
+     {"ethnicity_recognition": "capability_structure"}),
+    ("en-control-flag-is-a-watchlist", "The app returns the owner's name and any 'control' flags on the vehicle.",
+     {"alerting_watchlist": "weak_capability"}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
