@@ -1365,6 +1365,11 @@ CAPABILITY_ROWS = [
      {"ethnicity_recognition": "capability_structure"}),
     ("en-control-flag-is-a-watchlist", "The app returns the owner's name and any 'control' flags on the vehicle.",
      {"alerting_watchlist": "weak_capability"}),
+    # passing-vehicle pictures and a search by vehicle read plates; a face checkpoint system does not (stop 25)
+    ("zh-passing-vehicle-pictures", "测试环境应支持查看违法图片、过车图片和原始视频。", {"vehicle_plate": "capability"}),
+    ("zh-search-by-vehicle", "平台应提供按车辆信息检索的功能，并支持模糊查询。", {"vehicle_plate": "capability"}),
+    ("zh-face-checkpoint-system-no-plates", "人脸卡口系统应支持1:N实时比对。",
+     {"face_recognition": "capability", "alerting_watchlist": "weak_capability"}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
