@@ -1370,6 +1370,10 @@ CAPABILITY_ROWS = [
     ("zh-search-by-vehicle", "平台应提供按车辆信息检索的功能，并支持模糊查询。", {"vehicle_plate": "capability"}),
     ("zh-face-checkpoint-system-no-plates", "人脸卡口系统应支持1:N实时比对。",
      {"face_recognition": "capability", "alerting_watchlist": "weak_capability"}),
+    # wireless signalling collection senses phones, four-finger prints are taken, chat contents are checked (stop 25)
+    ("zh-wireless-signalling-collection", "警用无线信令采集系统可对重点区域内的手机进行感知。", {"phone_wifi_imsi": "capability"}),
+    ("zh-four-finger-prints", "采集站应支持平面四连指指纹的捺印与上传。", {"dna_biometrics": "capability"}),
+    ("zh-chat-contents-checked", "系统应能核查网上聊天内容中的违法信息。", {"internet_monitoring": "capability"}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
