@@ -1374,6 +1374,12 @@ CAPABILITY_ROWS = [
     ("zh-wireless-signalling-collection", "警用无线信令采集系统可对重点区域内的手机进行感知。", {"phone_wifi_imsi": "capability"}),
     ("zh-four-finger-prints", "采集站应支持平面四连指指纹的捺印与上传。", {"dna_biometrics": "capability"}),
     ("zh-chat-contents-checked", "系统应能核查网上聊天内容中的违法信息。", {"internet_monitoring": "capability"}),
+    # drones, body-worn cameras and live facial recognition by the names English-speaking police use (stop 25)
+    ("en-unmanned-aerial-vehicles", "The department will deploy unmanned aerial vehicles to support search operations and crowd events.",
+     {"video_surveillance": "capability"}),
+    ("en-bwcs", "Officers wearing BWCs shall activate recording at the start of every stop.", {"video_surveillance": "capability"}),
+    ("en-lfr-vans", "The force will use LFR vans to look for people on a pre-compiled watchlist.",
+     {"face_recognition": "capability", "alerting_watchlist": "capability"}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
