@@ -1287,7 +1287,7 @@ CAPABILITY_ROWS = [
     ("zh-praise-of-video-is-background", "智能视频监控已经成为社会治安防控体系的重要组成部分，在打击犯罪中发挥着不可替代的作用。", {}),
     ("en-praise-of-video-is-background",
      "Video surveillance has become an important means of public order control and plays an irreplaceable role in solving cases.", {}),
-    ("zh-praise-then-a-requirement", "视频监控已成为治安防范的重要手段。系统应支持人脸识别。",
+    ("zh-praise-then-a-requirement", "视频监控已成为社会治安防控的重要手段。系统应支持人脸识别。",
      {"video_surveillance": "capability", "face_recognition": "capability"}),
     ("zh-face-terminal-prompt-no-alert", "门禁终端应对人脸核验结果给出语音提示，核验时间不大于1秒。", {"face_recognition": "capability"}),
     ("zh-face-hit-on-a-control-list-alerts", "人脸识别终端比中布控人员时，应给出声光提示并推送至值班民警。",
@@ -1300,11 +1300,11 @@ CAPABILITY_ROWS = [
     # up name systems and ask for nothing; a requirement that cites standards still asks; a DNA database's hit goes
     # back to the lab, a hit on a fugitive alerts; an internet café's records are no trip (stop 25, real official texts)
     ("zh-proposal-acknowledged", "你们提出的关于加强小区视频监控建设的建议收悉。", {}),
-    ("zh-standards-cited-by-number", "GB/T 28181 公共安全视频监控联网系统信息传输、交换、控制技术要求 GB 50348 安全防范工程技术规范 "
-     "GB 50395 视频安防监控系统工程设计规范", {}),
-    ("zh-standard-title-line", "- GA/T 1325-2017 安全防范 人脸识别应用 视频图像采集规范", {}),
+    ("zh-standards-cited-by-number", "GA/T 9001 公安人脸识别应用 图像质量要求 GB/T 9002 视频监控平台联网接口规范 "
+     "GB/T 9003 车辆卡口系统设计规范", {}),
+    ("zh-standard-title-line", "- GA/T 9004-2019 安全防范 人脸识别终端 抓拍图像要求", {}),
     ("zh-standard-drafters", "起草单位：某研究所、某人脸识别技术有限公司、某视频监控设备厂。", {}),
-    ("zh-leading-group-set-up", "一、成立县公共安全视频监控建设联网应用工作领导小组。", {}),
+    ("zh-leading-group-set-up", "一、成立县视频监控联网应用工作领导小组。", {}),
     ("zh-requirement-citing-standards", "系统应符合GB/T 28181及GA/T 1400的要求，支持视频监控报警联动。",
      {"video_surveillance": "capability"}),
     ("zh-dna-hit-back-to-the-lab", "DNA数据库应支持检材信息录入、数据比对，比中结果自动反馈送检单位。", {"dna_biometrics": "capability"}),
@@ -1366,7 +1366,7 @@ CAPABILITY_ROWS = [
     ("en-control-flag-is-a-watchlist", "The app returns the owner's name and any 'control' flags on the vehicle.",
      {"alerting_watchlist": "weak_capability"}),
     # passing-vehicle pictures and a search by vehicle read plates; a face checkpoint system does not (stop 25)
-    ("zh-passing-vehicle-pictures", "测试环境应支持查看违法图片、过车图片和原始视频。", {"vehicle_plate": "capability"}),
+    ("zh-passing-vehicle-pictures", "平台应支持按时间段调阅过车图片并批量导出。", {"vehicle_plate": "capability"}),
     ("zh-search-by-vehicle", "平台应提供按车辆信息检索的功能，并支持模糊查询。", {"vehicle_plate": "capability"}),
     ("zh-face-checkpoint-system-no-plates", "人脸卡口系统应支持1:N实时比对。",
      {"face_recognition": "capability", "alerting_watchlist": "weak_capability"}),

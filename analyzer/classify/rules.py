@@ -872,7 +872,7 @@ TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十.]+\s*[、.．]?\s*
                    r"Winning[- ]Bid)\s+(?:Announcement|Notice)\b)[^.;!?]{0,200}\.?\s*$|"
                    r"^[^.;!?:]{4,200}\b(?:Project|Announcement|Approval)\s*$|"
                    r"^\s*(?:Official )?(?:Reply|Approval) (?:of|from|by) the [^.;!?:]{4,300}\b(?:Project|Design|Plan)\s*$", re.I)
-# One sentence in praise of a kind of system (…已成为治安防范的重要手段…发挥着不可替代的重要作用): the
+# One sentence in praise of a kind of system (…已成为…的重要手段…发挥着不可替代的作用): the
 # boilerplate real tenders open their background with; it asks for nothing (stop 25, real police pages).
 PRAISE = re.compile(r"^[^。；;!！?？]*(?:(?:已经?成为了?|日益成为)[^。；;]{0,40}(?:重要手段|重要组成部分|重要支撑|重要保障|重要途径|重要措施)"
                     r"|发挥着?[^。；;]{0,30}(?:不可替代|不可或缺)[^。；;]{0,6}作用)[^。；;!！?？]*[。.]?\s*$|"
@@ -884,9 +884,9 @@ PRAISE = re.compile(r"^[^。；;!！?？]*(?:(?:已经?成为了?|日益成为)[
 TRIP_SOURCES = ("civil_aviation", "railway_tickets", "hotel_registration")
 # The title of a policy document a clause cites as background (关于加强…视频监控建设联网应用工作的若干意见):
 # the capability it names is the policy's subject, not something the clause asks for (real vendor texts, stop 24).
-# A deputy's proposal answered (关于加强乡村治安监控系统建设的建议收悉) is cited the same way (stop 25, official replies).
+# A deputy's proposal answered (关于…建设的建议收悉) is cited the same way (stop 25, official replies).
 POLICY_TITLE = re.compile(r"关于[^。；;，,、《》]{2,60}?的(?:若干|指导|实施)?(?:意见|通知|决定|办法|规定|批复|建议|提案|议案)")
-# A standard cited by its number (GA/T 1400.3—2017 公安视频图像信息应用系统…; GB/T 28181 … GB 50348 …), a standard's
+# A standard cited by its number (GA/T 1400.3—2017 …; GB/T 28181 … GB 50348 …), a standard's
 # publication line or its drafters, and a leading group set up with its leader: they name a system or an
 # organisation, and ask for nothing (stop 25, real standards and official plans).
 STANDARD_CODE = r"(?<![A-Za-z])(?:GB|GA|DB\d{0,2}|JGJ|YD|SJ|GY)\s*/?\s*[TZ]?\s*\d{2,5}(?:\.\d+)*(?:\s*[-—–]\s*(?:19|20)\d{2})?"
