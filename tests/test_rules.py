@@ -1305,6 +1305,10 @@ CAPABILITY_ROWS = [
     ("zh-standard-title-line", "- GA/T 9004-2019 安全防范 人脸识别终端 抓拍图像要求", {}),
     ("zh-standard-drafters", "起草单位：某研究所、某人脸识别技术有限公司、某视频监控设备厂。", {}),
     ("zh-leading-group-set-up", "一、成立县视频监控联网应用工作领导小组。", {}),
+    # a requirement row that opens with a standard's number, or names a leader, still asks
+    ("zh-row-opening-with-a-standard-asks", "GB/T 28181 协议接入：支持人脸识别前端设备接入，接入路数不少于200路。",
+     {"video_surveillance": "weak_capability", "face_recognition": "capability"}),
+    ("zh-leader-named-beside-a-requirement", "成立专班，由分管副局长任组长，平台应支持人脸识别比对。", {"face_recognition": "capability"}),
     ("zh-requirement-citing-standards", "系统应符合GB/T 28181及GA/T 1400的要求，支持视频监控报警联动。",
      {"video_surveillance": "capability"}),
     ("zh-dna-hit-back-to-the-lab", "DNA数据库应支持检材信息录入、数据比对，比中结果自动反馈送检单位。", {"dna_biometrics": "capability"}),

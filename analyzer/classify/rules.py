@@ -890,11 +890,14 @@ POLICY_TITLE = re.compile(r"关于[^。；;，,、《》]{2,60}?的(?:若干|指
 # publication line or its drafters, and a leading group set up with its leader: they name a system or an
 # organisation, and ask for nothing (stop 25, real standards and official plans).
 STANDARD_CODE = r"(?<![A-Za-z])(?:GB|GA|DB\d{0,2}|JGJ|YD|SJ|GY)\s*/?\s*[TZ]?\s*\d{2,5}(?:\.\d+)*(?:\s*[-—–]\s*(?:19|20)\d{2})?"
-CITATION = re.compile(r"^\s*[-–—•·]?\s*(?:标准(?:名称|编号)\s*[:：]\s*)?" + STANDARD_CODE + r"[^。；;!！?？]*$|"
-                      r"^\s*标准(?:名称|编号)\s*[:：][^。；;!！?？]*$|"
-                      r"^(?:\s*[-–—•·]?\s*" + STANDARD_CODE + r"(?:(?!应|须|需|支持|符合|满足|遵循|参照)[^。；;]){2,80}?){2,}[。.]?\s*$|"
+# no asking word anywhere after (应用 and 需求 are in standards' titles)
+ASKS_NOTHING = r"(?![\s\S]*(?:应(?!用|急)|须|需(?!求)|支持|具备|提供|实现|采用|符合|满足|遵循|参照))"
+CITATION = re.compile(r"^" + ASKS_NOTHING + r"\s*[-–—•·]?\s*(?:标准(?:名称|编号)\s*[:：]\s*)?" + STANDARD_CODE + r"[^。；;!！?？]*$|"
+                      r"^" + ASKS_NOTHING + r"\s*标准(?:名称|编号)\s*[:：][^。；;!！?？]*$|"
+                      r"^" + ASKS_NOTHING + r"(?:\s*[-–—•·]?\s*" + STANDARD_CODE + r"[^。；;]{2,80}?){2,}[。.]?\s*$|"
                       r"^\s*(?:本(?:标准|文件)的?)?(?:主要)?(?:起草单位|起草人|归口单位|提出单位)\s*[:：]|"
-                      r"^\s*(?:[\d一二三四五六七八九十]+\s*[、.．]\s*)?(?:成立|组建|调整)[^。；;]{0,40}领导小组[^。；;]*[。；;]?\s*$|(?:任|为)(?:副)?组长")
+                      r"^\s*(?:[\d一二三四五六七八九十]+\s*[、.．]\s*)?(?:成立|组建|调整)[^。；;]{0,40}领导小组[^。；;]*[。；;]?\s*$|"
+                      r"^" + ASKS_NOTHING + r"[\s\S]*(?:任|为)(?:副)?组长")
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
