@@ -872,11 +872,13 @@ TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十.]+\s*[、.．]?\s*
                    r"Winning[- ]Bid)\s+(?:Announcement|Notice)\b)[^.;!?]{0,200}\.?\s*$|"
                    r"^[^.;!?:]{4,200}\b(?:Project|Announcement|Approval)\s*$|"
                    r"^\s*(?:Official )?(?:Reply|Approval) (?:of|from|by) the [^.;!?:]{4,300}\b(?:Project|Design|Plan)\s*$", re.I)
+# no asking word anywhere after (应用 and 需求 are in standards' titles)
+ASKS_NOTHING = r"(?![\s\S]*(?:应(?!用|急)|须|需(?!求)|支持|具备|提供|实现|采用|符合|满足|遵循|参照))"
 # One sentence in praise of a kind of system (…已成为…的重要手段…发挥着不可替代的作用): the
 # boilerplate real tenders open their background with; it asks for nothing (stop 25, real police pages).
-PRAISE = re.compile(r"^[^。；;!！?？]*(?:(?:已经?成为了?|日益成为)[^。；;]{0,40}(?:重要手段|重要组成部分|重要支撑|重要保障|重要途径|重要措施)"
+PRAISE = re.compile(r"^(?![\s\S]*(?:应(?!用|急)|须|需要|支持|shall|must|should))[^。；;!！?？]*(?:(?:已经?成为了?|日益成为)[^。；;]{0,40}(?:重要手段|重要组成部分|重要支撑|重要保障|重要途径|重要措施)"
                     r"|发挥着?[^。；;]{0,30}(?:不可替代|不可或缺)[^。；;]{0,6}作用)[^。；;!！?？]*[。.]?\s*$|"
-                    r"^[^.;!?]*(?:ha(?:s|ve) become (?:an? |the )?(?:important|indispensable|key|essential) (?:means|component|part|tool)"
+                    r"^(?![\s\S]*(?:shall|must|should|(?:is|are) required))[^.;!?]*(?:ha(?:s|ve) become (?:an? |the )?(?:important|indispensable|key|essential) (?:means|component|part|tool)"
                     r"|plays? an? (?:irreplaceable|indispensable) role)[^.;!?]*\.?\s*$", re.I)
 # Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records). An
 # internet café's log-ons are a trace only where a clause follows someone through them, which its vocabulary
@@ -890,8 +892,6 @@ POLICY_TITLE = re.compile(r"关于[^。；;，,、《》]{2,60}?的(?:若干|指
 # publication line or its drafters, and a leading group set up with its leader: they name a system or an
 # organisation, and ask for nothing (stop 25, real standards and official plans).
 STANDARD_CODE = r"(?<![A-Za-z])(?:GB|GA|DB\d{0,2}|JGJ|YD|SJ|GY)\s*/?\s*[TZ]?\s*\d{2,5}(?:\.\d+)*(?:\s*[-—–]\s*(?:19|20)\d{2})?"
-# no asking word anywhere after (应用 and 需求 are in standards' titles)
-ASKS_NOTHING = r"(?![\s\S]*(?:应(?!用|急)|须|需(?!求)|支持|具备|提供|实现|采用|符合|满足|遵循|参照))"
 CITATION = re.compile(r"^" + ASKS_NOTHING + r"\s*[-–—•·]?\s*(?:标准(?:名称|编号)\s*[:：]\s*)?" + STANDARD_CODE + r"[^。；;!！?？]*$|"
                       r"^" + ASKS_NOTHING + r"\s*标准(?:名称|编号)\s*[:：][^。；;!！?？]*$|"
                       r"^" + ASKS_NOTHING + r"(?:\s*[-–—•·]?\s*" + STANDARD_CODE + r"[^。；;]{2,80}?){2,}[。.]?\s*$|"
