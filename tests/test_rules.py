@@ -1390,6 +1390,8 @@ CAPABILITY_ROWS = [
     ("en-lfr-vans", "The force will use LFR vans to look for people on a pre-compiled watchlist.",
      {"face_recognition": "capability", "alerting_watchlist": "capability"}),
     ("zh-lodging-trade-background", "近年来旅馆业快速发展，传统的店簿登记和人工查询已难以满足管理需要。", {}),
+    ("zh-lodging-background-then-asked", "近年来旅馆业快速发展，系统应对接住宿登记数据，实时推送入住人员信息。",
+     {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
 ]
