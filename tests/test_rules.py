@@ -1280,6 +1280,14 @@ CAPABILITY_ROWS = [
      {"ethnicity_recognition": "capability_structure"}),
     ("en-matches-narrowed-by-race", "Officers can narrow the returned matches by race and by camera.",
      {"ethnicity_recognition": "capability_structure", "video_surveillance": "capability_structure"}),
+    # ethnic origin inferred from DNA, an ethnic composition monitored, a skin colour searched for (stop 25); a
+    # county's composition described reads no one
+    ("en-ethnic-origin-from-dna", "The lab's kit estimates the likely ethnic origin of an unknown donor from a blood sample.",
+     {"ethnicity_recognition": "capability", "dna_biometrics": "capability"}),
+    ("en-ethnic-composition-monitoring", "The system runs ethnic composition monitoring on every camera in the township.",
+     {"ethnicity_recognition": "capability", "video_surveillance": "capability"}),
+    ("en-county-composition-described", "The county's ethnic composition is 60% Han and 40% Hui.", {}),
+    ("zh-skin-colour-searched", "以文搜图：支持输入“深色皮肤、短发”等描述检索相似人员。", {"ethnicity_recognition": "capability"}),
     ("en-race-flags-of-a-marathon", "The race flags mark the start and finish of the marathon course.", {}),
     # background praise of a kind of system, a face terminal's prompt of its own result, an equipment cabinet's
     # reminders and a "project content:" line naming the project ask for nothing; faces sent to door terminals
