@@ -876,9 +876,11 @@ TITLE = re.compile(r"^\s*(?:[\d一二三四五六七八九十.]+\s*[、.．]?\s*
 ASKS_NOTHING = r"(?![\s\S]*(?:应(?!用|急)|须|需(?!求)|支持|具备|提供|实现|采用|符合|满足|遵循|参照))"
 # One sentence in praise of a kind of system (…已成为…的重要手段…发挥着不可替代的作用): the
 # boilerplate real tenders open their background with; it asks for nothing (stop 25, real police pages).
-PRAISE = re.compile(r"^(?![\s\S]*(?:应(?!用|急)|须|需要|支持|shall|must|should))[^。；;!！?？]*(?:(?:已经?成为了?|日益成为)[^。；;]{0,40}(?:重要手段|重要组成部分|重要支撑|重要保障|重要途径|重要措施)"
+# A demand anywhere in a praising clause makes it a requirement after all (praise itself 提供s and 实现s).
+PRAISE_DEMANDS = r"(?![\s\S]*(?:应(?!用|急)|须|需要|支持|shall|must|should|(?:is|are) required))"
+PRAISE = re.compile(r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:(?:已经?成为了?|日益成为)[^。；;]{0,40}(?:重要手段|重要组成部分|重要支撑|重要保障|重要途径|重要措施)"
                     r"|发挥着?[^。；;]{0,30}(?:不可替代|不可或缺)[^。；;]{0,6}作用)[^。；;!！?？]*[。.]?\s*$|"
-                    r"^(?![\s\S]*(?:shall|must|should|(?:is|are) required))[^.;!?]*(?:ha(?:s|ve) become (?:an? |the )?(?:important|indispensable|key|essential) (?:means|component|part|tool)"
+                    r"^" + PRAISE_DEMANDS + r"[^.;!?]*(?:ha(?:s|ve) become (?:an? |the )?(?:important|indispensable|key|essential) (?:means|component|part|tool)"
                     r"|plays? an? (?:irreplaceable|indispensable) role)[^.;!?]*\.?\s*$", re.I)
 # Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records). An
 # internet café's log-ons are a trace only where a clause follows someone through them, which its vocabulary
