@@ -77,8 +77,12 @@ def test_a_text_that_no_longer_hashes_the_same_is_not_scored(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("name,clauses,labelled", [("real_police2.jsonl", 189, 39), ("real_official.jsonl", 336, 116),
-                                                  ("real_papers.jsonl", 243, 125), ("real_cases.jsonl", 207, 96)])
-def test_the_stop25_sets_are_references_only(name: str, clauses: int, labelled: int) -> None:
+                                                  ("real_papers.jsonl", 243, 125), ("real_cases.jsonl", 207, 96),
+                                                  # stop 26: news reports, other buyers' procurement, patents in Chinese
+                                                  # and in English
+                                                  ("real_news.jsonl", 149, 77), ("real_buyers.jsonl", 140, 63),
+                                                  ("real_patents.jsonl", 146, 76), ("real_patents_en.jsonl", 154, 83)])
+def test_the_later_real_sets_are_references_only(name: str, clauses: int, labelled: int) -> None:
     tax = load()
     rows = [json.loads(x) for x in (ROOT / "samples" / "labelled" / name).read_text(encoding="utf-8").splitlines()]
     assert len(rows) == clauses and len({r["id"] for r in rows}) == clauses
@@ -89,7 +93,8 @@ def test_the_stop25_sets_are_references_only(name: str, clauses: int, labelled: 
     assert sum(bool(r["capabilities"]) for r in rows) == labelled  # mostly real background: a precision test
     earlier = set()
     for other in ("real_pages.jsonl", "real_pages_fresh.jsonl", "real_sdk.jsonl", "real_solutions.jsonl", "real_police2.jsonl",
-                  "real_official.jsonl", "real_papers.jsonl"):
+                  "real_official.jsonl", "real_papers.jsonl", "real_cases.jsonl", "real_news.jsonl", "real_buyers.jsonl",
+                  "real_patents.jsonl", "real_patents_en.jsonl"):
         if other != name:
             earlier |= {json.loads(x)["text_sha256_12"]
                         for x in (ROOT / "samples" / "labelled" / other).read_text(encoding="utf-8").splitlines()}

@@ -1402,6 +1402,28 @@ CAPABILITY_ROWS = [
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
+    # the railway police is a police body, not its ticket records (stop 26, real news)
+    ("zh-railway-police-no-tickets", "铁路公安处依托人脸识别系统抓获一名在逃人员。", {"face_recognition": "capability"}),
+    # phones sensed by their subscriber identity, WiFi collection, handset data recovery (stop 26, real patents and news)
+    ("zh-subscriber-identity", "设备应能采集周边手机的国际移动用户识别码。", {"phone_wifi_imsi": "capability"}),
+    ("zh-wifi-data-collection", "前端应部署WiFi数据采集设备。", {"phone_wifi_imsi": "capability"}),
+    ("zh-handset-data-recovery", "系统应支持对安卓手机进行数据恢复。", {"phone_wifi_imsi": "capability"}),
+    ("en-imsi-attach", "The device shall log every IMSI attach request in the area.", {"phone_wifi_imsi": "capability"}),
+    ("zh-sensitive-vocabulary-monitoring", "平台应支持敏感词汇监控。", {"internet_monitoring": "capability"}),
+    ("zh-eye-vein-prints", "终端应同时采集眼纹信息。", {"iris_gait_other_biometrics": "capability"}),
+    ("zh-gait-template", "系统应能根据步态模板识别人员身份。", {"iris_gait_other_biometrics": "capability"}),
+    ("zh-facial-information-compared", "摄像机应捕捉行人的面部信息并与后台库比对。",
+     {"face_recognition": "capability", "video_surveillance": "capability"}),
+    # deployed (布建) is what a report says of a system built (stop 26, real news)
+    ("zh-deployed-face-cameras", "该区已布建人脸抓拍摄像机二百余台。", {"face_recognition": "capability"}),
+    ("en-locations-of-subjects", "The system tracks the respective locations of subjects across the site.",
+     {"location_tracking": "capability"}),
+    # a technology in wide use, a patent's priority claim and its definitions ask for nothing (stop 26, real patents)
+    ("en-widely-used-background", "Face recognition is widely used in access control and payment.", {}),
+    ("zh-widely-used-background", "人脸识别技术已被广泛应用于安防和金融领域。", {}),
+    ("en-priority-claim", "This application claims priority to Chinese Patent Application No. 202110000000.1, entitled "
+     "“Face recognition method and device”.", {}),
+    ("en-as-used-herein", "As used herein, a licence plate reader means a camera that reads plates.", {}),
 ]
 
 

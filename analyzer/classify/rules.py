@@ -881,7 +881,11 @@ PRAISE_DEMANDS = r"(?![\s\S]*(?:应(?!用|急)|须|需要|支持|shall|must|shou
 PRAISE = re.compile(r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:(?:已经?成为了?|日益成为)[^。；;]{0,40}(?:重要手段|重要组成部分|重要支撑|重要保障|重要途径|重要措施)"
                     r"|发挥着?[^。；;]{0,30}(?:不可替代|不可或缺)[^。；;]{0,6}作用)[^。；;!！?？]*[。.]?\s*$|"
                     r"^" + PRAISE_DEMANDS + r"[^.;!?]*(?:ha(?:s|ve) become (?:an? |the )?(?:important|indispensable|key|essential) (?:means|component|part|tool)"
-                    r"|plays? an? (?:irreplaceable|indispensable) role)[^.;!?]*\.?\s*$", re.I)
+                    r"|plays? an? (?:irreplaceable|indispensable) role"
+                    # a technology said to be in wide use, as patents and papers open (real patent texts, stop 26)
+                    r"|(?:is|are) (?:commonly|widely|increasingly) (?:used|employed|applied|deployed|adopted)"
+                    r"|(?:is|are) used in a wide (?:variety|range) of)[^.;!?]*\.?\s*$|"
+                    r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:已经?|现已|目前已|正)?(?:被)?广泛(?:地)?(?:应用|运用|使用)(?:于|在)[^。；;!！?？]*[。.]?\s*$", re.I)
 # Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records). An
 # internet café's log-ons are a trace only where a clause follows someone through them, which its vocabulary
 # says; the registration rule alone is no trip (stop 25: on real official texts 4 false, none right).
@@ -899,7 +903,10 @@ CITATION = re.compile(r"^" + ASKS_NOTHING + r"\s*[-–—•·]?\s*(?:标准(?:�
                       r"^" + ASKS_NOTHING + r"(?:\s*[-–—•·]?\s*" + STANDARD_CODE + r"[^。；;]{2,80}?){2,}[。.]?\s*$|"
                       r"^\s*(?:本(?:标准|文件)的?)?(?:主要)?(?:起草单位|起草人|归口单位|提出单位)\s*[:：]|"
                       r"^\s*(?:[\d一二三四五六七八九十]+\s*[、.．]\s*)?(?:成立|组建|调整)[^。；;]{0,40}领导小组[^。；;]*[。；;]?\s*$|"
-                      r"^" + ASKS_NOTHING + r"[\s\S]*(?:任|为)(?:副)?组长")
+                      r"^" + ASKS_NOTHING + r"[\s\S]*(?:任|为)(?:副)?组长|"
+                      # a patent's priority claim and its definitions ("As used herein, … refers to") (stop 26)
+                      r"^[^.;]*\b(?i:claims? (?:the )?(?:priority|benefit) (?:to|of|from))\b|(?i:incorporated herein by reference)|"
+                      r"^\s*(?i:As used herein)\b")
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
