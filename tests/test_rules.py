@@ -471,7 +471,8 @@ CAPABILITY_ROWS = [
      {"location_tracking": "weak_capability"}),
     ("en-checkpoint-lanes-for-vehicles", "Every checkpoint site gets one overview camera per direction to film passing vehicles.",
      {"vehicle_plate": "capability", "video_surveillance": "capability"}),
-    ("en-face-module-uses", "The face comparison terminal uses a binocular camera.", {"face_recognition": "capability", "video_surveillance": "capability"}),
+    # the terminal's own camera is its device, as in Chinese (人脸识别模块采用双目摄像头) (changed in stop 26)
+    ("en-face-module-uses", "The face comparison terminal uses a binocular camera.", {"face_recognition": "capability"}),
     ("en-dna-kit-row", "Autosomal STR amplification kit, 50 tests/box, 6 boxes", {"dna_biometrics": "capability"}),
     ("en-cameras-and-checkpoints", "The maintenance of the county's surveillance cameras and checkpoints will be contracted out.",
      {"vehicle_plate": "capability", "video_surveillance": "capability"}),
@@ -1424,6 +1425,13 @@ CAPABILITY_ROWS = [
     ("en-priority-claim", "This application claims priority to Chinese Patent Application No. 202110000000.1, entitled "
      "“Face recognition method and device”.", {}),
     ("en-as-used-herein", "As used herein, a licence plate reader means a camera that reads plates.", {}),
+    # a positioning tag is hardware, not a person's tag; faces "collided" in a capture library are a face search; a
+    # face module's own cameras are its device; a cornerstone project praised asks for nothing (stop 26)
+    ("zh-positioning-tag-no-profile", "每名在押人员佩戴定位标签，系统应实时显示其位置。", {"location_tracking": "capability"}),
+    ("zh-face-collision-no-fusion", "系统应支持在人脸抓拍库中按时间和地点进行碰撞比对，找出多次出现的人员。",
+     {"face_recognition": "capability"}),
+    ("en-face-module-adopts-cameras", "The face recognition module adopts two infrared cameras.", {"face_recognition": "capability"}),
+    ("zh-cornerstone-project-praise", "视频监控建设是社会治安综合治理的基础工程。", {}),
 ]
 
 

@@ -50,6 +50,11 @@ LIST_ITEM_MAX = 8
 CAPTURE_LABELS = ("face_recognition", "vehicle_plate")  # captures whose camera is their own device
 CAPTURE_GAP = 2  # characters between the capture term and the camera word that names its device (人脸抓拍 摄像机)
 CAPTURE_VIA_ZH = re.compile(r"(?:模块|系统|终端|设备|一体机|门禁|闸机|机)?(?:采用|配备|配置|内置|搭载|集成)[^。；;，,、]{0,6}")
+# The same in English: "the face recognition module adopts dual cameras", "systems currently include video cameras"
+# (real police pages in English and real patents, stop 26).
+CAPTURE_VIA_EN = re.compile(r"\s+(?:modules?|systems?|terminals?|devices?|units?|gates?)?\s*(?:\w+ly\s+)?"
+                            r"(?:adopts?|uses?|employs?|carries|carry|integrates?|includes?|(?:is|are) equipped with)\s+"
+                            r"(?:an?\s+|the\s+|its\s+)?(?:[\w-]+\s+){0,2}", re.I)
 # The same in English, where the camera may come first: "camera(s) to capture / that read(s) licence plates",
 # "plate reads from (distributed) camera(s)".
 CAPTURE_EN_AFTER = re.compile(r"s?\s+(?:that |which |to |used to |able to |capable of )?(?:(?:captures?|capturing|reads?|reading|recogni[sz](?:es?|ing)|"
@@ -790,6 +795,8 @@ class RulesClassifier:
             # a capture module that adopts or carries its camera (人脸识别模块采用双目摄像头) (real police pages, stop 24)
             if o.end <= h.start and CAPTURE_VIA_ZH.fullmatch(c.t, o.end, h.start):
                 return True
+            if o.end <= h.start and h.term.isascii() and CAPTURE_VIA_EN.fullmatch(c.t, o.end, h.start):
+                return True
             # English puts a plate reader's camera first or names it after what it reads: "cameras that capture
             # licence plates", "plate reads from distributed cameras" (real vendor documents, stop 24); a face
             # "captured by street cameras" leaves the cameras a network, as the English sets label it
@@ -879,7 +886,9 @@ ASKS_NOTHING = r"(?![\s\S]*(?:应(?!用|急)|须|需(?!求)|支持|具备|提供
 # A demand anywhere in a praising clause makes it a requirement after all (praise itself 提供s and 实现s).
 PRAISE_DEMANDS = r"(?![\s\S]*(?:应(?!用|急)|须|需要|支持|shall|must|should|(?:is|are) required))"
 PRAISE = re.compile(r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:(?:已经?成为了?|日益成为)[^。；;]{0,40}(?:重要手段|重要组成部分|重要支撑|重要保障|重要途径|重要措施)"
-                    r"|发挥着?[^。；;]{0,30}(?:不可替代|不可或缺)[^。；;]{0,6}作用)[^。；;!！?？]*[。.]?\s*$|"
+                    r"|发挥着?[^。；;]{0,30}(?:不可替代|不可或缺)[^。；;]{0,6}作用"
+                    # …是社会治安综合治理的基础工程，也是…民心工程 (real news and buyers' notices, stop 26)
+                    r"|是[^。；;]{0,30}的(?:基础工程|民心工程|重要举措|重要抓手))[^。；;!！?？]*[。.]?\s*$|"
                     r"^" + PRAISE_DEMANDS + r"[^.;!?]*(?:ha(?:s|ve) become (?:an? |the )?(?:important|indispensable|key|essential) (?:means|component|part|tool)"
                     r"|plays? an? (?:irreplaceable|indispensable) role"
                     # a technology said to be in wide use, as patents and papers open (real patent texts, stop 26)
