@@ -1432,6 +1432,16 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability"}),
     ("en-face-module-adopts-cameras", "The face recognition module adopts two infrared cameras.", {"face_recognition": "capability"}),
     ("zh-cornerstone-project-praise", "视频监控建设是社会治安综合治理的基础工程。", {}),
+    # a handset's holder followed, a crowd's movements and pattern analysed, people located, passing traffic checked,
+    # a security check passed, the MAC addresses of handsets (stop 26, real patents, news and official texts)
+    ("zh-handset-holder-followed", "系统应能追踪持有手机的人员并显示其轨迹。", {"location_tracking": "capability"}),
+    ("zh-crowd-movement-pattern", "平台应对园区内流动人员的活动情况与规律进行统计分析。", {"location_tracking": "capability"}),
+    ("en-locate-missing-persons", "The tool shall help locate missing persons and at-risk individuals.", {"location_tracking": "capability"}),
+    ("zh-passing-vehicles-checked", "检查站全年核查过往车辆8万辆。", {"checkpoint": "capability"}),
+    ("en-passes-through-security", "The gate raises an alert when a wanted person passes through security.",
+     {"alerting_watchlist": "capability", "checkpoint": "capability", "police_watchlists": "watchlist_source"}),
+    ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
+     {"phone_wifi_imsi": "capability"}),
 ]
 
 
