@@ -1440,6 +1440,8 @@ CAPABILITY_ROWS = [
     ("zh-passing-vehicles-checked", "检查站全年核查过往车辆8万辆。", {"checkpoint": "capability"}),
     ("en-passes-through-security", "The gate raises an alert when a wanted person passes through security.",
      {"alerting_watchlist": "capability", "checkpoint": "capability", "police_watchlists": "watchlist_source"}),
+    # a warning about public opinion watches posts, not a person; a form's instructions prompt no one (stop 26)
+    ("zh-opinion-warning-no-alert", "平台应对相应舆情进行监控预警，并生成舆情简报。", {"internet_monitoring": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
