@@ -1442,6 +1442,15 @@ CAPABILITY_ROWS = [
      {"alerting_watchlist": "capability", "checkpoint": "capability", "police_watchlists": "watchlist_source"}),
     # a warning about public opinion watches posts, not a person; a form's instructions prompt no one (stop 26)
     ("zh-opinion-warning-no-alert", "平台应对相应舆情进行监控预警，并生成舆情简报。", {"internet_monitoring": "capability"}),
+    # keyword alerts, posts collected from social media, suspects judged, trajectories forecast, risk probabilities
+    # (stop 26, real SDK texts, papers and patents)
+    ("en-keyword-matching-alerts", "The tool shall create alerts with simple keyword matching.", {"internet_monitoring": "capability"}),
+    ("zh-collected-from-social-media", "系统应通过社交媒体和论坛收集与可疑人员相关的公开信息。",
+     {"internet_monitoring": "capability", "social_media": "capability"}),
+    ("zh-trajectory-forecast", "平台应支持用户轨迹预测与异常轨迹检测。",
+     {"predictive_policing": "capability", "location_tracking": "capability"}),
+    ("en-risk-probabilities", "The model evaluates risk probabilities for each person of interest.",
+     {"predictive_policing": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
