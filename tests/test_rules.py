@@ -1451,6 +1451,8 @@ CAPABILITY_ROWS = [
      {"predictive_policing": "capability", "location_tracking": "capability"}),
     ("en-risk-probabilities", "The model evaluates risk probabilities for each person of interest.",
      {"predictive_policing": "capability"}),
+    # an official directive asks as a tender does (stop 26, real official texts)
+    ("zh-directive-asks", "要指导网吧落实上网信息记录留存措施。", {"internet_monitoring": "capability", "internet_cafe": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
