@@ -1453,6 +1453,17 @@ CAPABILITY_ROWS = [
      {"predictive_policing": "capability"}),
     # an official directive asks as a tender does (stop 26, real official texts)
     ("zh-directive-asks", "要指导网吧落实上网信息记录留存措施。", {"internet_monitoring": "capability", "internet_cafe": "capability"}),
+    # how English news and the trade press write the same systems (stop 26, real English news and trade press)
+    ("en-surveillance-videos", "Surveillance videos showed the suspect entering the lobby.", {"video_surveillance": "capability"}),
+    ("en-body-cameras-worn", "Officers wear body cameras on every patrol.", {"video_surveillance": "capability"}),
+    ("en-system-set-up", "The suspect was caught thanks to a facial recognition system set up at the entrance.",
+     {"face_recognition": "capability"}),
+    ("en-the-way-a-person-walks", "The software identifies people by the way a person walks.",
+     {"iris_gait_other_biometrics": "capability"}),
+    ("en-grey-listed", "Grey listed vehicles trigger a message to the operators.", {"alerting_watchlist": "capability"}),
+    ("en-fingerprint-sets", "The database will hold 2 million fingerprint sets.", {"dna_biometrics": "capability"}),
+    ("en-cell-tower-data", "Analysts shall use cell tower data to place the suspect.",
+     {"location_tracking": "capability", "telecom": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
