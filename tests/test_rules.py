@@ -1464,6 +1464,11 @@ CAPABILITY_ROWS = [
     ("en-fingerprint-sets", "The database will hold 2 million fingerprint sets.", {"dna_biometrics": "capability"}),
     ("en-cell-tower-data", "Analysts shall use cell tower data to place the suspect.",
      {"location_tracking": "capability", "telecom": "capability"}),
+    ("en-real-name-tickets", "The platform shall tap real-name ticket purchasing records.",
+     {"travel_records": "capability", "railway_tickets": "capability"}),
+    # a list between a capture term and a camera word names two systems, not a capture device (stop 26)
+    ("en-listed-face-and-drones", "The station uses facial recognition, police drone patrol and smart glasses.",
+     {"face_recognition": "capability", "video_surveillance": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]

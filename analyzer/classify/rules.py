@@ -49,6 +49,7 @@ LIST_BREAK = re.compile(r"[。；;：:,，（）()|\n]")
 LIST_ITEM_MAX = 8
 CAPTURE_LABELS = ("face_recognition", "vehicle_plate")  # captures whose camera is their own device
 CAPTURE_GAP = 2  # characters between the capture term and the camera word that names its device (人脸抓拍 摄像机)
+CAPTURE_BREAK = re.compile(r"[、，,;；/|]")  # a list between a capture term and a camera word: two systems
 CAPTURE_VIA_ZH = re.compile(r"(?:模块|系统|终端|设备|一体机|门禁|闸机|机)?(?:采用|配备|配置|内置|搭载|集成)[^。；;，,、]{0,6}")
 # The same in English: "the face recognition module adopts dual cameras", "systems currently include video cameras"
 # (real police pages in English and real patents, stop 26).
@@ -790,7 +791,8 @@ class RulesClassifier:
         for o in c.cap_hits:
             if o.label not in CAPTURE_LABELS:
                 continue
-            if o.start < h.start and 0 <= h.start - o.end <= CAPTURE_GAP:
+            # (not across a list separator: "facial recognition, police drone patrol" lists two systems, stop 26)
+            if o.start < h.start and 0 <= h.start - o.end <= CAPTURE_GAP and not CAPTURE_BREAK.search(c.t, o.end, h.start):
                 return True
             # a capture module that adopts or carries its camera (人脸识别模块采用双目摄像头) (real police pages, stop 24)
             if o.end <= h.start and CAPTURE_VIA_ZH.fullmatch(c.t, o.end, h.start):
