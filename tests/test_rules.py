@@ -1469,6 +1469,10 @@ CAPABILITY_ROWS = [
     # a list between a capture term and a camera word names two systems, not a capture device (stop 26)
     ("en-listed-face-and-drones", "The station uses facial recognition, police drone patrol and smart glasses.",
      {"face_recognition": "capability", "video_surveillance": "capability"}),
+    # a vehicle's trajectory queried is the plate side, a person's stays location (convention 7; stop 26)
+    ("zh-motor-vehicle-trajectory-query", "系统应支持机动车行驶轨迹查询", {"vehicle_plate": "capability"}),
+    ("zh-person-and-vehicle-trajectories", "系统应支持人员轨迹查询和车辆轨迹查询",
+     {"location_tracking": "capability", "vehicle_plate": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
