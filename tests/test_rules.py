@@ -1473,6 +1473,11 @@ CAPABILITY_ROWS = [
     ("zh-motor-vehicle-trajectory-query", "系统应支持机动车行驶轨迹查询", {"vehicle_plate": "capability"}),
     ("zh-person-and-vehicle-trajectories", "系统应支持人员轨迹查询和车辆轨迹查询",
      {"location_tracking": "capability", "vehicle_plate": "capability"}),
+    # facial information, facial examiners, faces captured (stop 26, real English patents and trade press)
+    ("en-facial-information", "The system shall identify characteristic information based on the facial information in each image.",
+     {"face_recognition": "capability"}),
+    ("en-facial-examiners", "Facial examiners compare potential matches against the image database.",
+     {"face_recognition": "capability", "alerting_watchlist": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
