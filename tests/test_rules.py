@@ -1478,6 +1478,8 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability"}),
     ("en-facial-examiners", "Facial examiners compare potential matches against the image database.",
      {"face_recognition": "capability", "alerting_watchlist": "capability"}),
+    # the police's own patrol cars located track no one (stop 26, real police pages in English)
+    ("en-patrol-vehicles-located", "The dispatch centre shall show the real-time position of every patrol vehicle on the map.", {}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
