@@ -1480,6 +1480,7 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability", "alerting_watchlist": "capability"}),
     # the police's own patrol cars located track no one (stop 26, real police pages in English)
     ("en-patrol-vehicles-located", "The dispatch centre shall show the real-time position of every patrol vehicle on the map.", {}),
+    ("en-machine-voiceprint", "The method shall build a machine voiceprint model of each pump's noise.", {}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
