@@ -1481,6 +1481,13 @@ CAPABILITY_ROWS = [
     # the police's own patrol cars located track no one (stop 26, real police pages in English)
     ("en-patrol-vehicles-located", "The dispatch centre shall show the real-time position of every patrol vehicle on the map.", {}),
     ("en-machine-voiceprint", "The method shall build a machine voiceprint model of each pump's noise.", {}),
+    # how English translations render the functions, from a blind phrase list, and its look-alikes (stop 26)
+    ("en-one-person-one-file", "The platform shall build one person, one file archives for key persons.",
+     {"data_fusion_profiles": "capability"}),
+    ("en-person-id-verification", "Terminals shall support person-ID verification at the gate.", {"face_recognition": "capability"}),
+    ("en-snow-bright-project", "The county shall extend the snow bright project to every village.", {"video_surveillance": "capability"}),
+    ("en-checkpoint-inhibitor-no-checkpoint", "The trial shall test a checkpoint inhibitor drug in patients.", {}),
+    ("en-earthquake-warning-no-alert", "Residents shall receive earthquake early warnings on their phones.", {}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
