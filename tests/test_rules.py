@@ -1488,6 +1488,7 @@ CAPABILITY_ROWS = [
     ("en-snow-bright-project", "The county shall extend the snow bright project to every village.", {"video_surveillance": "capability"}),
     ("en-checkpoint-inhibitor-no-checkpoint", "The trial shall test a checkpoint inhibitor drug in patients.", {}),
     ("en-earthquake-warning-no-alert", "Residents shall receive earthquake early warnings on their phones.", {}),
+    ("en-credit-blacklist-punishes", "The system shall flag credit blacklists of residents.", {"social_credit": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
