@@ -1489,6 +1489,11 @@ CAPABILITY_ROWS = [
     ("en-checkpoint-inhibitor-no-checkpoint", "The trial shall test a checkpoint inhibitor drug in patients.", {}),
     ("en-earthquake-warning-no-alert", "Residents shall receive earthquake early warnings on their phones.", {}),
     ("en-credit-blacklist-punishes", "The system shall flag credit blacklists of residents.", {"social_credit": "capability"}),
+    # from a blind Chinese phrase list, and its look-alikes (stop 26)
+    ("zh-vehicle-interdiction-control", "系统应支持机动车缉查布控。", {"vehicle_plate": "capability", "alerting_watchlist": "capability"}),
+    ("zh-ethnic-origin-recognition", "平台应支持族裔识别与统计。", {"ethnicity_recognition": "capability"}),
+    ("zh-weather-warning-no-alert", "天气预警信息应推送至各派出所。", {}),
+    ("zh-missile-trajectory-no-tracking", "系统应支持导弹轨迹仿真。", {}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
