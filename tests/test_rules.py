@@ -1494,6 +1494,11 @@ CAPABILITY_ROWS = [
     ("zh-ethnic-origin-recognition", "平台应支持族裔识别与统计。", {"ethnicity_recognition": "capability"}),
     ("zh-weather-warning-no-alert", "天气预警信息应推送至各派出所。", {}),
     ("zh-missile-trajectory-no-tracking", "系统应支持导弹轨迹仿真。", {}),
+    # how police reports and field descriptions put it, from a second blind Chinese phrase list (stop 26)
+    ("zh-handset-data-extracted", "民警对其手机进行数据提取，发现涉案线索。", {"phone_wifi_imsi": "capability"}),
+    ("zh-flight-and-seat-numbers", "平台应记录每名旅客的航班号和座位号。",
+     {"travel_records": "capability", "civil_aviation": "weak_capability"}),
+    ("zh-co-travel-count", "系统应统计同行次数并排序。", {"location_tracking": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
