@@ -1499,6 +1499,12 @@ CAPABILITY_ROWS = [
     ("zh-flight-and-seat-numbers", "平台应记录每名旅客的航班号和座位号。",
      {"travel_records": "capability", "civil_aviation": "weak_capability"}),
     ("zh-co-travel-count", "系统应统计同行次数并排序。", {"location_tracking": "capability"}),
+    # how reports describe the function in use, and schema identifiers, from a blind phrase list (stop 26)
+    ("en-scan-the-faces", "Cameras at the gate shall scan the faces of passers-by.",
+     {"face_recognition": "capability", "video_surveillance": "capability"}),
+    ("en-checked-into-a-hotel", "Police shall log which guests checked into a hotel.",
+     {"travel_records": "capability", "hotel_registration": "capability"}),
+    ("en-plate-fields", "The response returns license_plate and plate_confidence for each vehicle.", {"vehicle_plate": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
