@@ -1505,6 +1505,10 @@ CAPABILITY_ROWS = [
     ("en-checked-into-a-hotel", "Police shall log which guests checked into a hotel.",
      {"travel_records": "capability", "hotel_registration": "capability"}),
     ("en-plate-fields", "The response returns license_plate and plate_confidence for each vehicle.", {"vehicle_plate": "capability"}),
+    # tender parameter-table wording from a blind phrase list, and its look-alikes (stop 26)
+    ("zh-liquid-and-metal-detectors", "检查站应配备液体检测仪和手持式金属探测器。", {"checkpoint": "capability"}),
+    ("zh-paid-poster-detection", "系统应支持网络水军识别。", {"internet_monitoring": "capability"}),
+    ("zh-reversing-camera-no-surveillance", "倒车影像摄像头应支持夜视。", {}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
