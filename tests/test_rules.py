@@ -1509,6 +1509,11 @@ CAPABILITY_ROWS = [
     ("zh-liquid-and-metal-detectors", "检查站应配备液体检测仪和手持式金属探测器。", {"checkpoint": "capability"}),
     ("zh-paid-poster-detection", "系统应支持网络水军识别。", {"internet_monitoring": "capability"}),
     ("zh-reversing-camera-no-surveillance", "倒车影像摄像头应支持夜视。", {}),
+    # vendor-manual and translated-specification wording from a blind phrase list, and its look-alikes (stop 26)
+    ("en-code-collection-equipment", "Each site shall install code collection equipment.", {"phone_wifi_imsi": "capability"}),
+    ("en-fan-failure-alarm", "The recorder shall raise a fan failure alarm.", {}),
+    ("en-imu-data-fusion", "The gimbal shall support IMU sensor data fusion.", {}),
+    ("en-fire-risk-assessment", "The consultant shall deliver a building fire risk assessment.", {}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
