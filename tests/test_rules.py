@@ -1514,6 +1514,13 @@ CAPABILITY_ROWS = [
     ("en-fan-failure-alarm", "The recorder shall raise a fan failure alarm.", {}),
     ("en-imu-data-fusion", "The gimbal shall support IMU sensor data fusion.", {}),
     ("en-fire-risk-assessment", "The consultant shall deliver a building fire risk assessment.", {}),
+    # from a blind ethnicity phrase list, and its look-alikes (stop 26)
+    ("zh-race-value-list", "属性输出：人种：黄/白/黑。", {"ethnicity_recognition": "capability"}),
+    ("en-minority-alarm", "The system shall raise a minority alarm.",
+     {"ethnicity_recognition": "capability", "alerting_watchlist": "capability"}),
+    ("en-race-json-field", 'The API returns "race": "Asian" for each face.',
+     {"ethnicity_recognition": "capability", "face_recognition": "capability_structure"}),
+    ("en-census-no-ethnicity-read", "The census report shall count the population by ethnicity.", {}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
