@@ -1521,6 +1521,9 @@ CAPABILITY_ROWS = [
     ("en-race-json-field", 'The API returns "race": "Asian" for each face.',
      {"ethnicity_recognition": "capability", "face_recognition": "capability_structure"}),
     ("en-census-no-ethnicity-read", "The census report shall count the population by ethnicity.", {}),
+    # Taiwan and Hong Kong wording (stop 26)
+    ("zh-face-bianshi", "系统应支持人面辨识。", {"face_recognition": "capability"}),
+    ("zh-closed-circuit-tv", "应安装闭路电视系统。", {"video_surveillance": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
