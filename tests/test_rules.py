@@ -1524,6 +1524,9 @@ CAPABILITY_ROWS = [
     # Taiwan and Hong Kong wording (stop 26)
     ("zh-face-bianshi", "系统应支持人面辨识。", {"face_recognition": "capability"}),
     ("zh-closed-circuit-tv", "应安装闭路电视系统。", {"video_surveillance": "capability"}),
+    # look-alikes found on the real corpus (stop 26): a geological hazard assessment, a supplier's travel bans
+    ("zh-geological-hazard-assessment", "投标人须具备地质灾害危险性评估甲级资质。", {}),
+    ("zh-supplier-travel-ban-boilerplate", "供应商及其法定代表人未被限制乘坐飞机、高铁。", {}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
