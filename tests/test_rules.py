@@ -1527,6 +1527,14 @@ CAPABILITY_ROWS = [
     # look-alikes found on the real corpus (stop 26): a geological hazard assessment, a supplier's travel bans
     ("zh-geological-hazard-assessment", "投标人须具备地质灾害危险性评估甲级资质。", {}),
     ("zh-supplier-travel-ban-boilerplate", "供应商及其法定代表人未被限制乘坐飞机、高铁。", {}),
+    # from deeper blind phrase lists for the weakest labels, and their look-alikes (stop 26)
+    ("zh-associates-mined", "系统应支持关联人员挖掘与图谱研判。", {"data_fusion_profiles": "capability"}),
+    ("zh-stability-information-monitoring", "平台应支持涉稳信息监测。", {"internet_monitoring": "capability"}),
+    ("en-lane-departure-no-alert", "The vehicle shall raise a lane departure warning.", {}),
+    # from deeper blind phrase lists for the weakest labels, and their look-alikes (stop 26)
+    ("zh-associates-mined", "系统应支持关联人员挖掘与图谱研判。", {"data_fusion_profiles": "capability"}),
+    ("zh-quick-collection-device", "系统应支持快采设备对手机进行快速采集。", {"phone_wifi_imsi": "capability"}),
+    ("en-lane-departure-no-alert", "The vehicle shall raise a lane departure warning.", {}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
