@@ -1535,6 +1535,8 @@ CAPABILITY_ROWS = [
     ("zh-associates-mined", "系统应支持关联人员挖掘与图谱研判。", {"data_fusion_profiles": "capability"}),
     ("zh-quick-collection-device", "系统应支持快采设备对手机进行快速采集。", {"phone_wifi_imsi": "capability"}),
     ("en-lane-departure-no-alert", "The vehicle shall raise a lane departure warning.", {}),
+    ("zh-plate-making-no-plate-reading", "车管所应采购车牌制作设备。", {}),
+    ("zh-vehicle-face-recognition", "系统应支持车脸识别与过车查询。", {"vehicle_plate": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
