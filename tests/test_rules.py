@@ -1537,6 +1537,8 @@ CAPABILITY_ROWS = [
     ("en-lane-departure-no-alert", "The vehicle shall raise a lane departure warning.", {}),
     ("zh-plate-making-no-plate-reading", "车管所应采购车牌制作设备。", {}),
     ("zh-vehicle-face-recognition", "系统应支持车脸识别与过车查询。", {"vehicle_plate": "capability"}),
+    # English describes what it names: no asking word needed (stop 26); praise still asks for nothing
+    ("en-described-without-asking", "Surveillance cameras line every street of the old town.", {"video_surveillance": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
 ]
