@@ -240,3 +240,8 @@ _IDEOGRAPH = re.compile("[\u3400-\u9fff]")
 def cjk_count(text: str) -> int:
     """Number of CJK ideographs, a cheap measure of whether a Chinese page has a real text layer."""
     return len(_IDEOGRAPH.findall(text))
+
+
+def has_ideograph(text: str) -> bool:
+    """Whether ``text`` holds any CJK ideograph: a clause without one is English (or other Latin-script) text."""
+    return _IDEOGRAPH.search(text) is not None

@@ -21,7 +21,7 @@ from typing import NamedTuple, TypeVar
 from analyzer.classify.firstchar import FirstCharIndex
 from analyzer.classify.structures import Structure, Structures
 from analyzer.classify.terms import overlapping
-from analyzer.normalize import Normalized, normalize
+from analyzer.normalize import Normalized, has_ideograph, normalize
 from analyzer.records import Finding
 from analyzer.regex_cache import RegexCache
 from analyzer.taxonomy import Taxonomy, load
@@ -51,12 +51,12 @@ CAPTURE_LABELS = ("face_recognition", "vehicle_plate")  # captures whose camera 
 CAPTURE_GAP = 2  # characters between the capture term and the camera word that names its device (人脸抓拍 摄像机)
 CAPTURE_BREAK = re.compile(r"[、，,;；/|]")  # a list between a capture term and a camera word: two systems
 CAPTURE_VIA_ZH = re.compile(r"(?:模块|系统|终端|设备|一体机|门禁|闸机|机)?(?:采用|配备|配置|内置|搭载|集成)[^。；;，,、]{0,6}")
-# The same in English: "the face recognition module adopts dual cameras", "systems currently include video cameras"
-# (real police pages in English and real patents, stop 26).
+# A capture module that adopts its camera, in English: "the face recognition module adopts dual cameras", "systems
+# currently include video cameras" (real police pages in English and real patents, stop 26).
 CAPTURE_VIA_EN = re.compile(r"\s+(?:modules?|systems?|terminals?|devices?|units?|gates?)?\s*(?:\w+ly\s+)?"
                             r"(?:adopts?|uses?|employs?|carries|carry|integrates?|includes?|(?:is|are) equipped with)\s+"
                             r"(?:an?\s+|the\s+|its\s+)?(?:[\w-]+\s+){0,2}", re.I)
-# The same in English, where the camera may come first: "camera(s) to capture / that read(s) licence plates",
+# English where the camera may come first: "camera(s) to capture / that read(s) licence plates",
 # "plate reads from (distributed) camera(s)".
 CAPTURE_EN_AFTER = re.compile(r"s?\s+(?:that |which |to |used to |able to |capable of )?(?:(?:captures?|capturing|reads?|reading|recogni[sz](?:es?|ing)|"
                               r"detects?|detecting|snaps?)(?:\s+(?:the|all|every|each|passing|vehicle|vehicles'))?\s+)?", re.I)
@@ -614,7 +614,7 @@ class RulesClassifier:
         leading group set up are background."""
         if TITLE.search(c.t) or PRAISE.search(c.t) or CITATION.search(c.t):
             return False
-        if not HAN.search(c.t):
+        if not has_ideograph(c.t):
             # English is read as describing what it names: the gate was built for Chinese tenders, where background
             # names systems it does not buy. On English text (state media, trade press, patents, translations) it
             # held back more right findings than wrong ones (stop 26: unread real halves +9 right / +5 wrong, read
@@ -801,9 +801,8 @@ class RulesClassifier:
             if o.start < h.start and 0 <= h.start - o.end <= CAPTURE_GAP and not CAPTURE_BREAK.search(c.t, o.end, h.start):
                 return True
             # a capture module that adopts or carries its camera (人脸识别模块采用双目摄像头) (real police pages, stop 24)
-            if o.end <= h.start and CAPTURE_VIA_ZH.fullmatch(c.t, o.end, h.start):
-                return True
-            if o.end <= h.start and h.term.isascii() and CAPTURE_VIA_EN.fullmatch(c.t, o.end, h.start):
+            if o.end <= h.start and (CAPTURE_VIA_ZH.fullmatch(c.t, o.end, h.start) or (
+                    h.term.isascii() and CAPTURE_VIA_EN.fullmatch(c.t, o.end, h.start))):
                 return True
             # English puts a plate reader's camera first or names it after what it reads: "cameras that capture
             # licence plates", "plate reads from distributed cameras" (real vendor documents, stop 24); a face
@@ -924,8 +923,6 @@ CITATION = re.compile(r"^" + ASKS_NOTHING + r"\s*[-–—•·]?\s*(?:标准(?:�
                       # a patent's priority claim and its definitions ("As used herein, … refers to") (stop 26)
                       r"^[^.;]*\b(?i:claims? (?:the )?(?:priority|benefit) (?:to|of|from))\b|(?i:incorporated herein by reference)|"
                       r"^\s*(?i:As used herein)\b")
-# A Han character: a clause without one is English (or another Latin-script text) for the capability gate.
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
