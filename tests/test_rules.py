@@ -1531,16 +1531,23 @@ CAPABILITY_ROWS = [
     ("zh-associates-mined", "系统应支持关联人员挖掘与图谱研判。", {"data_fusion_profiles": "capability"}),
     ("zh-stability-information-monitoring", "平台应支持涉稳信息监测。", {"internet_monitoring": "capability"}),
     ("en-lane-departure-no-alert", "The vehicle shall raise a lane departure warning.", {}),
-    # from deeper blind phrase lists for the weakest labels, and their look-alikes (stop 26)
-    ("zh-associates-mined", "系统应支持关联人员挖掘与图谱研判。", {"data_fusion_profiles": "capability"}),
     ("zh-quick-collection-device", "系统应支持快采设备对手机进行快速采集。", {"phone_wifi_imsi": "capability"}),
-    ("en-lane-departure-no-alert", "The vehicle shall raise a lane departure warning.", {}),
     ("zh-plate-making-no-plate-reading", "车管所应采购车牌制作设备。", {}),
     ("zh-vehicle-face-recognition", "系统应支持车脸识别与过车查询。", {"vehicle_plate": "capability"}),
     # English describes what it names: no asking word needed (stop 26); praise still asks for nothing
     ("en-described-without-asking", "Surveillance cameras line every street of the old town.", {"video_surveillance": "capability"}),
     ("en-mac-addresses-of-handsets", "The sensor shall record the media access control (MAC) addresses of mobile devices nearby.",
      {"phone_wifi_imsi": "capability"}),
+    # a 治安卡口 alone is a plate camera site; with people checked there it is a checkpoint (stop 27, real police texts)
+    ("zh-public-security-bayonet-plates", "全县将新建治安卡口30处。", {"vehicle_plate": "capability"}),
+    ("zh-public-security-bayonet-people", "治安卡口应对过往人员逐一核验身份。", {"vehicle_plate": "capability", "checkpoint": "capability"}),
+    # a person's associates mined from records is a relationship map (stop 27, real patents)
+    ("zh-associates-of-travel-mined", "系统应利用航班数据挖掘目标人员的同行关系人。",
+     {"data_fusion_profiles": "capability", "location_tracking": "capability", "travel_records": "weak_capability",
+      "civil_aviation": "weak_capability"}),
+    # police checking papers on the spot; a handset followed through what access points sense (stop 27)
+    ("zh-officers-check-identity", "路面民警应核查驾驶员身份信息。", {"checkpoint": "capability"}),
+    ("zh-wireless-terminal-tracked", "系统应追踪用户无线上网设备的行动轨迹。", {"location_tracking": "capability"}),
 ]
 
 
