@@ -1548,6 +1548,14 @@ CAPABILITY_ROWS = [
     # police checking papers on the spot; a handset followed through what access points sense (stop 27)
     ("zh-officers-check-identity", "路面民警应核查驾驶员身份信息。", {"checkpoint": "capability"}),
     ("zh-wireless-terminal-tracked", "系统应追踪用户无线上网设备的行动轨迹。", {"location_tracking": "capability"}),
+    # liveness checks and a terminal's blacklisted photos are face matching (stop 27, real English datasheets)
+    ("en-liveness-detection", "The terminal supports liveness detection against photo attacks.", {"face_recognition": "capability"}),
+    # how papers open: a field's importance, a method in wide use, the prior art's shortcoming, the keyword line
+    # (stop 27, real English papers)
+    ("en-paper-significance", "Crime prediction is of great significance to the formulation of policing strategies.", {}),
+    ("en-paper-widely-used", "STR markers have been widely used in forensic practice.", {}),
+    ("en-paper-prior-art", "The traditional video surveillance technology relies mainly on human monitoring.", {}),
+    ("en-paper-keywords", "Key words: Face recognition, public security, algorithm", {}),
 ]
 
 

@@ -900,7 +900,15 @@ PRAISE = re.compile(r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:(?:已经?�
                     r"|plays? an? (?:irreplaceable|indispensable) role"
                     # a technology said to be in wide use, as patents and papers open (real patent texts, stop 26)
                     r"|(?:is|are) (?:commonly|widely|increasingly) (?:used|employed|applied|deployed|adopted)"
-                    r"|(?:is|are) used in a wide (?:variety|range) of)[^.;!?]*\.?\s*$|"
+                    r"|(?:is|are) used in a wide (?:variety|range) of"
+                    # how papers open: a field's importance and popularity, a method in wide use, the prior art's
+                    # shortcoming (read real English papers, stop 27)
+                    r"|ha(?:s|ve) been (?:commonly|widely|increasingly|extensively) (?:used|employed|applied|deployed|adopted|studied)"
+                    r"|(?:is|are) of (?:great|vital|important|practical|significant|crucial) (?:significance|importance|value)"
+                    r"|attracts? (?:a lot of|much|wide|widespread|increasing|growing) (?:attention|researchers|interest)"
+                    r"|ha(?:s|ve) (?:great|broad|huge|wide) (?:potential|prospects)"
+                    r"|^(?:However, )?(?:the )?(?:traditional|conventional|existing|current|previous)\b[^.;!?]{0,80}"
+                    r"\b(?:relies|rely|depends?|suffers?|cannot|can no longer|fails?|lacks?)\b)[^.;!?]*\.?\s*$|"
                     r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:已经?|现已|目前已|正)?(?:被)?广泛(?:地)?(?:应用|运用|使用)(?:于|在)[^。；;!！?？]*[。.]?\s*$", re.I)
 # Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records). An
 # internet café's log-ons are a trace only where a clause follows someone through them, which its vocabulary
@@ -922,7 +930,9 @@ CITATION = re.compile(r"^" + ASKS_NOTHING + r"\s*[-–—•·]?\s*(?:标准(?:�
                       r"^" + ASKS_NOTHING + r"[\s\S]*(?:任|为)(?:副)?组长|"
                       # a patent's priority claim and its definitions ("As used herein, … refers to") (stop 26)
                       r"^[^.;]*\b(?i:claims? (?:the )?(?:priority|benefit) (?:to|of|from))\b|(?i:incorporated herein by reference)|"
-                      r"^\s*(?i:As used herein)\b")
+                      r"^\s*(?i:As used herein)\b|"
+                      # a paper's keyword line names its topics (read real English papers, stop 27)
+                      r"^\s*(?:(?i:Key\s?words|Index terms)\s*[:：—-]|关键词\s*[:：])")
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
