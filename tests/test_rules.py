@@ -1556,6 +1556,10 @@ CAPABILITY_ROWS = [
     ("en-paper-widely-used", "STR markers have been widely used in forensic practice.", {}),
     ("en-paper-prior-art", "The traditional video surveillance technology relies mainly on human monitoring.", {}),
     ("en-paper-keywords", "Key words: Face recognition, public security, algorithm", {}),
+    # a rule's restrictions on the dishonest and the way back from the list (stop 27, real regulations)
+    ("zh-dishonest-restricted", "限制失信被执行人乘坐列车软卧。", {"social_credit": "capability"}),
+    ("zh-credit-repair", "个人可提出信用修复申请。", {"social_credit": "capability"}),
+    ("zh-supplier-not-dishonest-no-credit", "供应商未被列入失信被执行人名单。", {}),
 ]
 
 
