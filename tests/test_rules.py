@@ -1560,6 +1560,9 @@ CAPABILITY_ROWS = [
     ("zh-dishonest-restricted", "限制失信被执行人乘坐列车软卧。", {"social_credit": "capability"}),
     ("zh-credit-repair", "个人可提出信用修复申请。", {"social_credit": "capability"}),
     ("zh-supplier-not-dishonest-no-credit", "供应商未被列入失信被执行人名单。", {}),
+    # a crawler and sensitive-word detection; fingerprint templates (stop 27, real developer blogs)
+    ("zh-crawler-collects-pages", "系统应采用爬虫采集新闻网站页面。", {"internet_monitoring": "capability"}),
+    ("zh-fingerprint-template", "设备应输出指纹模板。", {"dna_biometrics": "capability"}),
 ]
 
 
