@@ -1563,6 +1563,10 @@ CAPABILITY_ROWS = [
     # a crawler and sensitive-word detection; fingerprint templates (stop 27, real developer blogs)
     ("zh-crawler-collects-pages", "系统应采用爬虫采集新闻网站页面。", {"internet_monitoring": "capability"}),
     ("zh-fingerprint-template", "设备应输出指纹模板。", {"dna_biometrics": "capability"}),
+    # a vehicle re-identified across cameras and cloned plates are the plate side (stop 27, real English papers)
+    ("en-vehicle-reid", "The method re-identifies vehicles: vehicle re-identification finds the same car across camera views.",
+     {"vehicle_plate": "capability", "video_surveillance": "capability"}),
+    ("en-cloned-vehicles", "Cloned vehicles are detected from impossible speeds between checkpoints.", {"vehicle_plate": "capability"}),
 ]
 
 
