@@ -1566,6 +1566,10 @@ CAPABILITY_ROWS = [
     # a vehicle re-identified across cameras and cloned plates are the plate side (stop 27, real English papers)
     ("en-vehicle-reid", "The method re-identifies vehicles: vehicle re-identification finds the same car across camera views.",
      {"vehicle_plate": "capability", "video_surveillance": "capability"}),
+    # words that were wrong more often than right on every labelled text: footfall counts, leaving school, a police
+    # station as an alarm's recipient, biometrics in general, staying together (stop 27)
+    ("zh-footfall-count-no-video", "门店应支持客流统计。", {}),
+    ("zh-police-station-recipient", "比中后系统应立即推送至附近警务站。", {"alerting_watchlist": "capability"}),
     ("en-cloned-vehicles", "Cloned vehicles are detected from impossible speeds between checkpoints.", {"vehicle_plate": "capability"}),
 ]
 
