@@ -1226,7 +1226,7 @@ CAPABILITY_ROWS = [
     ("zh-data-pushed-no-alert", "网约房管理：房东须通过小程序上传入住人员身份证及人脸照片，数据推送至派出所。",
      {"hotel_registration": "capability", "travel_records": "weak_capability", "face_recognition": "weak_capability"}),
     ("zh-hashtag-no-profile-tag", "网络信息采集系统能够按指定账号、话题标签、关键词对境内外社交媒体公开信息进行采集。",
-     {"social_media": "capability"}),
+     {"social_media": "capability", "internet_monitoring": "capability"}),
     ("zh-qr-tags-control", "警用装备管理系统对枪支弹药、警用车辆实行二维码标签管理，实现出入库登记和库存预警。",
      {}),
     # the datasets a joined list names are its data sources; a vehicle at a checkpoint is a plate read, not
