@@ -684,7 +684,7 @@ CAPABILITY_ROWS = [
     ("en-tower-dump", "Tower dumps from the carriers list every handset near the scene.",
      {"location_tracking": "capability", "phone_wifi_imsi": "capability"}),
     ("en-convoy", "Convoy analysis finds cars that repeatedly travel with a target vehicle.",
-     {"location_tracking": "capability"}),
+     {"location_tracking": "capability", "vehicle_plate": "capability"}),
     ("en-bayonet-passing", "Cars passing any bayonet on the ring road are logged with their owner.",
      {"vehicle_plate": "capability"}),
     ("en-bayonet-mount", "The lens uses a bayonet mount and supports 4K output.", {}),
