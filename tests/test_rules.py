@@ -1570,6 +1570,10 @@ CAPABILITY_ROWS = [
     # station as an alarm's recipient, biometrics in general, staying together (stop 27)
     ("zh-footfall-count-no-video", "门店应支持客流统计。", {}),
     ("zh-police-station-recipient", "比中后系统应立即推送至附近警务站。", {"alerting_watchlist": "capability"}),
+    # a customs gate that reads papers; people's records integrated (stop 27, real listings and English papers)
+    ("zh-customs-gate-checks-papers", "海关刷证通道闸应支持人证比对。", {"checkpoint": "capability", "face_recognition": "capability"}),
+    ("en-personnel-information-integrated", "The platform shall integrate personnel information from every police type.",
+     {"data_fusion_profiles": "capability"}),
     ("en-cloned-vehicles", "Cloned vehicles are detected from impossible speeds between checkpoints.", {"vehicle_plate": "capability"}),
 ]
 
