@@ -1575,8 +1575,7 @@ CAPABILITY_ROWS = [
     ("en-personnel-information-integrated", "The platform shall integrate personnel information from every police type.",
      {"data_fusion_profiles": "capability"}),
     # a station or a hotel named with no record, ticket, stay or alert is a place, not its travel records (stop 27)
-    ("zh-station-face-gate-no-travel", "火车站进站口应安装人脸识别系统。", {"face_recognition": "capability"}),
-    ("zh-hotel-face-check-no-travel", "酒店应安装人证合一系统。", {"face_recognition": "capability"}),
+    ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),
     ("en-cloned-vehicles", "Cloned vehicles are detected from impossible speeds between checkpoints.", {"vehicle_plate": "capability"}),
 ]
 
