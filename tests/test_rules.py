@@ -1575,6 +1575,8 @@ CAPABILITY_ROWS = [
     ("en-personnel-information-integrated", "The platform shall integrate personnel information from every police type.",
      {"data_fusion_profiles": "capability"}),
     # a station or a hotel named with no record, ticket, stay or alert is a place, not its travel records (stop 27)
+    # a policy's preamble introduces the articles that ask (stop 27, real regulations)
+    ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),
     ("en-cloned-vehicles", "Cloned vehicles are detected from impossible speeds between checkpoints.", {"vehicle_plate": "capability"}),
 ]

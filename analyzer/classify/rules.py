@@ -895,7 +895,9 @@ PRAISE_DEMANDS = r"(?![\s\S]*(?:应(?!用|急)|须|需要|支持|shall|must|shou
 PRAISE = re.compile(r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:(?:已经?成为了?|日益成为)[^。；;]{0,40}(?:重要手段|重要组成部分|重要支撑|重要保障|重要途径|重要措施)"
                     r"|发挥着?[^。；;]{0,30}(?:不可替代|不可或缺)[^。；;]{0,6}作用"
                     # …是社会治安综合治理的基础工程，也是…民心工程 (real news and buyers' notices, stop 26)
-                    r"|是[^。；;]{0,30}的(?:基础工程|民心工程|重要举措|重要抓手))[^。；;!！?？]*[。.]?\s*$|"
+                    r"|是[^。；;]{0,30}的(?:基础工程|民心工程|重要举措|重要抓手)"
+                    # …是新形势下维护…的重要手段，…具有重要意义 (read real regulations, stop 27)
+                    r"|是[^。；;]{0,40}的重要(?:手段|保障|支撑|途径)[^。；;]*具有重要(?:意义|作用))[^。；;!！?？]*[。.]?\s*$|"
                     r"^" + PRAISE_DEMANDS + r"[^.;!?]*(?:ha(?:s|ve) become (?:an? |the )?(?:important|indispensable|key|essential) (?:means|component|part|tool)"
                     r"|plays? an? (?:irreplaceable|indispensable) role"
                     # a technology said to be in wide use, as patents and papers open (real patent texts, stop 26)
@@ -932,7 +934,9 @@ CITATION = re.compile(r"^" + ASKS_NOTHING + r"\s*[-–—•·]?\s*(?:标准(?:�
                       r"^[^.;]*\b(?i:claims? (?:the )?(?:priority|benefit) (?:to|of|from))\b|(?i:incorporated herein by reference)|"
                       r"^\s*(?i:As used herein)\b|"
                       # a paper's keyword line names its topics (read real English papers, stop 27)
-                      r"^\s*(?:(?i:Key\s?words|Index terms)\s*[:：—-]|关键词\s*[:：])")
+                      r"^\s*(?:(?i:Key\s?words|Index terms)\s*[:：—-]|关键词\s*[:：])|"
+                      # a policy's preamble (为贯彻…，现就加强…工作提出以下意见) introduces, it asks for nothing (read real regulations, stop 27)
+                      r"现就[^。；;]{2,80}(?:提出(?:以下|如下)(?:意见|要求)|通知如下)[:：]?\s*$")
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
