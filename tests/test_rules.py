@@ -1404,7 +1404,8 @@ CAPABILITY_ROWS = [
     ("zh-lodging-registrations-tapped", "平台应对接旅馆业住宿登记数据，实时推送入住人员信息。",
      {"travel_records": "capability", "hotel_registration": "capability", "alerting_watchlist": "weak_capability"}),
     # the railway police is a police body, not its ticket records (stop 26, real news)
-    ("zh-railway-police-no-tickets", "铁路公安处依托人脸识别系统抓获一名在逃人员。", {"face_recognition": "capability"}),
+    ("zh-railway-police-no-tickets", "铁路公安处依托人脸识别系统抓获一名在逃人员。",
+     {"face_recognition": "capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
     # phones sensed by their subscriber identity, WiFi collection, handset data recovery (stop 26, real patents and news)
     ("zh-subscriber-identity", "设备应能采集周边手机的国际移动用户识别码。", {"phone_wifi_imsi": "capability"}),
     ("zh-wifi-data-collection", "前端应部署WiFi数据采集设备。", {"phone_wifi_imsi": "capability"}),
@@ -1575,6 +1576,11 @@ CAPABILITY_ROWS = [
     ("en-personnel-information-integrated", "The platform shall integrate personnel information from every police type.",
      {"data_fusion_profiles": "capability"}),
     # a station or a hotel named with no record, ticket, stay or alert is a place, not its travel records (stop 27)
+    # a face system credited with catching fugitives matched faces against the wanted list (stop 27, real news)
+    ("zh-face-system-caught-fugitives", "自人脸识别系统启用以来，运用该系统共抓获网上逃犯137名。",
+     {"face_recognition": "capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
+    ("en-face-system-catch-fugitives", "The station uses a facial identification system to help police detect and catch fugitives.",
+     {"face_recognition": "capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
     # a policy's preamble introduces the articles that ask (stop 27, real regulations)
     ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),
