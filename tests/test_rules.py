@@ -1576,6 +1576,8 @@ CAPABILITY_ROWS = [
     ("en-personnel-information-integrated", "The platform shall integrate personnel information from every police type.",
      {"data_fusion_profiles": "capability"}),
     # a station or a hotel named with no record, ticket, stay or alert is a place, not its travel records (stop 27)
+    # a yes/no flag named by its question on a race value (stop 27, real SDK documentation)
+    ("zh-race-flag-field", "yellow float 是否为黄种人（此值大于0.5则为黄种人）", {"ethnicity_recognition": "capability"}),
     # a face system credited with catching fugitives matched faces against the wanted list (stop 27, real news)
     ("zh-face-system-caught-fugitives", "自人脸识别系统启用以来，运用该系统共抓获网上逃犯137名。",
      {"face_recognition": "capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),

@@ -42,6 +42,9 @@ COUNT_AFTER = re.compile(r"[^\d、，,/|；;。]{0,4}?\s*[:：]?\s*\d[\d,，]{2,
 # A Chinese field name is written as one: followed by a separator, a code or its values' bracket (人种 | …,
 # 民族：0 汉族 …); "辖区有汉族、回族等12个民族" describes a population, and so does a share or a count of a group.
 FIELD_AFTER = re.compile(r"\s*(?:[|:：=（(\[{]|\s\d)")
+# A yes/no flag named by its question (是否为黄种人, 是否维族): the system answers it for each person it sees
+# (real SDK documentation, stop 27).
+FLAG_BEFORE = re.compile(r"是否(?:为|是|属于)?\s*$")
 DEMOGRAPHY = re.compile(r"等\s*[\d一二三四五六七八九十]+\s*个(?:少数)?民族|多民族|聚居|世居|人口|占[比总]?|%|％")
 LIST_AFTER = re.compile(r"(?:\s*[、，,/／|]\s*[^、，,/／|：:。；;\s]{1,10}){1,10}")
 
@@ -169,7 +172,7 @@ class Structures:
             a, b = self._sentence(t, m.start(), LIST_SENTENCE)
             if self.register.search(t, a, b) or self.record.search(t, a, b) or not self._not_name(t, m):
                 continue
-            if self.code.match(t[m.end():m.end() + 12]):
+            if self.code.match(t[m.end():m.end() + 12]) or (not is_word and FLAG_BEFORE.search(t, max(0, m.start() - 6), m.start())):
                 out.append(("coded_field", (m.start(), m.end(), m.group(0)), "a coded yes/no field on ethnicity ('{}')"))
             if is_word and (m.group(0).isascii() or FIELD_AFTER.match(t, m.end())):
                 row = t[m.end():min(b, m.end() + LIST_WINDOW_EN)]
@@ -182,6 +185,10 @@ class Structures:
                     out.append(("value_list", (m.start(), m.end(), m.group(0)),
                                 f"a field '{{}}' that takes the values {', '.join(sorted(values))}"))
         races = list(self.race_value.finditer(t))
+        flagged = [r for r in races if FLAG_BEFORE.search(t, max(0, r.start() - 6), r.start())]
+        if flagged and not self.register.search(t, *self._sentence(t, flagged[0].start(), LIST_SENTENCE)):
+            out.append(("coded_field", (flagged[0].start(), flagged[0].end(), flagged[0].group(0)),
+                        "a coded yes/no field on ethnicity ('{}')"))
         if len({r.group(0) for r in races}) >= 2:
             a, b = self._sentence(t, races[0].start(), LIST_SENTENCE)
             if not self.register.search(t, a, b):
