@@ -1583,6 +1583,11 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
     ("en-face-system-catch-fugitives", "The station uses a facial identification system to help police detect and catch fugitives.",
      {"face_recognition": "capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
+    ("zh-face-system-seized-online-fugitive", "公安通过人脸识别系统，仅用35分钟成功擒获1名网上在逃人员。",
+     {"face_recognition": "capability", "alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
+    # a technology's merits, its spread and a field's trends ask for nothing (stop 27, real English translations)
+    ("en-plays-a-crucial-role", "Surveillance systems play a crucial role in crime prevention and public safety.", {}),
+    ("en-incomparable-advantages", "In biometric technology, face recognition has incomparable advantages.", {}),
     # a policy's preamble introduces the articles that ask (stop 27, real regulations)
     ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),

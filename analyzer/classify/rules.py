@@ -899,7 +899,11 @@ PRAISE = re.compile(r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:(?:已经?�
                     # …是新形势下维护…的重要手段，…具有重要意义 (read real regulations, stop 27)
                     r"|是[^。；;]{0,40}的重要(?:手段|保障|支撑|途径)[^。；;]*具有重要(?:意义|作用))[^。；;!！?？]*[。.]?\s*$|"
                     r"^" + PRAISE_DEMANDS + r"[^.;!?]*(?:ha(?:s|ve) become (?:an? |the )?(?:important|indispensable|key|essential) (?:means|component|part|tool)"
-                    r"|plays? an? (?:irreplaceable|indispensable) role"
+                    r"|plays? an? (?:irreplaceable|indispensable|crucial|vital|key|important|significant|pivotal) role"
+                    # a technology's merits and spread, a field's trends (read real English translations, stop 27)
+                    r"|ha(?:s|ve) (?:incomparable|unique|obvious|significant) advantages"
+                    r"|(?:application|use) of [^.;!?]{2,60} is (?:everywhere|ubiquitous|widespread)"
+                    r"|(?:are|is) the (?:main )?development trends? of"
                     # a technology said to be in wide use, as patents and papers open (real patent texts, stop 26)
                     r"|(?:is|are) (?:commonly|widely|increasingly) (?:used|employed|applied|deployed|adopted)"
                     r"|(?:is|are) used in a wide (?:variety|range) of"
