@@ -1588,6 +1588,11 @@ CAPABILITY_ROWS = [
     # a technology's merits, its spread and a field's trends ask for nothing (stop 27, real English translations)
     ("en-plays-a-crucial-role", "Surveillance systems play a crucial role in crime prevention and public safety.", {}),
     ("en-incomparable-advantages", "In biometric technology, face recognition has incomparable advantages.", {}),
+    # a camera's detection event alarms on an event, not on anyone listed (stop 27, real datasheets and SDK documentation)
+    ("en-face-detection-alarm-no-watchlist", "The camera shall raise a face detection alarm and push the snapshot.",
+     {"face_recognition": "capability", "video_surveillance": "capability"}),
+    ("en-blacklist-face-alarm-still-alerts", "The camera shall raise a face detection alarm when a blacklisted face is matched.",
+     {"face_recognition": "capability", "video_surveillance": "capability", "alerting_watchlist": "weak_capability"}),
     # a policy's preamble introduces the articles that ask (stop 27, real regulations)
     ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),
