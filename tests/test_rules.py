@@ -1593,6 +1593,9 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability", "video_surveillance": "capability"}),
     ("en-blacklist-face-alarm-still-alerts", "The camera shall raise a face detection alarm when a blacklisted face is matched.",
      {"face_recognition": "capability", "video_surveillance": "capability", "alerting_watchlist": "weak_capability"}),
+    # a body camera locating itself takes no plate reading away; a plate reader on a patrol car reads plates (stop 27)
+    ("en-body-cameras-beside-plate-readers", "The city shall buy body cameras and license plate recognition systems.",
+     {"video_surveillance": "capability", "vehicle_plate": "capability"}),
     # a policy's preamble introduces the articles that ask (stop 27, real regulations)
     ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),
