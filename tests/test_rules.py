@@ -1596,6 +1596,11 @@ CAPABILITY_ROWS = [
     # a body camera locating itself takes no plate reading away; a plate reader on a patrol car reads plates (stop 27)
     ("en-body-cameras-beside-plate-readers", "The city shall buy body cameras and license plate recognition systems.",
      {"video_surveillance": "capability", "vehicle_plate": "capability"}),
+    # traffic violations captured; a hotel's accommodation records queried (stop 27, real English translations)
+    ("en-red-light-violations-captured", "The cameras shall capture violations such as running red lights.",
+     {"vehicle_plate": "capability", "video_surveillance": "capability"}),
+    ("en-housing-records-queried", "The bureau can inquire about individual housing records of hotel guests.",
+     {"travel_records": "capability", "hotel_registration": "capability"}),
     # a policy's preamble introduces the articles that ask (stop 27, real regulations)
     ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),
