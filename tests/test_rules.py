@@ -1601,6 +1601,9 @@ CAPABILITY_ROWS = [
      {"vehicle_plate": "capability", "video_surveillance": "capability"}),
     ("en-housing-records-queried", "The bureau can inquire about individual housing records of hotel guests.",
      {"travel_records": "capability", "hotel_registration": "capability"}),
+    # where people stay, as space-time patterns; a suspect's movements (stop 27, real patents and trade press)
+    ("zh-space-time-patterns", "系统应分析目标人物的停留时空规律。", {"location_tracking": "capability"}),
+    ("en-suspects-movements", "The software connects the records to a suspect's movements.", {"location_tracking": "capability"}),
     # a policy's preamble introduces the articles that ask (stop 27, real regulations)
     ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),
