@@ -1336,8 +1336,8 @@ CAPABILITY_ROWS = [
     ("zh-crime-predicted-in-space-and-time", "研究团队构建了犯罪时空预测模型，用于指导巡逻勤务。", {"predictive_policing": "capability"}),
     ("zh-suspicious-persons-screened", "平台应支持对重点区域的可疑人员进行研判筛查。", {"predictive_policing": "capability"}),
     ("zh-trajectory-anomaly-warned", "对监控对象的轨迹进行持续监测，发现异常活动时自动预警。",
-     {"video_surveillance": "weak_capability", "location_tracking": "weak_capability",
-      "predictive_policing": "capability", "alerting_watchlist": "weak_capability"}),
+     # (监控对象 are the people watched, not cameras: stop 27)
+     {"location_tracking": "weak_capability", "predictive_policing": "capability", "alerting_watchlist": "weak_capability"}),
     ("zh-gang-ties-mined", "平台应支持对犯罪团伙关系进行挖掘分析，识别核心成员。", {"data_fusion_profiles": "capability"}),
     # the police's big data and the 一标三实 base records are no profile alone, a database of anything is no dossier,
     # a DNA database of people is biometrics; monitoring of opinion or machines is no camera (stop 25)
@@ -1604,6 +1604,9 @@ CAPABILITY_ROWS = [
     # where people stay, as space-time patterns; a suspect's movements (stop 27, real patents and trade press)
     ("zh-space-time-patterns", "系统应分析目标人物的停留时空规律。", {"location_tracking": "capability"}),
     ("en-suspects-movements", "The software connects the records to a suspect's movements.", {"location_tracking": "capability"}),
+    # 监控 as a verb on people with no camera named watches them by other means; cameras installed stay video (stop 27)
+    ("zh-monitoring-people-no-camera", "系统应对旅客和行李进行跟踪监控。", {"location_tracking": "weak_capability"}),
+    ("zh-monitoring-installed-stays-video", "各小区出入口应安装监控，对进出人员进行监控。", {"video_surveillance": "weak_capability"}),
     # a policy's preamble introduces the articles that ask (stop 27, real regulations)
     ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),
