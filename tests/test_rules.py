@@ -1607,6 +1607,8 @@ CAPABILITY_ROWS = [
     # 监控 as a verb on people with no camera named watches them by other means; cameras installed stay video (stop 27)
     ("zh-monitoring-people-no-camera", "系统应对旅客和行李进行跟踪监控。", {"location_tracking": "weak_capability"}),
     ("zh-monitoring-installed-stays-video", "各小区出入口应安装监控，对进出人员进行监控。", {"video_surveillance": "weak_capability"}),
+    # a prompt telling the user what to do next alerts no one (stop 27, real patents)
+    ("zh-user-prompt-no-alert", "声纹采集时被采集人应按提示朗读规定文本。", {"voiceprint": "capability"}),
     # a policy's preamble introduces the articles that ask (stop 27, real regulations)
     ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),
