@@ -1611,6 +1611,8 @@ CAPABILITY_ROWS = [
     ("zh-user-prompt-no-alert", "声纹采集时被采集人应按提示朗读规定文本。", {"voiceprint": "capability"}),
     # an SDK's DVR prefix (NET_DVR_…) names its maker's structures, not a recorder (stop 27, real SDK documentation)
     ("en-sdk-dvr-prefix-no-video", "NET_DVR_FACECAPTURE_STATISTICS_RESULT 人脸抓拍人员统计结果结构体。", {"face_recognition": "capability"}),
+    # a system credited with what it caught is a system in use (查获, 抓获, 破获) (stop 27, real news)
+    ("zh-face-technology-seized-vehicles", "交警部门利用人脸识别技术已查获24辆违法车辆。", {"face_recognition": "capability"}),
     # a policy's preamble introduces the articles that ask (stop 27, real regulations)
     ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),
