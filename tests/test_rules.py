@@ -1613,6 +1613,11 @@ CAPABILITY_ROWS = [
     ("en-sdk-dvr-prefix-no-video", "NET_DVR_FACECAPTURE_STATISTICS_RESULT 人脸抓拍人员统计结果结构体。", {"face_recognition": "capability"}),
     # a system credited with what it caught is a system in use (查获, 抓获, 破获) (stop 27, real news)
     ("zh-face-technology-seized-vehicles", "交警部门利用人脸识别技术已查获24辆违法车辆。", {"face_recognition": "capability"}),
+    # an internet café regulated or fitted with ID readers traces no one; cafés watched for listed people do (stop 27)
+    ("en-cafe-supervision-no-trace", "Police shall increase supervision of Internet cafes.", {"internet_cafe": "capability"}),
+    ("zh-cafe-logons-alert-trace", "网吧上网人员应实时比对重点人员库，发现涉毒人员上网自动预警。",
+     {"travel_records": "capability", "alerting_watchlist": "capability", "police_watchlists": "capability",
+      "internet_cafe": "capability"}),
     # a policy's preamble introduces the articles that ask (stop 27, real regulations)
     ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),
