@@ -1618,6 +1618,8 @@ CAPABILITY_ROWS = [
     ("zh-cafe-logons-alert-trace", "网吧上网人员应实时比对重点人员库，发现涉毒人员上网自动预警。",
      {"travel_records": "capability", "alerting_watchlist": "capability", "police_watchlists": "capability",
       "internet_cafe": "capability"}),
+    # a part of a standard names its drafters (stop 27, real standards)
+    ("zh-standard-part-drafters", "本部分起草单位：公安部第三研究所、视频图像信息智能分析与共享应用技术国家工程实验室。", {}),
     # a policy's preamble introduces the articles that ask (stop 27, real regulations)
     ("zh-policy-preamble", "为推进平安建设，现就加强公共安全视频监控建设联网应用工作提出以下意见：", {}),
     ("zh-ride-hailing-driver-check-no-travel", "网约车平台应在派单前应用人脸识别技术审查驾驶员。", {"face_recognition": "capability"}),

@@ -931,7 +931,7 @@ STANDARD_CODE = r"(?<![A-Za-z])(?:GB|GA|DB\d{0,2}|JGJ|YD|SJ|GY)\s*/?\s*[TZ]?\s*\
 CITATION = re.compile(r"^" + ASKS_NOTHING + r"\s*[-–—•·]?\s*(?:标准(?:名称|编号)\s*[:：]\s*)?" + STANDARD_CODE + r"[^。；;!！?？]*$|"
                       r"^" + ASKS_NOTHING + r"\s*标准(?:名称|编号)\s*[:：][^。；;!！?？]*$|"
                       r"^" + ASKS_NOTHING + r"(?:\s*[-–—•·]?\s*" + STANDARD_CODE + r"[^。；;]{2,80}?){2,}[。.]?\s*$|"
-                      r"^\s*(?:本(?:标准|文件)的?)?(?:主要)?(?:起草单位|起草人|归口单位|提出单位)\s*[:：]|"
+                      r"^\s*(?:本(?:标准|文件|部分)的?)?(?:主要)?(?:起草单位|起草人|归口单位|提出单位)\s*[:：]|"
                       r"^\s*(?:[\d一二三四五六七八九十]+\s*[、.．]\s*)?(?:成立|组建|调整)[^。；;]{0,40}领导小组[^。；;]*[。；;]?\s*$|"
                       r"^" + ASKS_NOTHING + r"[\s\S]*(?:任|为)(?:副)?组长|"
                       # a patent's priority claim and its definitions ("As used herein, … refers to") (stop 26)
