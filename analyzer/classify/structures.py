@@ -45,6 +45,12 @@ FIELD_AFTER = re.compile(r"\s*(?:[|:：=（(\[{]|\s\d)")
 # A yes/no flag named by its question (是否为黄种人, 是否维族): the system answers it for each person it sees
 # (real SDK documentation, stop 27).
 FLAG_BEFORE = re.compile(r"是否(?:为|是|属于)?\s*$")
+FLAG_WINDOW = 6  # characters before a value in which its flag's question (是否为) sits
+
+
+def _flagged(t: str, start: int) -> bool:
+    """Whether the value at ``start`` is named as a yes/no flag (是否为…)."""
+    return FLAG_BEFORE.search(t, max(0, start - FLAG_WINDOW), start) is not None
 DEMOGRAPHY = re.compile(r"等\s*[\d一二三四五六七八九十]+\s*个(?:少数)?民族|多民族|聚居|世居|人口|占[比总]?|%|％")
 LIST_AFTER = re.compile(r"(?:\s*[、，,/／|]\s*[^、，,/／|：:。；;\s]{1,10}){1,10}")
 
@@ -172,7 +178,7 @@ class Structures:
             a, b = self._sentence(t, m.start(), LIST_SENTENCE)
             if self.register.search(t, a, b) or self.record.search(t, a, b) or not self._not_name(t, m):
                 continue
-            if self.code.match(t[m.end():m.end() + 12]) or (not is_word and FLAG_BEFORE.search(t, max(0, m.start() - 6), m.start())):
+            if self.code.match(t[m.end():m.end() + 12]) or (not is_word and _flagged(t, m.start())):
                 out.append(("coded_field", (m.start(), m.end(), m.group(0)), "a coded yes/no field on ethnicity ('{}')"))
             if is_word and (m.group(0).isascii() or FIELD_AFTER.match(t, m.end())):
                 row = t[m.end():min(b, m.end() + LIST_WINDOW_EN)]
@@ -185,7 +191,7 @@ class Structures:
                     out.append(("value_list", (m.start(), m.end(), m.group(0)),
                                 f"a field '{{}}' that takes the values {', '.join(sorted(values))}"))
         races = list(self.race_value.finditer(t))
-        flagged = [r for r in races if FLAG_BEFORE.search(t, max(0, r.start() - 6), r.start())]
+        flagged = [r for r in races if _flagged(t, r.start())]
         if flagged and not self.register.search(t, *self._sentence(t, flagged[0].start(), LIST_SENTENCE)):
             out.append(("coded_field", (flagged[0].start(), flagged[0].end(), flagged[0].group(0)),
                         "a coded yes/no field on ethnicity ('{}')"))
