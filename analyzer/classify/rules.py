@@ -62,6 +62,9 @@ CAPTURE_EN_AFTER = re.compile(r"s?\s+(?:that |which |to |used to |able to |capab
                               r"detects?|detecting|snaps?)(?:\s+(?:the|all|every|each|passing|vehicle|vehicles'))?\s+)?", re.I)
 CAPTURE_EN_BEFORE = re.compile(r"s?\s+(?:reads?|captures?|images?|data|recognition)?\s*(?:from|by|of)\s+(?:the\s+|its\s+|our\s+)?"
                                r"(?:[\w-]+\s+){0,2}", re.I)
+# An English plate reader's camera named after the reader: "License Plate Reader Camera Services", "Number Plate
+# Recognition (ANPR) system cameras" (read real English procurement documents, stop 28).
+CAPTURE_EN_NAMED = re.compile(r"\s+(?:(?:readers?|reading|recognition|recogni[sz]er|capture|systems?|\([A-Z]{2,5}\))\s+){1,3}", re.I)
 LIST_GAP_MAX = 24
 # English terms are written as words ("plate number", "face-capture"); in SDK and JSON text the same
 # words are joined (plate_number, plateNumber, plate-number, geofence for geo-fence). Where a pattern
@@ -811,6 +814,8 @@ class RulesClassifier:
                 if h.end <= o.start and CAPTURE_EN_AFTER.fullmatch(c.t, h.end, o.start):
                     return True
                 if o.end <= h.start and CAPTURE_EN_BEFORE.fullmatch(c.t, o.end, h.start):
+                    return True
+                if o.end <= h.start and CAPTURE_EN_NAMED.fullmatch(c.t, o.end, h.start):
                     return True
         return False
 
