@@ -1663,6 +1663,11 @@ CAPABILITY_ROWS = [
      {"internet_cafe": "capability", "face_recognition": "capability"}),
     ("zh-cafe-face-fugitive-trip", "网吧人脸核验终端应比对在逃人员库，比中后向网警推送预警。",
      {"internet_cafe": "capability", "travel_records": "weak_capability", "alerting_watchlist": "capability", "face_recognition": "capability", "police_watchlists": "capability"}),
+    # anti-fraud early warnings about the people a scam reaches are alerts on persons; a campaign's theme is not (stop 28)
+    ("zh-anti-fraud-early-warning", "反诈平台应对潜在受害人发出高危预警，由民警上门劝阻。",
+     {"alerting_watchlist": "capability"}),
+    ("zh-campaign-theme-no-alert", "各派出所应开展主题为“预警劝阻别忽视”的反诈宣传月活动。",
+     {}),
 ]
 
 
