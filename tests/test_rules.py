@@ -1668,6 +1668,18 @@ CAPABILITY_ROWS = [
      {"alerting_watchlist": "capability"}),
     ("zh-campaign-theme-no-alert", "各派出所应开展主题为“预警劝阻别忽视”的反诈宣传月活动。",
      {}),
+    # a checkpoint, a DNA bank, a face gate named in a Chinese report is a thing in place; cameras still need an asking word,
+    # and a title still asks for nothing (stop 28)
+    ("zh-checkpoint-named-in-a-report", "城南公安检查站成为全市南大门的一道安全防线。",
+     {"checkpoint": "capability"}),
+    ("zh-dna-banks-named", "前科人员DNA库及失踪人员DNA库",
+     {"dna_biometrics": "capability"}),
+    ("zh-face-gate-named-in-a-report", "办案区入口的人脸识别门禁只让民警带领的人员进出。",
+     {"face_recognition": "capability"}),
+    ("zh-cameras-named-in-a-report-no-ask", "县城主要街道的视频监控成为一道治安防线。",
+     {}),
+    ("zh-checkpoint-in-a-title-no-ask", "关于城南公安检查站改造项目的批复",
+     {}),
 ]
 
 

@@ -47,6 +47,9 @@ RECOGNISED_WINDOW = 60  # characters around an ethnicity structure in which a gr
 LIST_SEPARATOR = re.compile(r"\s*(?:[、/和及与]|以及|(?<![A-Za-z])(?:and|or)(?![A-Za-z]))\s*")
 LIST_BREAK = re.compile(r"[。；;：:,，（）()|\n]")
 LIST_ITEM_MAX = 8
+# Capabilities whose strong term names a physical thing in place, found without an asking word (see
+# _capability_findings; read real halves, stop 28).
+NAMED_IN_PLACE = frozenset({"checkpoint", "dna_biometrics", "face_recognition"})
 CAPTURE_LABELS = ("face_recognition", "vehicle_plate")  # captures whose camera is their own device
 CAPTURE_GAP = 2  # characters between the capture term and the camera word that names its device (人脸抓拍 摄像机)
 CAPTURE_BREAK = re.compile(r"[、，,;；/|]")  # a list between a capture term and a camera word: two systems
@@ -615,7 +618,7 @@ class RulesClassifier:
         A title (项目名称：…监控接入项目, …招标公告, 关于…的批复) names the project and asks for nothing, and
         a sentence in praise of a kind of system (已成为…的重要手段), a standard cited by its number and a
         leading group set up are background."""
-        if TITLE.search(c.t) or PRAISE.search(c.t) or CITATION.search(c.t):
+        if self._background(c):
             return False
         if not has_ideograph(c.t):
             # English is read as describing what it names: the gate was built for Chinese tenders, where background
@@ -624,6 +627,11 @@ class RulesClassifier:
             # halves +6 / +3, our untouched passages +16 / +4; the real corpus, in Chinese, unchanged).
             return True
         return bool(spec_row or c.heading_ops or cues or self.obligation.search(c.t) or self.spec.search(c.t))
+
+    @staticmethod
+    def _background(c: Seen) -> bool:
+        """A title, a sentence in praise of a kind of system, a standard cited by its number: background."""
+        return bool(TITLE.search(c.t) or PRAISE.search(c.t) or CITATION.search(c.t))
 
     def refuting_family(self, c: Seen | Signals, label: str) -> str | None:
         """The refuter family (YAML ``refuters``) that takes ``label`` out of this clause, if any."""
@@ -720,7 +728,13 @@ class RulesClassifier:
         if structures and self.refuters["equal_treatment"][0].search(c.t):
             structures = []  # 不得因民族、种族… an equal-treatment list names attributes to ignore them
         cues = self._asking_cues(c)
-        if not (targeted or structures or self._asks(c, spec_row, cues)):
+        asks = bool(targeted or structures or self._asks(c, spec_row, cues))
+        # A checkpoint, a DNA or fingerprint bank, a face system named in a Chinese report is a thing in place:
+        # the readers of every real set label it where no verb asks for it (公安检查站成为…防线, DNA实验室揭牌)
+        # (not in the tender's procedure: a bidder's past face-recognition project is no system in place)
+        in_place = not asks and not self._background(c) and not self.procurement_parties.search(c.t) and any(
+            h.strong and h.label in NAMED_IN_PLACE for h in c.cap_hits)
+        if not (asks or in_place):
             return []
         tax = self.tax
         findings: list[Finding] = []
@@ -736,7 +750,7 @@ class RulesClassifier:
             return not self._capture_device(c, h) and not any(a <= h.start and h.end <= b for a, b in policies)
 
         for h in c.cap_hits:
-            if h.label in seen or not usable(h):
+            if h.label in seen or not usable(h) or not (asks or (h.strong and h.label in NAMED_IN_PLACE)):
                 continue  # (a policy document cited by its title, 关于加强公共安全视频监控…的若干意见, buys nothing)
             if not h.strong:
                 subject = self.capability_subjects.get(h.label)
