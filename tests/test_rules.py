@@ -1680,6 +1680,13 @@ CAPABILITY_ROWS = [
      {}),
     ("zh-checkpoint-in-a-title-no-ask", "关于城南公安检查站改造项目的批复",
      {}),
+    # and credit scores, plate reading and iris systems named likewise (stop 28)
+    ("zh-credit-points-named", "居民诚信积分与小额贷款额度挂钩。",
+     {"social_credit": "capability"}),
+    ("zh-plate-reading-named", "停车场出入口车牌识别、无感支付。",
+     {"vehicle_plate": "capability"}),
+    ("zh-iris-attendance-named", "学校试点虹膜识别考勤系统。",
+     {"iris_gait_other_biometrics": "capability"}),
 ]
 
 

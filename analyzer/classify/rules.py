@@ -47,9 +47,12 @@ RECOGNISED_WINDOW = 60  # characters around an ethnicity structure in which a gr
 LIST_SEPARATOR = re.compile(r"\s*(?:[、/和及与]|以及|(?<![A-Za-z])(?:and|or)(?![A-Za-z]))\s*")
 LIST_BREAK = re.compile(r"[。；;：:,，（）()|\n]")
 LIST_ITEM_MAX = 8
-# Capabilities whose strong term names a physical thing in place, found without an asking word (see
-# _capability_findings; read real halves, stop 28).
-NAMED_IN_PLACE = frozenset({"checkpoint", "dna_biometrics", "face_recognition"})
+# Capabilities whose strong term names a thing in place (a checkpoint, a DNA bank, a face gate, a plate reader, an
+# iris terminal, a credit score), found without an asking word (see _capability_findings). Tried label by label on
+# the read real halves (stop 28): cameras, alerts, profiles, internet, phones, travel and voice added more wrong
+# findings than right ones and still need an asking word.
+NAMED_IN_PLACE = frozenset({"checkpoint", "dna_biometrics", "face_recognition", "iris_gait_other_biometrics", "social_credit",
+                            "vehicle_plate"})
 CAPTURE_LABELS = ("face_recognition", "vehicle_plate")  # captures whose camera is their own device
 CAPTURE_GAP = 2  # characters between the capture term and the camera word that names its device (人脸抓拍 摄像机)
 CAPTURE_BREAK = re.compile(r"[、，,;；/|]")  # a list between a capture term and a camera word: two systems
@@ -729,8 +732,8 @@ class RulesClassifier:
             structures = []  # 不得因民族、种族… an equal-treatment list names attributes to ignore them
         cues = self._asking_cues(c)
         asks = bool(targeted or structures or self._asks(c, spec_row, cues))
-        # A checkpoint, a DNA or fingerprint bank, a face system named in a Chinese report is a thing in place:
-        # the readers of every real set label it where no verb asks for it (公安检查站成为…防线, DNA实验室揭牌)
+        # A checkpoint, a DNA or fingerprint bank, a face system named in a Chinese report is a thing in place
+        # (NAMED_IN_PLACE): the readers of every real set label it where no verb asks for it (公安检查站成为…防线)
         # (not in the tender's procedure: a bidder's past face-recognition project is no system in place)
         in_place = not asks and not self._background(c) and not self.procurement_parties.search(c.t) and any(
             h.strong and h.label in NAMED_IN_PLACE for h in c.cap_hits)
