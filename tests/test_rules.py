@@ -1687,6 +1687,16 @@ CAPABILITY_ROWS = [
      {"vehicle_plate": "capability"}),
     ("zh-iris-attendance-named", "学校试点虹膜识别考勤系统。",
      {"iris_gait_other_biometrics": "capability"}),
+    # an IMEI defined senses no phone (an IMSI beside it does); a tenant moving in is no trip; key-population
+    # management is a police list people are put on (stop 28, real encyclopedia, community and training texts)
+    ("zh-imei-defined-no-phone", "IMEI应为15位数字，由GSMA统一分配。",
+     {}),
+    ("en-imsi-and-imei-kept", "The collector shall record the IMSI and IMEI of each handset.",
+     {"phone_wifi_imsi": "capability"}),
+    ("zh-tenant-moves-in-no-trip", "租客入住出租屋后，房东应在24小时内登记。",
+     {}),
+    ("zh-key-population-management", "派出所应将其纳入重点人口管理。",
+     {"alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
 ]
 
 
