@@ -1697,6 +1697,12 @@ CAPABILITY_ROWS = [
      {}),
     ("zh-key-population-management", "派出所应将其纳入重点人口管理。",
      {"alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
+    # personal-information law names face data as what it protects; a privacy policy that compares a face is a system
+    # (stop 28, real privacy and compliance texts)
+    ("zh-face-data-law-no-system", "根据个保法，处理人脸信息应当取得个人的单独同意。",
+     {}),
+    ("zh-privacy-policy-face-check-kept", "根据本隐私政策，我们会采集您的人脸信息并与身份证照片比对以核验身份。",
+     {"face_recognition": "capability"}),
 ]
 
 
