@@ -1703,6 +1703,11 @@ CAPABILITY_ROWS = [
      {}),
     ("zh-privacy-policy-face-check-kept", "根据本隐私政策，我们会采集您的人脸信息并与身份证照片比对以核验身份。",
      {"face_recognition": "capability"}),
+    # scalpers stored so a face system knows them again are a watchlist; a scenic spot's face entry is no trip (stop 28)
+    ("zh-scalpers-stored-for-face-system", "医院应将号贩子的图像信息录入人脸识别系统。",
+     {"alerting_watchlist": "capability", "face_recognition": "capability"}),
+    ("zh-scenic-spot-face-entry-no-trip", "游客购票后应在景区入口通过人脸识别核验身份入园。",
+     {"face_recognition": "capability"}),
 ]
 
 
