@@ -1708,6 +1708,11 @@ CAPABILITY_ROWS = [
      {"alerting_watchlist": "capability", "face_recognition": "capability"}),
     ("zh-scenic-spot-face-entry-no-trip", "游客购票后应在景区入口通过人脸识别核验身份入园。",
      {"face_recognition": "capability"}),
+    # a zone drawn on a video picture for an analytics rule puts no one under control (stop 28, real product listings)
+    ("zh-intrusion-zone-no-watchlist", "行为分析规则应支持设定多边形布控区，目标越界即触发报警。",
+     {}),
+    ("zh-control-zone-for-persons-kept", "布控任务应支持设置布控区域，区域内比中在逃人员时推送告警。",
+     {"alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
 ]
 
 
