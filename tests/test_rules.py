@@ -1713,6 +1713,11 @@ CAPABILITY_ROWS = [
      {}),
     ("zh-control-zone-for-persons-kept", "布控任务应支持设置布控区域，区域内比中在逃人员时推送告警。",
      {"alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
+    # a suspect's sketch and a face list's profile photos are faces, not joined records (stop 28)
+    ("zh-suspect-sketch-no-profile", "系统应支持模拟画像与嫌疑人照片比对。",
+     {"face_recognition": "capability"}),
+    ("en-profile-photos-no-profile", "Officers shall match faces captured by the scanner with profile photos stored in a database.",
+     {"face_recognition": "capability"}),
 ]
 
 
