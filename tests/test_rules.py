@@ -1718,6 +1718,12 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability"}),
     ("en-profile-photos-no-profile", "Officers shall match faces captured by the scanner with profile photos stored in a database.",
      {"face_recognition": "capability"}),
+    # smart sensing devices that are cameras sense no phone; a WiFi probe named still needs an asking word; a bike fence is no phone (stop 28)
+    ("zh-sensing-devices-that-are-cameras", "应部署智能感知设备，包括高清摄像头、人脸识别摄像机和车牌识别系统。",
+     {"video_surveillance": "capability", "face_recognition": "capability", "vehicle_plate": "capability"}),
+    ("zh-wifi-probe-named-no-ask", "门店配套的WiFi探针。", {}),
+    ("zh-bike-parking-fence-no-phone", "共享单车停放区应设置电子围栏。",
+     {}),
 ]
 
 
