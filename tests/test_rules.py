@@ -1724,6 +1724,11 @@ CAPABILITY_ROWS = [
     ("zh-wifi-probe-named-no-ask", "门店配套的WiFi探针。", {}),
     ("zh-bike-parking-fence-no-phone", "共享单车停放区应设置电子围栏。",
      {}),
+    # a face check at a hotel's desk admits a guest; matched against a list, the stay is followed (stop 28)
+    ("zh-hotel-face-check-in-no-trip", "酒店应部署自助入住机，支持身份证扫描加人脸识别核验。",
+     {"face_recognition": "capability"}),
+    ("zh-hotel-face-check-against-list-trip", "酒店人证核验终端应将入住旅客与在逃人员名单比对，比中后推送预警。",
+     {"travel_records": "weak_capability", "hotel_registration": "weak_capability", "face_recognition": "capability", "alerting_watchlist": "capability", "police_watchlists": "capability"}),
 ]
 
 
