@@ -1729,6 +1729,9 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability"}),
     ("zh-hotel-face-check-against-list-trip", "酒店人证核验终端应将入住旅客与在逃人员名单比对，比中后推送预警。",
      {"travel_records": "weak_capability", "hotel_registration": "weak_capability", "face_recognition": "capability", "alerting_watchlist": "capability", "police_watchlists": "capability"}),
+    # a camera that caught someone in the act is a camera in use (stop 28, real case reports)
+    ("zh-caught-on-camera", "盗窃过程被附近的监控拍下，民警随后将其抓获。",
+     {"video_surveillance": "capability"}),
 ]
 
 
