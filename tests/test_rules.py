@@ -1732,6 +1732,11 @@ CAPABILITY_ROWS = [
     # a camera that caught someone in the act is a camera in use (stop 28, real case reports)
     ("zh-caught-on-camera", "盗窃过程被附近的监控拍下，民警随后将其抓获。",
      {"video_surveillance": "capability"}),
+    # a document-sharing or patent-listing site's notice asks for nothing (stop 28)
+    ("zh-document-site-notice", "《人脸识别门禁系统技术方案.docx》由会员分享，可在线阅读，更多相关文档请在本站搜索。",
+     {}),
+    ("zh-patent-site-notice", "专利汇可以提供人员轨迹预测方法、装置及电子设备专利检索，专利查询，专利分析的服务。",
+     {}),
 ]
 
 

@@ -634,8 +634,9 @@ class RulesClassifier:
 
     @staticmethod
     def _background(c: Seen) -> bool:
-        """A title, a sentence in praise of a kind of system, a standard cited by its number: background."""
-        return bool(TITLE.search(c.t) or PRAISE.search(c.t) or CITATION.search(c.t))
+        """A title, a sentence in praise of a kind of system, a standard cited by its number, a hosting site's
+        notice: background."""
+        return bool(TITLE.search(c.t) or PRAISE.search(c.t) or CITATION.search(c.t) or SITE_NOTICE.search(c.t))
 
     def refuting_family(self, c: Seen | Signals, label: str) -> str | None:
         """The refuter family (YAML ``refuters``) that takes ``label`` out of this clause, if any."""
@@ -964,6 +965,11 @@ CITATION = re.compile(r"^" + ASKS_NOTHING + r"\s*[-–—•·]?\s*(?:标准(?:�
                       r"^\s*(?:(?i:Key\s?words|Index terms)\s*[:：—-]|关键词\s*[:：])|"
                       # a policy's preamble (为贯彻…，现就加强…工作提出以下意见) introduces, it asks for nothing (read real regulations, stop 27)
                       r"现就[^。；;]{2,80}(?:提出(?:以下|如下)(?:意见|要求)|通知如下)[:：]?\s*$")
+# A document-sharing or patent-listing site's own notice around the text it hosts (…由会员分享,可在线阅读; 原创力文档…
+# 不意味着购买了该文档的版权; 专利汇可以提供…专利检索; 龙图腾网…获悉): the site speaks, nothing is asked for (read real
+# halves, stop 28: 5 wrong, none right).
+SITE_NOTICE = re.compile(r"由会员分享|可在线阅读|为本站会员|仅提供信息存储空间|原创力文档|下载文档前|专利汇可以提供|"
+                         r"专利检索[,，、]\s*专利查询|获悉[:：]\s*该发明")
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
 
