@@ -319,7 +319,9 @@ CAPABILITY_ROWS = [
      {"data_fusion_profiles": "capability"}),
     ("en-scanned-at-hotel-reception", "Guests' identity cards are scanned at hotel reception and sent to the police in real time.",
      {"travel_records": "capability", "hotel_registration": "capability"}),
-    ("zh-face-comparison-in-crowd", "面部比对系统能够自动从人群中找出在逃人员。", {"face_recognition": "capability"}),
+    # (the wanted compared are matched against the police's list: an alert path of its own since stop 28)
+    ("zh-face-comparison-in-crowd", "面部比对系统能够自动从人群中找出在逃人员。",
+     {"face_recognition": "capability", "alerting_watchlist": "listed_group_matched", "police_watchlists": "watchlist_source"}),
     ("zh-accounts-monitored-not-video", "对重点人员的社交账号进行24小时监控。",
      {"internet_monitoring": "capability", "social_media": "capability"}),
     ("zh-risk-index-computed", "系统根据人员的出行、住宿规律，自动计算其风险指数并排序。", {"predictive_policing": "capability",
@@ -1053,7 +1055,7 @@ CAPABILITY_ROWS = [
     ("social-media-short-video", "须接入主流短视频平台公开数据。",
      {"social_media": "capability"}),
     ("watchlist-compare-wanted", "须支持比对在逃人员信息。",
-     {"police_watchlists": "capability"}),
+     {"police_watchlists": "capability", "alerting_watchlist": "listed_group_matched"}),
     ("population-basic-info", "须对接人口基础信息。",
      {"population_registry": "capability"}),
     ("telecom-communication-records", "支持调取通讯记录。",
@@ -1736,6 +1738,14 @@ CAPABILITY_ROWS = [
     ("zh-document-site-notice", "《人脸识别门禁系统技术方案.docx》由会员分享，可在线阅读，更多相关文档请在本站搜索。",
      {}),
     ("zh-patent-site-notice", "专利汇可以提供人员轨迹预测方法、装置及电子设备专利检索，专利查询，专利分析的服务。",
+     {}),
+    # the wanted queried or compared are matched against the police's list; key persons' voiceprints compared and a
+    # fugitive found by checking papers are not (stop 28, real mobile-police pages)
+    ("zh-wanted-queried-on-a-handset", "巡逻民警可在警务通上查询在逃人员信息。",
+     {"police_watchlists": "capability", "alerting_watchlist": "listed_group_matched"}),
+    ("zh-key-persons-voiceprints-compared-no-list", "建设声纹采集工作站，对重点人员开展语音样本采集并比对。",
+     {"voiceprint": "capability"}),
+    ("zh-fugitive-found-by-papers-check-no-list", "经民警进一步核实身份，确认该男子为上网逃犯。",
      {}),
 ]
 
