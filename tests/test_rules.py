@@ -1747,6 +1747,11 @@ CAPABILITY_ROWS = [
      {"voiceprint": "capability"}),
     ("zh-fugitive-found-by-papers-check-no-list", "经民警进一步核实身份，确认该男子为上网逃犯。",
      {}),
+    # camera sites counted (监控点) are cameras; a water-quality monitoring point is not (stop 28)
+    ("zh-camera-sites-counted", "县区基层所队新建监控点按10至15个考虑。",
+     {"video_surveillance": "capability"}),
+    ("zh-environment-monitoring-point-no-camera", "河道应新建水质监控点3个。",
+     {}),
 ]
 
 
