@@ -1752,6 +1752,9 @@ CAPABILITY_ROWS = [
      {"video_surveillance": "capability"}),
     ("zh-environment-monitoring-point-no-camera", "河道应新建水质监控点3个。",
      {}),
+    # a city's entry gate that reads the papers of people coming in is a checkpoint (stop 28, real bid proposals)
+    ("zh-city-entry-id-checks", "城市卡口出入城管理系统应识别出入城人员的身份证件。",
+     {"checkpoint": "capability"}),
 ]
 
 
