@@ -117,6 +117,8 @@ GROUP_ROWS = [
      {"terrorism_related": "strong_with_cue"}),
     ("group-service", "出入境大厅为外籍人员提供多语种签证办理服务并实时查询进度。", {}, {}),
     ("policy-boilerplate", "本项目落实政府采购政策，监狱企业视同小型企业，对少数民族地区企业价格扣除并核查。", {}, {}),
+    # a document-sharing site's notice around a hosted file targets no one, whatever the file's title names (stop 28)
+    ("site-notice-targets-no-one", "《重点人员积分预警管理系统.docx》由会员分享，可在线阅读。", {}, {}),
 ]
 
 
@@ -1755,6 +1757,11 @@ CAPABILITY_ROWS = [
     # a city's entry gate that reads the papers of people coming in is a checkpoint (stop 28, real bid proposals)
     ("zh-city-entry-id-checks", "城市卡口出入城管理系统应识别出入城人员的身份证件。",
      {"checkpoint": "capability"}),
+    # a handset's own GPS among its features follows no one; a hosting site's notice asks for nothing (stop 28)
+    ("zh-handset-own-gps-no-tracking", "警务通应具备GPS定位、4G联网、语音通话等功能。",
+     {}),
+    ("zh-site-notice-names-a-group", "《重点人员积分预警管理系统.docx》由会员分享，可在线阅读。",
+     {}),
 ]
 
 

@@ -483,7 +483,10 @@ class RulesClassifier:
 
     def _findings(self, n: Normalized, text: str, c: Seen, spec_row: bool,
                   structures: list[Structure]) -> list[Finding]:
-        """Group findings by the targeting test, then capability findings through the gate."""
+        """Group findings by the targeting test, then capability findings through the gate. A hosting site's
+        notice (SITE_NOTICE) speaks for the site: it targets no one and asks for nothing."""
+        if SITE_NOTICE.search(c.t):
+            return []
         best: dict[str, Offer] = {}
         for h in c.group_hits:
             offer = self._group_offer(c, h)
