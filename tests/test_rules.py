@@ -1762,6 +1762,9 @@ CAPABILITY_ROWS = [
      {}),
     ("zh-site-notice-names-a-group", "《重点人员积分预警管理系统.docx》由会员分享，可在线阅读。",
      {}),
+    # foreigners' lodging registration (临住登记) beside rented flats is still a stay (stop 28: the rental guard had missed it)
+    ("zh-foreigners-lodging-and-rentals-trip", "应通过临住登记比对及出租屋巡查发现非法居留人员。",
+     {"travel_records": "capability", "hotel_registration": "capability"}),
 ]
 
 
