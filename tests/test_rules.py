@@ -1765,6 +1765,11 @@ CAPABILITY_ROWS = [
     # foreigners' lodging registration (临住登记) beside rented flats is still a stay (stop 28: the rental guard had missed it)
     ("zh-foreigners-lodging-and-rentals-trip", "应通过临住登记比对及出租屋巡查发现非法居留人员。",
      {"travel_records": "capability", "hotel_registration": "capability"}),
+    # vehicles tracked or their tags matched, in English procurement (stop 28)
+    ("en-vehicles-tracked-across-cameras", "The software shall track the movement of these vehicles across the city.",
+     {"vehicle_plate": "capability", "location_tracking": "capability"}),
+    ("en-car-tags-against-a-database", "The app shall cross-reference car tags against the database of unpaid fines.",
+     {"vehicle_plate": "capability"}),
 ]
 
 
