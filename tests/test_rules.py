@@ -1767,6 +1767,8 @@ CAPABILITY_ROWS = [
      {"travel_records": "capability", "hotel_registration": "capability"}),
     # vehicles tracked or their tags matched, in English procurement (stop 28)
     ("en-vehicles-tracked-across-cameras", "The software shall track the movement of these vehicles across the city.",
+     {"vehicle_plate": "capability"}),
+    ("en-suspects-vehicles-tracked-kept", "The software shall track the movement of vehicles driven by suspects across the city.",
      {"vehicle_plate": "capability", "location_tracking": "capability"}),
     ("en-car-tags-against-a-database", "The app shall cross-reference car tags against the database of unpaid fines.",
      {"vehicle_plate": "capability"}),
