@@ -1772,6 +1772,11 @@ CAPABILITY_ROWS = [
      {"vehicle_plate": "capability", "location_tracking": "capability"}),
     ("en-car-tags-against-a-database", "The app shall cross-reference car tags against the database of unpaid fines.",
      {"vehicle_plate": "capability"}),
+    # a match and what follows it, a check whether someone is wanted (stop 28, real English procurement and state media)
+    ("en-match-occurs-notification", "If a match occurs, real-time notifications are sent to the officers on duty.",
+     {"alerting_watchlist": "capability"}),
+    ("en-check-whether-wanted", "Officers can check people's details to see if they are wanted elsewhere.",
+     {"alerting_watchlist": "capability"}),
 ]
 
 
