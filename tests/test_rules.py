@@ -1777,6 +1777,11 @@ CAPABILITY_ROWS = [
      {"alerting_watchlist": "capability"}),
     ("en-check-whether-wanted", "Officers can check people's details to see if they are wanted elsewhere.",
      {"alerting_watchlist": "capability"}),
+    # face matching and offenders' profiles named in English (stop 28)
+    ("en-fr-technology", "The sheriff has used FR technology to identify suspects in burglary cases.",
+     {"face_recognition": "capability"}),
+    ("en-profiles-of-criminals", "The police seek systems capable of building complete biometric profiles of criminals.",
+     {"data_fusion_profiles": "capability"}),
 ]
 
 
