@@ -1782,6 +1782,11 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability"}),
     ("en-profiles-of-criminals", "The police seek systems capable of building complete biometric profiles of criminals.",
      {"data_fusion_profiles": "capability"}),
+    # footage kept and a video policing program are cameras in English (stop 28)
+    ("en-footage-retained", "The department will retain the video for 30 days before deletion.",
+     {"video_surveillance": "capability"}),
+    ("en-video-policing-program", "The council approved the expansion of the community video policing program.",
+     {"video_surveillance": "capability"}),
 ]
 
 
