@@ -1787,6 +1787,13 @@ CAPABILITY_ROWS = [
      {"video_surveillance": "capability"}),
     ("en-video-policing-program", "The council approved the expansion of the community video policing program.",
      {"video_surveillance": "capability"}),
+    # a border crossed under a reader, the internet inspection arm, a gait read from behind, in English (stop 28)
+    ("en-irises-matched-at-the-border", "As travellers cross the border, readers match their irises against those on record.",
+     {"checkpoint": "capability", "iris_gait_other_biometrics": "capability"}),
+    ("en-internet-inspection-arm", "The ministry unveiled its internet inspection arm to combat online crime.",
+     {"internet_monitoring": "capability"}),
+    ("en-back-turned-gait", "The system can identify people from 50 metres away with their backs turned.",
+     {"iris_gait_other_biometrics": "capability"}),
 ]
 
 
