@@ -1794,6 +1794,11 @@ CAPABILITY_ROWS = [
      {"internet_monitoring": "capability"}),
     ("en-back-turned-gait", "The system can identify people from 50 metres away with their backs turned.",
      {"iris_gait_other_biometrics": "capability"}),
+    # a manual's title line and camera licences name a document and a licence (stop 28)
+    ("en-manual-title-no-camera", "Professional Series Network Video Recorder User Guide",
+     {}),
+    ("en-camera-licences-no-camera", "The number of camera licences sets how many video streams the agent supports.",
+     {}),
 ]
 
 
