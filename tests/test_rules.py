@@ -1799,6 +1799,9 @@ CAPABILITY_ROWS = [
      {}),
     ("en-camera-licences-no-camera", "The number of camera licences sets how many video streams the agent supports.",
      {}),
+    # a news site's follow-us footer is the site speaking (stop 28)
+    ("en-news-site-footer", "Follow China.org.cn on Twitter and Facebook to join the conversation.",
+     {}),
 ]
 
 
