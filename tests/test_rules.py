@@ -1802,6 +1802,11 @@ CAPABILITY_ROWS = [
     # a news site's follow-us footer is the site speaking (stop 28)
     ("en-news-site-footer", "Follow China.org.cn on Twitter and Facebook to join the conversation.",
      {}),
+    # potential attackers identified ahead and a credit record restored, in English (stop 28)
+    ("en-potential-attackers-identified", "The service helps police identify potential school shooters from their posts.",
+     {"predictive_policing": "capability"}),
+    ("en-credit-record-restored", "It can take five years before a person's good credit record is restored.",
+     {"social_credit": "capability"}),
 ]
 
 
