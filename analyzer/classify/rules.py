@@ -514,14 +514,8 @@ class RulesClassifier:
                 or self._refutes("alerting_watchlist", c.t):
             return []
         listed = [(label, o) for label, o in best.items() if label in MATCHED_LISTS]
-        if not listed:
-            return []
-        label, o = min(listed, key=lambda x: x[1].hit.start)
-        a, b = n.raw_span(o.hit.start, o.hit.end)
-        rule = SCORES["listed_group_matched"]
-        return [Finding("capability", "alerting_watchlist", rule.score, "rules", text[a:b], a, b,
-                        f"'{o.hit.term}' ({self.tax.labels[label].name}) compared or queried: matched against the "
-                        f"police list of them ({self.tax.labels['alerting_watchlist'].name})", rule.tier)]
+        return self._quoting_group(n, text, listed, "capability", "alerting_watchlist", "listed_group_matched",
+                                   "compared or queried: matched against the police list of them")
 
     def _watchlist_source(self, n: Normalized, text: str, best: dict[str, Offer],
                           capabilities: list[Finding]) -> list[Finding]:
@@ -538,15 +532,22 @@ class RulesClassifier:
         compares = MATCHING.search(n.text) is not None
         if not compares:
             watched = [(label, o) for label, o in watched if label in self.listed_groups]
-        if not watched:
+        why = "matched in a clause that alerts on hits" if compares else "named in a clause that alerts on them"
+        return self._quoting_group(n, text, watched, "data_source", "police_watchlists", "watchlist_source",
+                                   f"{why}: the police list of them")
+
+    def _quoting_group(self, n: Normalized, text: str, groups: list[tuple[str, Offer]], kind: str, label: str,
+                       rule_name: str, why: str) -> list[Finding]:
+        """One ``label`` finding whose evidence is the earliest of ``groups`` (a watched group's own words stand
+        for the list it is matched against); none when no group qualifies."""
+        if not groups:
             return []
-        label, o = min(watched, key=lambda x: x[1].hit.start)
+        group, o = min(groups, key=lambda x: x[1].hit.start)
         a, b = n.raw_span(o.hit.start, o.hit.end)
-        rule = SCORES["watchlist_source"]
-        return [Finding("data_source", "police_watchlists", rule.score, "rules", text[a:b], a, b,
-                        f"'{o.hit.term}' ({self.tax.labels[label].name}) "
-                        f"{'matched in a clause that alerts on hits' if compares else 'named in a clause that alerts on them'}: "
-                        f"the police list of them ({self.tax.labels['police_watchlists'].name})", rule.tier)]
+        rule = SCORES[rule_name]
+        return [Finding(kind, label, rule.score, "rules", text[a:b], a, b,
+                        f"'{o.hit.term}' ({self.tax.labels[group].name}) {why} ({self.tax.labels[label].name})",
+                        rule.tier)]
 
     def _recognised_values(self, c: Seen, structures: list[Structure], best: dict[str, Offer]) -> None:
         """An ethnic group named inside an ethnicity-recognition structure (FaceAttribute: race 0 = Han,
