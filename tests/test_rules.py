@@ -1807,6 +1807,18 @@ CAPABILITY_ROWS = [
      {"predictive_policing": "capability"}),
     ("en-credit-record-restored", "It can take five years before a person's good credit record is restored.",
      {"social_credit": "capability"}),
+    # an analytics event's alarm (loitering, a fight, a fall, false alarms) is no alert on a listed person; a category of
+    # people or a watchlist named keeps it (stop 29, read halves of real prison, transport and VMS pages)
+    ("zh-loitering-alarm-no-watchlist", "系统应在人员于围栏附近徘徊逗留超过五分钟时自动告警。",
+     {}),
+    ("zh-fight-fall-alarm-no-watchlist", "监室摄像机应识别打架、摔倒等异常行为并实时报警。",
+     {"video_surveillance": "capability"}),
+    ("zh-behaviour-alarm-for-a-category-kept", "报警类型应包括人员聚集、涉毒类人员出现，比中后推送告警。",
+     {"alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
+    ("en-false-alarms-no-watchlist", "Deep learning filters out false alarms caused by leaves and animals.",
+     {}),
+    ("en-alarm-list-for-persons-kept", "The alarm list must alert operators when a person on the watchlist appears.",
+     {"alerting_watchlist": "capability", "police_watchlists": "capability"}),
 ]
 
 
