@@ -1819,6 +1819,16 @@ CAPABILITY_ROWS = [
      {}),
     ("en-alarm-list-for-persons-kept", "The alarm list must alert operators when a person on the watchlist appears.",
      {"alerting_watchlist": "capability", "police_watchlists": "capability"}),
+    # faces known, clustered or found, face alert tasks, ID photos against selfies, in English; a selfie for make-up
+    # and a key-person library are no face system (stop 29, real English API docs and VMS manuals)
+    ("en-known-faces-recognised", "Once enrolled, the system can recognise known faces at the door.",
+     {"face_recognition": "capability"}),
+    ("en-face-alert-tasks", "Create face alert tasks for each shift of guards.",
+     {"face_recognition": "capability"}),
+    ("en-id-photo-and-selfie", "Users upload an ID photo and selfie to open the account.",
+     {"face_recognition": "capability"}),
+    ("en-make-up-selfie-no-face-system", "The app reads a selfie to suggest a foundation shade.",
+     {}),
 ]
 
 
