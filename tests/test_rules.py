@@ -1829,6 +1829,14 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability"}),
     ("en-make-up-selfie-no-face-system", "The app reads a selfie to suggest a foundation shade.",
      {}),
+    # news sites, social media and forums watched, information on the internet monitored, the sentiment of posts
+    # scored (stop 29, real public-opinion product pages)
+    ("zh-social-media-and-news-sites-watched", "系统应实时监测社交媒体、新闻网站和论坛上的相关信息。",
+     {"internet_monitoring": "capability", "social_media": "capability"}),
+    ("zh-internet-information-monitoring", "应建立网络信息监测制度，定期报告监测结果。",
+     {"internet_monitoring": "capability"}),
+    ("zh-sentiment-of-posts", "系统应自动判断每条帖文的情感倾向并评分。",
+     {"internet_monitoring": "capability"}),
 ]
 
 
