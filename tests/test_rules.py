@@ -1837,6 +1837,14 @@ CAPABILITY_ROWS = [
      {"internet_monitoring": "capability"}),
     ("zh-sentiment-of-posts", "系统应自动判断每条帖文的情感倾向并评分。",
      {"internet_monitoring": "capability"}),
+    # epidemic contact tracing follows people (space-time companions, itinerary cards, place-code scans); a health code
+    # turned red or yellow is an alert on the person; a code shown at a door is not tracking (stop 29, real epidemic pages)
+    ("zh-space-time-companions", "系统应根据通信数据识别时空伴随人员。",
+     {"location_tracking": "capability"}),
+    ("zh-red-code-assigned", "与病例同住的人员，健康码应自动转为红码。",
+     {"alerting_watchlist": "capability"}),
+    ("zh-trip-code-shown-at-door-no-tracking", "进入商场须出示行程码和核酸证明。",
+     {}),
 ]
 
 
