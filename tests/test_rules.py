@@ -1845,6 +1845,11 @@ CAPABILITY_ROWS = [
      {"alerting_watchlist": "capability"}),
     ("zh-trip-code-shown-at-door-no-tracking", "进入商场须出示行程码和核酸证明。",
      {}),
+    # check posts where arrivals are stopped and checked are checkpoints; many sources cross-checked is fusion (stop 29)
+    ("zh-epidemic-check-post", "高速路口查验点对外省来人逐一登记身份证件。",
+     {"checkpoint": "capability"}),
+    ("zh-many-sources-cross-checked", "通过支付记录、监控视频等多源数据交叉验证还原人员活动。",
+     {"data_fusion_profiles": "capability", "video_surveillance": "weak_capability"}),
 ]
 
 
