@@ -1850,6 +1850,12 @@ CAPABILITY_ROWS = [
      {"checkpoint": "capability"}),
     ("zh-many-sources-cross-checked", "通过支付记录、监控视频等多源数据交叉验证还原人员活动。",
      {"data_fusion_profiles": "capability", "video_surveillance": "weak_capability"}),
+    # a traffic enforcement station where drivers are stopped is a checkpoint; a plate checkpoint with no one stopped is
+    # not (stop 29, real traffic-policing pages)
+    ("zh-enforcement-station-stops-drivers", "执法服务站民警对报警车辆司机的证件逐一查验。",
+     {"checkpoint": "capability"}),
+    ("zh-plate-checkpoint-no-stop", "治安卡口应抓拍过往车辆号牌并上传。",
+     {"vehicle_plate": "capability"}),
 ]
 
 
