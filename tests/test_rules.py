@@ -1856,6 +1856,11 @@ CAPABILITY_ROWS = [
      {"checkpoint": "capability"}),
     ("zh-plate-checkpoint-no-stop", "治安卡口应抓拍过往车辆号牌并上传。",
      {"vehicle_plate": "capability"}),
+    # travellers' tickets and papers checked at a station's manual lane, a metal detector at the gate (stop 29)
+    ("zh-manual-ticket-check-lane", "车站应保留人工验票通道，核对车票、身份证与本人是否一致。",
+     {"checkpoint": "capability"}),
+    ("zh-metal-detector-at-entrance", "进站口应配置金属探测仪对乘客进行检查。",
+     {"checkpoint": "capability"}),
 ]
 
 
