@@ -1861,6 +1861,11 @@ CAPABILITY_ROWS = [
      {"checkpoint": "capability"}),
     ("zh-metal-detector-at-entrance", "进站口应配置金属探测仪对乘客进行检查。",
      {"checkpoint": "capability"}),
+    # a suspect's traces sought and a handset's cell signals analysed are location tracking (stop 29, real judgments)
+    ("zh-suspects-traces-sought", "民警调取周边监控，寻找嫌疑人的踪迹。",
+     {"location_tracking": "capability", "video_surveillance": "weak_capability"}),
+    ("zh-cell-signal-analysis", "侦查中应对嫌疑人手机进行基站信号分析。",
+     {"location_tracking": "capability", "telecom": "weak_capability"}),
 ]
 
 
