@@ -1862,6 +1862,12 @@ CAPABILITY_ROWS = [
     ("zh-metal-detector-at-entrance", "进站口应配置金属探测仪对乘客进行检查。",
      {"checkpoint": "capability"}),
     # a suspect's traces sought and a handset's cell signals analysed are location tracking (stop 29, real judgments)
+    # what users do online recorded and audited (browsing, chats, searches) is internet monitoring, in an office as at
+    # a police bureau (stop 29, real network-management product pages)
+    ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
+     {"internet_monitoring": "capability"}),
+    ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
+     {"internet_monitoring": "capability"}),
     ("zh-suspects-traces-sought", "民警调取周边监控，寻找嫌疑人的踪迹。",
      {"location_tracking": "capability", "video_surveillance": "weak_capability"}),
     ("zh-cell-signal-analysis", "侦查中应对嫌疑人手机进行基站信号分析。",
