@@ -1864,6 +1864,14 @@ CAPABILITY_ROWS = [
     # a suspect's traces sought and a handset's cell signals analysed are location tracking (stop 29, real judgments)
     # what users do online recorded and audited (browsing, chats, searches) is internet monitoring, in an office as at
     # a police bureau (stop 29, real network-management product pages)
+    # a technology defined or said to have spread to every trade is background; a system that uses it is not, and the
+    # camera word that ends a face camera's name is its capture device, no network of its own (stop 29)
+    ("zh-face-technology-defined", "人脸识别技术是一种通过分析人脸特征进行身份识别的生物识别技术。",
+     {}),
+    ("zh-face-technology-spread", "人脸识别技术已经逐渐应用到各行各业中。",
+     {}),
+    ("zh-face-gate-at-the-door-kept", "门店入口应部署人脸识别摄像机，识别到会员时推送至店员。",
+     {"face_recognition": "capability", "alerting_watchlist": "weak_capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",

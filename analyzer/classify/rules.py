@@ -845,6 +845,8 @@ class RulesClassifier:
         for o in c.cap_hits:
             if o.label not in CAPTURE_LABELS:
                 continue
+            if o.strong and o.start < h.start and h.end == o.end:
+                return True  # the camera word ends the capture's own name (人脸识别摄像机, 车牌识别摄像机) (stop 29)
             # (not across a list separator: "facial recognition, police drone patrol" lists two systems, stop 26)
             if o.start < h.start and 0 <= h.start - o.end <= CAPTURE_GAP and not CAPTURE_BREAK.search(c.t, o.end, h.start):
                 return True
@@ -965,7 +967,13 @@ PRAISE = re.compile(r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:(?:已经?�
                     r"|ha(?:s|ve) (?:great|broad|huge|wide) (?:potential|prospects)"
                     r"|^(?:However, )?(?:the )?(?:traditional|conventional|existing|current|previous)\b[^.;!?]{0,80}"
                     r"\b(?:relies|rely|depends?|suffers?|cannot|can no longer|fails?|lacks?)\b)[^.;!?]*\.?\s*$|"
-                    r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:已经?|现已|目前已|正)?(?:被)?广泛(?:地)?(?:应用|运用|使用)(?:于|在)[^。；;!！?？]*[。.]?\s*$", re.I)
+                    r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:(?:已经?|现已|目前已|正)?(?:被)?广泛(?:地)?(?:应用|运用|使用)(?:于|在)"
+                    # a technology defined, or said to have spread to every trade (人脸识别技术是一种生物识别技术,
+                    # 已逐渐应用到各行各业中, 应用越来越广泛) (read real retail and traffic pages, stop 29)
+                    r"|技术是一种[^。；;!！?？]{0,40}技术"
+                    r"|(?:逐渐|早已|已经?|日益|越来越|不断)[^。；;!！?？]{0,12}(?:应用|扩展|渗透|普及)(?:到|于|在|至)?[^。；;!！?？]{0,12}"
+                    r"(?:各行各业|方方面面|各个领域|多个领域|众多领域|商业领域|日常生活)"
+                    r"|应用(?:越来越|日益|愈发|日趋)(?:广泛|普及)|应用场景随处可见)[^。；;!！?？]*[。.]?\s*$", re.I)
 # Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records). An
 # internet café's log-ons are a trace only where a clause follows someone through them, which its vocabulary
 # says; the registration rule alone is no trip (stop 25: on real official texts 4 false, none right).
