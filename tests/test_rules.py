@@ -1872,6 +1872,9 @@ CAPABILITY_ROWS = [
      {}),
     ("zh-face-gate-at-the-door-kept", "门店入口应部署人脸识别摄像机，识别到会员时推送至店员。",
      {"face_recognition": "capability", "alerting_watchlist": "weak_capability"}),
+    # a wireless detector that captures the MAC addresses of passing phones (stop 29, real retail analytics pages)
+    ("zh-wireless-detector-captures-macs", "门店应安装无线网络探测仪，捕获顾客手机MAC地址。",
+     {"phone_wifi_imsi": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
