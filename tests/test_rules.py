@@ -1817,6 +1817,13 @@ CAPABILITY_ROWS = [
      {"alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
     ("en-false-alarms-no-watchlist", "Deep learning filters out false alarms caused by leaves and animals.",
      {}),
+    # a security alarm system and a person who calls the police are no watchlist; an alarm on a suspect stays (stop 29)
+    ("zh-perimeter-alarm-system-no-watchlist", "围墙应设置周界报警系统和视频监控。",
+     {"video_surveillance": "capability"}),
+    ("zh-victim-calls-police-no-watchlist", "事主立即报警，民警调取附近监控视频。",
+     {"video_surveillance": "weak_capability"}),
+    ("zh-alarm-system-with-suspects-kept", "报警系统应对可疑人员进行识别并推送预警。",
+     {"alerting_watchlist": "weak_capability", "police_watchlists": "watchlist_source"}),
     ("en-alarm-list-for-persons-kept", "The alarm list must alert operators when a person on the watchlist appears.",
      {"alerting_watchlist": "capability", "police_watchlists": "capability"}),
     # faces known, clustered or found, face alert tasks, ID photos against selfies, in English; a selfie for make-up
