@@ -1824,6 +1824,11 @@ CAPABILITY_ROWS = [
      {"video_surveillance": "weak_capability"}),
     ("zh-alarm-system-with-suspects-kept", "报警系统应对可疑人员进行识别并推送预警。",
      {"alerting_watchlist": "weak_capability", "police_watchlists": "watchlist_source"}),
+    # an emergency-warning mechanism or grade warns of events; a points-based warning on persons stays (stop 29)
+    ("zh-emergency-warning-mechanism", "要健全对突发性矛盾纠纷的有效预警和应急处置机制。",
+     {}),
+    ("zh-points-warning-grades-kept", "积分预警系统应按积分区分预警等级，推送至属地派出所落地查控。",
+     {"alerting_watchlist": "capability", "predictive_policing": "capability"}),
     ("en-alarm-list-for-persons-kept", "The alarm list must alert operators when a person on the watchlist appears.",
      {"alerting_watchlist": "capability", "police_watchlists": "capability"}),
     # faces known, clustered or found, face alert tasks, ID photos against selfies, in English; a selfie for make-up
