@@ -1829,6 +1829,9 @@ CAPABILITY_ROWS = [
      {}),
     ("zh-points-warning-grades-kept", "积分预警系统应按积分区分预警等级，推送至属地派出所落地查控。",
      {"alerting_watchlist": "capability", "predictive_policing": "capability"}),
+    # a station's face gate admits a passenger whether or not the train is named (stop 29, real transport pages)
+    ("zh-high-speed-rail-face-gate-no-trip", "高铁车站安检区域应安装人脸识别系统，旅客刷脸进站。",
+     {"face_recognition": "capability", "checkpoint": "weak_capability"}),
     ("en-alarm-list-for-persons-kept", "The alarm list must alert operators when a person on the watchlist appears.",
      {"alerting_watchlist": "capability", "police_watchlists": "capability"}),
     # faces known, clustered or found, face alert tasks, ID photos against selfies, in English; a selfie for make-up
