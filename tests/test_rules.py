@@ -1832,6 +1832,13 @@ CAPABILITY_ROWS = [
     # a station's face gate admits a passenger whether or not the train is named (stop 29, real transport pages)
     ("zh-high-speed-rail-face-gate-no-trip", "高铁车站安检区域应安装人脸识别系统，旅客刷脸进站。",
      {"face_recognition": "capability", "checkpoint": "weak_capability"}),
+    # fingerprints registered at a device; a plate reader riding on a patrol car still reads plates (stop 29, English manuals)
+    ("en-fingerprints-registered", "The terminal shall store fingerprints registered for each employee.",
+     {"dna_biometrics": "capability"}),
+    ("en-alpr-on-patrol-vehicle", "Configure the ALPR unit mounted on the patrol vehicle.",
+     {"vehicle_plate": "capability"}),
+    ("en-police-car-plates-no-reader", "Police cars shall be serviced; their licence plates shall not be removed.",
+     {}),
     ("en-alarm-list-for-persons-kept", "The alarm list must alert operators when a person on the watchlist appears.",
      {"alerting_watchlist": "capability", "police_watchlists": "capability"}),
     # faces known, clustered or found, face alert tasks, ID photos against selfies, in English; a selfie for make-up
