@@ -1897,6 +1897,12 @@ CAPABILITY_ROWS = [
     # a wireless detector that captures the MAC addresses of passing phones (stop 29, real retail analytics pages)
     ("zh-wireless-detector-captures-macs", "门店应安装无线网络探测仪，捕获顾客手机MAC地址。",
      {"phone_wifi_imsi": "capability"}),
+    # a face scanned, face features captured, a side face compared against a database (stop 29, real retail, traffic and
+    # judgment pages)
+    ("zh-face-scanned-at-entry", "会员进店时系统应完成面部扫描并调取会员信息。",
+     {"face_recognition": "capability"}),
+    ("zh-side-face-compared", "警方将监控中捕捉到的侧脸与数据库信息进行比对。",
+     {"face_recognition": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
