@@ -1849,6 +1849,14 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability"}),
     ("en-id-photo-and-selfie", "Users upload an ID photo and selfie to open the account.",
      {"face_recognition": "capability"}),
+    # whether two photos show the same person, 1:N identification, faces detected; face veils detected and one person's
+    # records joined are not face recognition (stop 29, real English API docs and manuals)
+    ("en-photos-of-the-same-person", "A score above 0.7 indicates that the photos are of the same person.",
+     {"face_recognition": "capability"}),
+    ("en-one-to-n-identification", "Watchlist scanning runs in 1:N identification mode.",
+     {"face_recognition": "capability", "alerting_watchlist": "capability"}),
+    ("en-records-of-the-same-person-no-face", "Household and hotel records of the same person shall be associated.",
+     {"travel_records": "capability", "hotel_registration": "capability"}),
     ("en-make-up-selfie-no-face-system", "The app reads a selfie to suggest a foundation shade.",
      {}),
     # news sites, social media and forums watched, information on the internet monitored, the sentiment of posts
