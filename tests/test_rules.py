@@ -1911,6 +1911,9 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability"}),
     ("zh-side-face-compared", "警方将监控中捕捉到的侧脸与数据库信息进行比对。",
      {"face_recognition": "capability"}),
+    # checkpoint cameras that record vehicles' passage, vehicles put under control (stop 29, real traffic pages)
+    ("zh-checkpoint-cameras-record-passage", "卡口摄像头应全天候记录车辆通行信息。",
+     {"vehicle_plate": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
