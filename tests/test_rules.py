@@ -1914,6 +1914,8 @@ CAPABILITY_ROWS = [
     # checkpoint cameras that record vehicles' passage, vehicles put under control (stop 29, real traffic pages)
     ("zh-checkpoint-cameras-record-passage", "卡口摄像头应全天候记录车辆通行信息。",
      {"vehicle_plate": "capability"}),
+    ("zh-declined-list-with-modifier", "本次采购不含前端摄像机、人脸识别及车辆卡口设备。",
+     {}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",

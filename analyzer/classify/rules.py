@@ -31,9 +31,10 @@ from analyzer.taxonomy import Taxonomy, load
 LATIN_WORD = re.compile(r"[A-Za-z]{3}")
 # A function the clause declines: 不含车牌识别模块, 人脸识别：否, 人脸识别 不支持, "no plate recognition is
 # required". Specification tables list what a device lacks as well as what it has; a declined function is
-# no capability of it (a capability or data-source term only: a group named after 不含 is still named).
+# no capability of it (a capability or data-source term only: a group named after 不含 is still named). The last
+# item of a declined list may carry a modifier before the term (不含…人脸识别及车辆卡口设备) (stop 29).
 NEGATED_BEFORE = re.compile(r"(?:不含|不包含|不包括|不涉及|无需|不需|不需要|不要求|不具备|不提供|不配置|不采集|未包含)"
-                            r"(?:[\u4e00-\u9fffA-Za-z0-9]{1,10}[、及和与/])*$|"
+                            r"(?:[\u4e00-\u9fffA-Za-z0-9]{1,10}[、及和与/])*[\u4e00-\u9fffA-Za-z0-9]{0,4}$|"
                             r"(?<![A-Za-z])(?:no|excluding|not including|does not include|do not include|without|does not|do not|doesn't|don't|cannot|"
                             r"can't|never)\s+$", re.I)
 NEGATED_AFTER = re.compile(r"^[^。；;|，,\n]{0,8}?(?:\s*[：:|｜]\s*(?:否|不支持|无|不要求)(?![\u4e00-\u9fff])|\s*(?:不支持|不具备)(?![\u4e00-\u9fff])|\s+否(?![\u4e00-\u9fff])|"
