@@ -1916,6 +1916,14 @@ CAPABILITY_ROWS = [
      {"vehicle_plate": "capability"}),
     ("zh-declined-list-with-modifier", "本次采购不含前端摄像机、人脸识别及车辆卡口设备。",
      {}),
+    # the other senses of 定位, 位置 and 伴随 follow no one: evidence positioned as a kind, a fault located, a terminal's
+    # mounting height, "accompanied by" (stop 29)
+    ("zh-evidence-positioned-as-no-tracking", "应将人脸识别证据定位于鉴定意见类证据。",
+     {"face_recognition": "capability"}),
+    ("zh-fault-located-no-tracking", "系统应支持对人员上网故障的定位及排除。",
+     {}),
+    ("zh-terminal-height-no-tracking", "人脸识别终端高度应设置在适合居民操作的位置。",
+     {"face_recognition": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
