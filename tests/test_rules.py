@@ -668,8 +668,10 @@ CAPABILITY_ROWS = [
     ("en-face-capture-cameras", "Face capture cameras at the square shall send every face to the platform.",
      {"face_recognition": "capability"}),
     ("en-anpr-cameras", "ANPR cameras at the car park exit shall read each plate.", {"vehicle_plate": "capability"}),
+    # (a subject followed between cameras is also followed where they go: location tracking since stop 29, as the
+    # real English VMS manuals' readers label it)
     ("en-reid", "Pedestrian re-identification follows a subject between the plaza cameras.",
-     {"video_surveillance": "capability"}),
+     {"video_surveillance": "capability", "location_tracking": "capability"}),
     ("en-hit-forwarded", "Any hit is forwarded to the county public security bureau within a minute.",
      {"alerting_watchlist": "capability"}),
     ("en-invoice-forwarded", "Any invoice is forwarded to the county finance bureau within a minute.", {}),
@@ -1924,6 +1926,14 @@ CAPABILITY_ROWS = [
      {}),
     ("zh-terminal-height-no-tracking", "人脸识别终端高度应设置在适合居民操作的位置。",
      {"face_recognition": "capability"}),
+    # inmates' locating wristbands, indoor positioning, a suspect followed across cameras (stop 29, real prison pages and
+    # English VMS manuals)
+    ("zh-inmate-locating-wristband", "看守所应为在押人员配备电子定位腕带，掌握其位置移动情况。",
+     {"location_tracking": "capability"}),
+    ("en-suspect-followed-across-cameras", "Operators can follow a suspect in real time across cameras.",
+     {"location_tracking": "capability"}),
+    ("en-following-person-no-tracking", "The doorbell notifies you when it sees a following person.",
+     {"alerting_watchlist": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
