@@ -1938,6 +1938,11 @@ CAPABILITY_ROWS = [
      {"internet_monitoring": "capability"}),
     ("zh-video-publisher-identified", "民警锁定视频发布者王某并将其传唤。",
      {"internet_monitoring": "capability"}),
+    # fingerprint images captured, fingerprint data and hits, a mobile fingerprint station (stop 29, real standards and pages)
+    ("zh-fingerprint-images-captured", "终端应能自动捕获清晰、完整的指纹图像。",
+     {"dna_biometrics": "capability"}),
+    ("zh-mobile-fingerprint-station", "移动指纹站一分钟便能确认逃犯的身份。",
+     {"dna_biometrics": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
