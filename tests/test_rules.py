@@ -1943,6 +1943,9 @@ CAPABILITY_ROWS = [
      {"dna_biometrics": "capability"}),
     ("zh-mobile-fingerprint-station", "移动指纹站一分钟便能确认逃犯的身份。",
      {"dna_biometrics": "capability"}),
+    # loitering and falls recognised are behaviour recognition of persons as well as video analytics (stop 29)
+    ("zh-loitering-detection-is-behaviour", "系统应支持徘徊检测和跌倒检测。",
+     {"video_surveillance": "capability", "iris_gait_other_biometrics": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
