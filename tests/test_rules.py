@@ -1946,6 +1946,14 @@ CAPABILITY_ROWS = [
     # loitering and falls recognised are behaviour recognition of persons as well as video analytics (stop 29)
     ("zh-loitering-detection-is-behaviour", "系统应支持徘徊检测和跌倒检测。",
      {"video_surveillance": "capability", "iris_gait_other_biometrics": "capability"}),
+    # evidence taken by any means is no phone forensics; a handset's signalling locates its owner, bulk signalling data
+    # counts crowds (stop 29, real telecom, judgment and traffic pages)
+    ("zh-evidence-taken-no-phone", "辅警协助民警获取涉案信息，取证调查，追捕嫌疑人。",
+     {}),
+    ("zh-handset-signalling-tracks", "应通过手机信令获取人员的停留位置和漫游路线。",
+     {"location_tracking": "capability", "telecom": "weak_capability"}),
+    ("zh-bulk-signalling-crowds", "依托信令数据统计广场人员数量。",
+     {"telecom": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
