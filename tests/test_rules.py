@@ -1954,6 +1954,11 @@ CAPABILITY_ROWS = [
      {"location_tracking": "capability", "telecom": "weak_capability"}),
     ("zh-bulk-signalling-crowds", "依托信令数据统计广场人员数量。",
      {"telecom": "capability"}),
+    # an electronic fence around a wristband's wearer senses no phone; one that collects phone identifiers does (stop 29)
+    ("zh-wristband-geofence-no-phone", "应为佩戴电子手环的人员设置电子围栏，越界即报警。",
+     {"alerting_watchlist": "weak_capability"}),
+    ("zh-phone-fence-kept", "电子围栏应采集经过人员的手机IMSI并与人脸关联。",
+     {"phone_wifi_imsi": "capability", "data_fusion_profiles": "capability", "face_recognition": "weak_capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
