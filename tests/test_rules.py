@@ -1749,6 +1749,8 @@ CAPABILITY_ROWS = [
      {"police_watchlists": "capability", "alerting_watchlist": "listed_group_matched"}),
     ("zh-key-persons-voiceprints-compared-no-list", "建设声纹采集工作站，对重点人员开展语音样本采集并比对。",
      {"voiceprint": "capability"}),
+    ("zh-system-shows-driver-wanted", "核查中系统显示该驾驶员为在逃人员。",
+     {"police_watchlists": "watchlist_source", "alerting_watchlist": "listed_group_matched"}),
     ("zh-fugitive-found-by-papers-check-no-list", "经民警进一步核实身份，确认该男子为上网逃犯。",
      {}),
     # camera sites counted (监控点) are cameras; a water-quality monitoring point is not (stop 28)
