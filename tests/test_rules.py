@@ -1961,6 +1961,11 @@ CAPABILITY_ROWS = [
      {"alerting_watchlist": "weak_capability"}),
     ("zh-phone-fence-kept", "电子围栏应采集经过人员的手机IMSI并与人脸关联。",
      {"phone_wifi_imsi": "capability", "data_fusion_profiles": "capability", "face_recognition": "weak_capability"}),
+    # people's papers checked against them at a stop, and English immigration checkpoints with cameras (stop 29)
+    ("zh-person-and-id-check-system", "客运站应启用人证核验系统，人证不一的由民警人工核验。",
+     {"checkpoint": "capability", "face_recognition": "capability"}),
+    ("en-cameras-at-immigration-checkpoints", "Install two cameras at each immigration checkpoint.",
+     {"checkpoint": "capability", "video_surveillance": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
