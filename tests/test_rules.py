@@ -1966,6 +1966,16 @@ CAPABILITY_ROWS = [
      {"checkpoint": "capability", "face_recognition": "capability"}),
     ("en-cameras-at-immigration-checkpoints", "Install two cameras at each immigration checkpoint.",
      {"checkpoint": "capability", "video_surveillance": "capability"}),
+    # a video picture switched live, camera heads installed, footage viewed; a handset's audio and video files are no
+    # camera (stop 29, real job, police and VMS pages)
+    ("zh-video-picture-switched", "值班人员应根据需要切换不同区域的视频画面。",
+     {"video_surveillance": "capability"}),
+    ("zh-camera-heads-installed", "在各村主要路口安装监控探头。",
+     {"video_surveillance": "capability"}),
+    ("en-video-footage-viewed", "For each face found you can view the relevant video footage.",
+     {"face_recognition": "capability", "video_surveillance": "capability"}),
+    ("en-handset-audio-video-files-no-camera", "The scanner searches seized handsets for flagged audio and video files.",
+     {"phone_wifi_imsi": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
