@@ -1976,6 +1976,8 @@ CAPABILITY_ROWS = [
      {"face_recognition": "capability", "video_surveillance": "capability"}),
     ("en-handset-audio-video-files-no-camera", "The scanner searches seized handsets for flagged audio and video files.",
      {"phone_wifi_imsi": "capability"}),
+    ("en-cameras-scan-plates", "The cameras scan the license plates of passing vehicles.",
+     {"vehicle_plate": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",

@@ -67,7 +67,7 @@ CAPTURE_VIA_EN = re.compile(r"\s+(?:modules?|systems?|terminals?|devices?|units?
 # English where the camera may come first: "camera(s) to capture / that read(s) licence plates",
 # "plate reads from (distributed) camera(s)".
 CAPTURE_EN_AFTER = re.compile(r"s?\s+(?:that |which |to |used to |able to |capable of )?(?:(?:captures?|capturing|reads?|reading|recogni[sz](?:es?|ing)|"
-                              r"detects?|detecting|snaps?)(?:\s+(?:the|all|every|each|passing|vehicle|vehicles'))?\s+)?", re.I)
+                              r"detects?|detecting|snaps?|scans?|scanning)(?:\s+(?:the|all|every|each|passing|vehicle|vehicles'))?\s+)?", re.I)
 CAPTURE_EN_BEFORE = re.compile(r"s?\s+(?:reads?|captures?|images?|data|recognition)?\s*(?:from|by|of)\s+(?:the\s+|its\s+|our\s+)?"
                                r"(?:[\w-]+\s+){0,2}", re.I)
 # An English plate reader's camera named after the reader: "License Plate Reader Camera Services", "Number Plate
