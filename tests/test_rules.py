@@ -1978,6 +1978,11 @@ CAPABILITY_ROWS = [
      {"phone_wifi_imsi": "capability"}),
     ("en-cameras-scan-plates", "The cameras scan the license plates of passing vehicles.",
      {"vehicle_plate": "capability"}),
+    # ALPR reads and hits, a plate coinciding with a stored list, a stranger seen, special attention to people (stop 29)
+    ("en-alpr-reads-and-hits", "Monitor the reads and hits from federated ALPR cameras.",
+     {"vehicle_plate": "capability", "alerting_watchlist": "capability"}),
+    ("en-stranger-appears", "The hub notifies you when a stranger appears at the door several times.",
+     {"alerting_watchlist": "capability"}),
     ("zh-web-behaviour-audit", "设备应支持上网行为审计，记录用户访问的网站和搜索记录。",
      {"internet_monitoring": "capability"}),
     ("zh-chat-monitoring-software", "监控软件可监控聊天记录并对敏感词进行识别。",
