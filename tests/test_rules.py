@@ -1966,10 +1966,12 @@ CAPABILITY_ROWS = [
      {"checkpoint": "capability", "face_recognition": "capability"}),
     ("en-cameras-at-immigration-checkpoints", "Install two cameras at each immigration checkpoint.",
      {"checkpoint": "capability", "video_surveillance": "capability"}),
-    # a video picture switched live, camera heads installed, footage viewed; a handset's audio and video files are no
-    # camera (stop 29, real job, police and VMS pages)
+    # a video picture switched live, camera heads installed, footage viewed; a handset's audio and video files and a
+    # broadcaster's filming gear are no camera network (stop 29, real job, police and VMS pages, the real corpus)
     ("zh-video-picture-switched", "值班人员应根据需要切换不同区域的视频画面。",
      {"video_surveillance": "capability"}),
+    ("zh-broadcaster-filming-gear-no-camera", "本项目为电视集团轻量化摄录设备采购。",
+     {}),
     ("zh-camera-heads-installed", "在各村主要路口安装监控探头。",
      {"video_surveillance": "capability"}),
     ("en-video-footage-viewed", "For each face found you can view the relevant video footage.",
