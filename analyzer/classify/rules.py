@@ -1012,7 +1012,7 @@ MATCHED_LISTS = frozenset({"fugitive"})
 # A comparison or a query of a listed group: what makes the clause match people against the police's list of them
 # (not 核查/核实: checking one person's papers finds a fugitive without querying the list for him).
 # (a system that shows or recognises someone as wanted has matched them too: 系统显示该驾驶员为在逃人员, stop 29)
-LIST_QUERY = re.compile(r"比对|比中|比對|碰撞|命中|匹配|查询|查詢|系统(?:显示|识别|提示|报警|预警)|"
+LIST_QUERY = re.compile(r"比对|比中|碰撞|命中|匹配|查询|系统(?:显示|识别|提示|报警|预警)|"
                         r"(?<![A-Za-z])(?:match\w*|checked against|run against)(?![A-Za-z])", re.I)
 # A comparison: what makes a watched group's list the thing a clause matches against (比中在逃人员).
 MATCHING = re.compile(r"比对|比中|碰撞|命中|匹配|(?<![A-Za-z])(?:match\w*|against|hits?|cross-check\w*)(?![A-Za-z])", re.I)
