@@ -1816,7 +1816,7 @@ CAPABILITY_ROWS = [
     ("zh-loitering-alarm-no-watchlist", "系统应在人员于围栏附近徘徊逗留超过五分钟时自动告警。",
      {}),
     ("zh-fight-fall-alarm-no-watchlist", "监室摄像机应识别打架、摔倒等异常行为并实时报警。",
-     {"video_surveillance": "capability"}),
+     {"video_surveillance": "capability", "iris_gait_other_biometrics": "capability"}),
     ("zh-behaviour-alarm-for-a-category-kept", "报警类型应包括人员聚集、涉毒类人员出现，比中后推送告警。",
      {"alerting_watchlist": "capability", "police_watchlists": "watchlist_source"}),
     ("en-false-alarms-no-watchlist", "Deep learning filters out false alarms caused by leaves and animals.",

@@ -59,6 +59,9 @@ CAPTURE_LABELS = ("face_recognition", "vehicle_plate")  # captures whose camera 
 CAPTURE_GAP = 2  # characters between the capture term and the camera word that names its device (人脸抓拍 摄像机)
 CAPTURE_BREAK = re.compile(r"[、，,;；/|]")  # a list between a capture term and a camera word: two systems
 CAPTURE_VIA_ZH = re.compile(r"(?:模块|系统|终端|设备|一体机|门禁|闸机|机)?(?:采用|配备|配置|内置|搭载|集成)[^。；;，,、]{0,6}")
+# A camera that a face comparison is done through, written before it: 通过摄像头进行人脸比对, 摄像头比对考生与证件照片的
+#相似度 (read real exam and KYC pages, stop 30): the camera is the comparison's device, not a network.
+CAPTURE_THROUGH_ZH = re.compile(r"(?:上的|里的)?(?:进行|完成|实时|自动|对|比对)[^。；;，,、]{0,6}")
 # A capture module that adopts its camera, in English: "the face recognition module adopts dual cameras", "systems
 # currently include video cameras" (real police pages in English and real patents, stop 26).
 CAPTURE_VIA_EN = re.compile(r"\s+(?:modules?|systems?|terminals?|devices?|units?|gates?)?\s*(?:\w+ly\s+)?"
@@ -854,6 +857,9 @@ class RulesClassifier:
             # a capture module that adopts or carries its camera (人脸识别模块采用双目摄像头) (real police pages, stop 24)
             if o.end <= h.start and (CAPTURE_VIA_ZH.fullmatch(c.t, o.end, h.start) or (
                     h.term.isascii() and CAPTURE_VIA_EN.fullmatch(c.t, o.end, h.start))):
+                return True
+            if o.label == "face_recognition" and o.strong and h.end <= o.start and not h.term.isascii() \
+                    and CAPTURE_THROUGH_ZH.fullmatch(c.t, h.end, o.start):
                 return True
             # English puts a plate reader's camera first or names it after what it reads: "cameras that capture
             # licence plates", "plate reads from distributed cameras" (real vendor documents, stop 24); a face
