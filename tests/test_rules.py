@@ -1835,7 +1835,7 @@ CAPABILITY_ROWS = [
      {"alerting_watchlist": "capability", "predictive_policing": "capability"}),
     # a station's face gate admits a passenger whether or not the train is named (stop 29, real transport pages)
     ("zh-high-speed-rail-face-gate-no-trip", "高铁车站安检区域应安装人脸识别系统，旅客刷脸进站。",
-     {"face_recognition": "capability", "checkpoint": "weak_capability"}),
+     {"face_recognition": "capability", "checkpoint": "capability"}),
     # fingerprints registered at a device; a plate reader riding on a patrol car still reads plates (stop 29, English manuals)
     ("en-fingerprints-registered", "The terminal shall store fingerprints registered for each employee.",
      {"dna_biometrics": "capability"}),

@@ -831,7 +831,12 @@ class RulesClassifier:
         # 148 of 149, internet cafés 155 of 160), while the rules found the source without the function.
         # (a ticket ban that punishes a blacklisted debtor is social credit only: convention 8 of the brief)
         if "travel_records" not in seen and "social_credit" not in seen and not self._refutes("travel_records", c.t):
-            trip = next((f for f in findings if f.kind == "data_source" and f.label in TRIP_SOURCES), None)
+            # (a weak word for the source, 购票 or 车票, is a trip record only where the clause watches someone:
+            # a rule that travellers buy tickets with their ID cards keeps no record of anyone's trips, as the
+            # readers of real lodging and ticketing pages label it, stop 30)
+            watched = bool(c.group_hits) or bool(seen & {"alerting_watchlist", "predictive_policing"})
+            trip = next((f for f in findings if f.kind == "data_source" and f.label in TRIP_SOURCES
+                         and (watched or not f.reason.startswith("weak term"))), None)
             if trip is not None:
                 findings.append(Finding("capability", "travel_records", trip.score, "rules", trip.evidence, trip.start,
                                         trip.end, f"the clause taps {tax.labels[trip.label].name.lower()}, a record of "
