@@ -59,9 +59,10 @@ CAPTURE_LABELS = ("face_recognition", "vehicle_plate")  # captures whose camera 
 CAPTURE_GAP = 2  # characters between the capture term and the camera word that names its device (人脸抓拍 摄像机)
 CAPTURE_BREAK = re.compile(r"[、，,;；/|]")  # a list between a capture term and a camera word: two systems
 CAPTURE_VIA_ZH = re.compile(r"(?:模块|系统|终端|设备|一体机|门禁|闸机|机)?(?:采用|配备|配置|内置|搭载|集成)[^。；;，,、]{0,6}")
-# A camera that a face comparison is done through, written before it: 通过摄像头进行人脸比对, 摄像头比对考生与证件照片的
-#相似度 (read real exam and KYC pages, stop 30): the camera is the comparison's device, not a network.
-CAPTURE_THROUGH_ZH = re.compile(r"(?:上的|里的)?(?:进行|完成|实时|自动|对|比对)[^。；;，,、]{0,6}")
+# A camera that a face comparison or an iris capture is done through, written before it: 通过摄像头进行人脸比对,
+# 摄像头比对考生与证件照片的相似度, 摄像头捕捉虹膜图像 (read real exam, KYC and biometric-device pages, stop 30): the
+# camera is the comparison's device, not a network.
+CAPTURE_THROUGH_ZH = re.compile(r"(?:上的|里的)?(?:进行|完成|实时|自动|对|比对|捕捉|拍摄)[^。；;，,、]{0,6}")
 # A capture module that adopts its camera, in English: "the face recognition module adopts dual cameras", "systems
 # currently include video cameras" (real police pages in English and real patents, stop 26).
 CAPTURE_VIA_EN = re.compile(r"\s+(?:modules?|systems?|terminals?|devices?|units?|gates?)?\s*(?:\w+ly\s+)?"
@@ -852,6 +853,10 @@ class RulesClassifier:
         if h.label != "video_surveillance":
             return False
         for o in c.cap_hits:
+            iris = o.label == "iris_gait_other_biometrics" and "虹膜" in o.term
+            if iris and o.strong and (o.end == h.start or (
+                    h.end <= o.start and CAPTURE_THROUGH_ZH.fullmatch(c.t, h.end, o.start))):
+                return True  # an iris camera (虹膜摄像头, 摄像头捕捉虹膜图像) images one eye: no network (stop 30)
             if o.label not in CAPTURE_LABELS:
                 continue
             if o.strong and o.start < h.start and h.end == o.end:
