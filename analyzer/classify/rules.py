@@ -835,7 +835,7 @@ class RulesClassifier:
             # (a weak word for the source, 购票 or 车票, is a trip record only where the clause watches someone:
             # a rule that travellers buy tickets with their ID cards keeps no record of anyone's trips, as the
             # readers of real lodging and ticketing pages label it, stop 30)
-            watched = bool(c.group_hits) or bool(seen & {"alerting_watchlist", "predictive_policing"})
+            watched = targeted or bool(seen & {"alerting_watchlist", "predictive_policing"})
             trip = next((f for f in findings if f.kind == "data_source" and f.label in TRIP_SOURCES
                          and (watched or not f.reason.startswith("weak term"))), None)
             if trip is not None:
