@@ -998,7 +998,10 @@ TRIP_SOURCES = ("civil_aviation", "railway_tickets", "hotel_registration")
 # The title of a policy document a clause cites as background (关于加强…视频监控建设联网应用工作的若干意见):
 # the capability it names is the policy's subject, not something the clause asks for (real vendor texts, stop 24).
 # A deputy's proposal answered (关于…建设的建议收悉) is cited the same way (stop 25, official replies).
-POLICY_TITLE = re.compile(r"关于[^。；;，,、《》]{2,60}?的(?:若干|指导|实施)?(?:意见|通知|决定|办法|规定|批复|建议|提案|议案)")
+# (or any plan, rule or programme cited by its title in book-title marks: 《…视频监控建设联网应用工作方案》, read real
+# video-network pages, stop 30)
+POLICY_TITLE = re.compile(r"关于[^。；;，,、《》]{2,60}?的(?:若干|指导|实施)?(?:意见|通知|决定|办法|规定|批复|建议|提案|议案)|"
+                          r"(?<=《)[^《》]{2,60}?(?:方案|意见|通知|决定|办法|规定|条例|规划|细则|纲要)(?=》)")
 # A standard cited by its number (GA/T 1400.3—2017 …; GB/T 28181 … GB 50348 …), a standard's
 # publication line or its drafters, and a leading group set up with its leader: they name a system or an
 # organisation, and ask for nothing (stop 25, real standards and official plans).
