@@ -990,7 +990,13 @@ PRAISE = re.compile(r"^" + PRAISE_DEMANDS + r"[^。；;!！?？]*(?:(?:已经?�
                     r"|技术是一种[^。；;!！?？]{0,40}技术"
                     r"|(?:逐渐|早已|已经?|日益|越来越|不断)[^。；;!！?？]{0,12}(?:应用|扩展|渗透|普及)(?:到|于|在|至)?[^。；;!！?？]{0,12}"
                     r"(?:各行各业|方方面面|各个领域|多个领域|众多领域|商业领域|日常生活)"
-                    r"|应用(?:越来越|日益|愈发|日趋)(?:广泛|普及)|应用场景随处可见)[^。；;!！?？]*[。.]?\s*$", re.I)
+                    r"|应用(?:越来越|日益|愈发|日趋)(?:广泛|普及)|应用场景随处可见"
+                    # one technology weighed against others, a technology's history told (与虹膜识别…相比，人脸识别具有…优点;
+                    # 远高于人脸识别; 自20世纪60年代诞生以来; 最初…后来…如今) (read real biometrics and exam pages, stop 30)
+                    r"|与[^。；;!！?？]{2,60}相比[^。；;!！?？]{0,40}(?:具有|更|优势|优点|远)|(?:相比|相较于?|比起)[^。；;!！?？]{2,40}(?:具有|更|优势|远)"
+                    r"|远(?:高|低|优)于[^。；;!！?？]{0,12}(?:识别|指纹|人脸|面部|虹膜)"
+                    r"|自[^。；;!！?？]{0,16}(?:诞生|问世|出现)以来|(?:最初|早期)[^。；;!！?？]{0,40}(?:后来|再到|演进到|如今))"
+                    r"[^。；;!！?？]*[。.]?\s*$", re.I)
 # Data sources that are records of trips and stays: a clause that taps one follows travel (travel_records). An
 # internet café's log-ons are a trace only where a clause follows someone through them, which its vocabulary
 # says; the registration rule alone is no trip (stop 25: on real official texts 4 false, none right).
