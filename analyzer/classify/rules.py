@@ -270,6 +270,11 @@ class RulesClassifier:
         def alternation(key: str) -> str:
             return "|".join(words(key)) or "(?!)"
 
+        def bounded(pats: list[str]) -> str:
+            """The patterns as one alternation, an English word starting only at a word's start: "face"
+            is no person in "interface", "at cameras" no refuter in "that cameras" (stop 30)."""
+            return "|".join(f"(?<![A-Za-z]){p}" if p[:1].isascii() and p[:1].isalpha() else p for p in pats) or "(?!)"
+
         # Phrases whose alarm word is not about people: environmental, fire and equipment alarms.
         self.non_people_alarms = rx(
             f"(?:{alternation('non_people_alarm_zh')})(?:报警|告警|预警)|"
@@ -287,10 +292,10 @@ class RulesClassifier:
         self.slogan_prefixes = tuple(words("slogan_prefixes_zh"))
         self.weak_en = {k: rx(f"(?:{v})", re.I) for k, v in (ctx.get("weak_en") or {}).items()}
         self.foreign_nationality = rx(alternation("foreign_nationality"), re.I)
-        self.people_words = rx(alternation("people_words"), re.I)
+        self.people_words = rx(bounded(words("people_words")), re.I)
         # The contractor's own staff (工作人员, 保洁人员) are people a clause is about without being
         # anyone a system watches: they do not make a weak capability term a surveillance one.
-        self.staff_words = rx(alternation("staff_words"), re.I)
+        self.staff_words = rx(bounded(words("staff_words")), re.I)
         # Families of clauses that name groups for other reasons (equal treatment, integrity pledges,
         # hiring, a newsroom's own work…): family -> (pattern, the group labels it refutes or None for all).
         labels_of = ctx.get("refuter_labels") or {}
@@ -304,16 +309,16 @@ class RulesClassifier:
         self.obligation = rx(alternation("obligation_zh") + "|(?<![A-Za-z])(?:"
                              + alternation("obligation_en") + ")(?![A-Za-z])", re.I)
         self.spec = rx(alternation("specification"), re.I)
-        self.function_words = rx(alternation("function_words"), re.I)
+        self.function_words = rx(bounded(words("function_words")), re.I)
         self.people_anchor = rx(alternation("people_anchor"), re.I)
         self.procurement_parties = rx(alternation("procurement_parties"), re.I)
         # Clauses whose context turns a capability's terms into something else (a conference camera,
         # a clinic's one-person health file): label -> pattern; the label gives no finding there.
-        self.capability_refuters = {label: rx("|".join(pats), re.I)
+        self.capability_refuters = {label: rx(bounded(pats), re.I)
                                     for label, pats in (ctx.get("capability_refuters") or {}).items() if pats}
         # Labels whose weak terms are about people only (抓拍 of a face, not of a car): label -> the
         # nouns the clause must hold instead of people_words, which also counts vehicles.
-        self.capability_subjects = {label: rx("|".join(pats), re.I)
+        self.capability_subjects = {label: rx(bounded(pats), re.I)
                                     for label, pats in (ctx.get("capability_subjects") or {}).items() if pats}
         self.structures = Structures(ctx)
         # term -> [(label, strong)]
