@@ -2045,6 +2045,9 @@ CAPABILITY_ROWS = [
      {}),
     ("zh-personal-credit-record", "个人征信记录将影响贷款审批。",
      {"social_credit": "capability"}),
+    # an English refuter word inside another word ("at … cameras" in "that cameras") refuted every camera after "that"
+    ("en-that-cameras-not-refuted", "The city says that cameras were installed at the gate.",
+     {"video_surveillance": "capability"}),
     ("zh-leaving-permitted-area", "系统对管控对象超出活动区域自动告警。",
      {"location_tracking": "capability", "alerting_watchlist": "weak_capability", "police_watchlists": "listed_group_matched"}),
 ]
@@ -2225,3 +2228,14 @@ def test_a_strong_hit_wins_over_a_weak_one_of_the_same_span(rules) -> None:
     hits = [h for h in rules.hits(normalize("取证设备支持iOS与Android手机，可解析短信、QQ聊天内容。"))
             if h.label == "social_media" and h.term == "QQ"]
     assert [h.strong for h in hits] == [True]
+
+
+def test_english_context_words_match_at_a_word_start(rules) -> None:
+    """'face' in 'interface', 'plate' in 'template', 'search' in 'researchers' and 'at cameras' in 'that cameras'
+    are no person, vehicle, function word or refuter (stop 30): the context lists' English words start a word."""
+    assert rules.people_words.search("the programming interface of the platform") is None
+    assert rules.people_words.search("the face of a passer-by")
+    assert rules.capability_subjects["alerting_watchlist"].search("compared with the template library") is None
+    assert rules.function_words.search("researchers found") is None
+    assert not rules.capability_refuted("video_surveillance", "The city says that cameras were installed.")
+    assert rules.capability_refuted("video_surveillance", "Plate reads from 200 cameras are kept for a year.")
