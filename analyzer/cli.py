@@ -635,6 +635,31 @@ def train_capabilities(
     sys.stdout.write(json.dumps(record["held_out"], ensure_ascii=False, indent=2) + "\n")
 
 
+@app.command(name="train-judge")
+@handle_errors
+def train_judge(
+    texts: Annotated[Path, typer.Argument(help="The folder of real-<set>-texts.jsonl files (kept outside the repo).")],
+    labelled: Annotated[Path, typer.Option(help="The folder of real_<set>.jsonl references.")]
+    = Path("samples/labelled"),
+    out: Annotated[Path | None, typer.Option(help="Where to write the judge's .npz/.json stem (default: the package's).")]
+    = None,
+) -> None:
+    """Refit the capability judge on the read halves of the real labelled sets (needs the ml extra and the
+    texts, which stay outside the repository); prints its out-of-fold record."""
+    import json
+
+    from analyzer.classify.combine import model_available
+    from analyzer.classify.embed import Embedder
+    from analyzer.classify.judge import train_judge as run
+    from analyzer.classify.model import Head
+
+    if why := model_available():
+        raise ValueError(why)
+    embedder = Embedder(max_length=int(Head.load().meta.get("max_length", 128)), device="cpu")
+    record = run(labelled, texts, embedder.embed, out_stem=out, progress=_err)
+    sys.stdout.write(json.dumps(record["out_of_fold"], ensure_ascii=False, indent=2) + "\n")
+
+
 def main() -> None:
     """The console script's entry point."""
     app()

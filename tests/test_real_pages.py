@@ -137,7 +137,13 @@ def test_a_text_that_no_longer_hashes_the_same_is_not_scored(tmp_path: Path) -> 
                                                   ("real_population.jsonl", 133, 24), ("real_legal_en.jsonl", 141, 62),
                                                   ("real_hktw.jsonl", 132, 74), ("real_emergency.jsonl", 146, 71),
                                                   ("real_intentions.jsonl", 77, 34),
-                                                  ("real_regulators_en.jsonl", 152, 71)])
+                                                  ("real_regulators_en.jsonl", 152, 71),
+                                                  # stop 31: never read, never trained on (the judge's blind measure)
+                                                  ("real_award.jsonl", 81, 25), ("real_singlesource.jsonl", 81, 22),
+                                                  ("real_sensing.jsonl", 132, 69), ("real_events.jsonl", 135, 51),
+                                                  ("real_analysis.jsonl", 105, 36), ("real_voice.jsonl", 122, 48),
+                                                  ("real_forensics_en.jsonl", 130, 60),
+                                                  ("real_travellers.jsonl", 132, 73)])
 def test_the_later_real_sets_are_references_only(name: str, clauses: int, labelled: int) -> None:
     tax = load()
     rows = [json.loads(x) for x in (ROOT / "samples" / "labelled" / name).read_text(encoding="utf-8").splitlines()]
@@ -171,7 +177,9 @@ def test_the_later_real_sets_are_references_only(name: str, clauses: int, labell
                   "real_vehicles.jsonl", "real_population.jsonl", "real_legal_en.jsonl", "real_hktw.jsonl",
                   "real_cyberpolice.jsonl", "real_combinedops.jsonl", "real_buildings.jsonl", "real_tourism.jsonl",
                   "real_lawful_access.jsonl", "real_emergency.jsonl", "real_intentions.jsonl",
-                  "real_regulators_en.jsonl"):
+                  "real_regulators_en.jsonl", "real_award.jsonl", "real_singlesource.jsonl", "real_sensing.jsonl",
+                  "real_events.jsonl", "real_analysis.jsonl", "real_voice.jsonl", "real_forensics_en.jsonl",
+                  "real_travellers.jsonl"):
         if other != name:
             earlier |= {json.loads(x)["text_sha256_12"]
                         for x in (ROOT / "samples" / "labelled" / other).read_text(encoding="utf-8").splitlines()}

@@ -22,6 +22,7 @@ from analyzer.records import Clause, Finding
 
 if TYPE_CHECKING:
     from analyzer.classify.embed import EmbeddingCache
+    from analyzer.classify.judge import Judge
     from analyzer.classify.model import ModelPrediction
     from analyzer.classify.rules import Signals
 
@@ -270,6 +271,7 @@ class Auto:
         self.model = ModelOnly(cache, model)
         self.cache = cache
         self.floors = auto_floors() if floors is None else floors
+        self.judge = capability_judge()
 
     def floor(self, label: str) -> float:
         """The probability a model-only group must reach: AUTO_MIN_GROUP, or the label's calibrated floor."""
@@ -318,8 +320,13 @@ class Auto:
         # them for the model's own capabilities (stop 20, the first refit head) found 5 more right and 2 more
         # wrong in 1,455 untouched labelled passages: not worth that time.
         grouped = {o for o, f in found if f.kind == "group"}
+        # With the capability judge, a clause where the rules found a capability is read too: the judge
+        # vetoes a capability named where nothing is asked for and adds one the vocabulary missed.
+        capable = {o for o, f in found if f.kind == "capability"} if self.judge is not None else set()
+        if self.judge is not None:  # and one that names a capability term the gate or a refuter set aside
+            capable |= {o for o, s in signals.items() if s.asks and s.names_capability}
         chosen = [c.ordinal for c in clauses if c.ordinal in grouped
-                  or (c.zone != "boilerplate" and signals[c.ordinal].candidate)]
+                  or (c.zone != "boilerplate" and (signals[c.ordinal].candidate or c.ordinal in capable))]
         return Pending(found, chosen, {o: signals[o] for o in chosen})
 
     def finish(self, clauses: list[Clause], pending: Pending, predictions: list[ModelPrediction],
@@ -341,6 +348,11 @@ class Auto:
             if p is None:
                 out.extend((c.ordinal, f) for f in rules)
                 continue
+            vetoed, added = self.judged(c, p, rules, signals[c.ordinal])
+            if vetoed and review is not None:
+                review.extend((c.ordinal, f, f"vetoed by the capability judge: p={vetoed[f.label]:.2f}")
+                              for f in rules if f.kind == "capability" and f.label in vetoed)
+            rules = [f for f in rules if not (f.kind == "capability" and f.label in vetoed)]
             have = {f.label for f in rules}
             implied = tax.expand(have)
             merged = [_agreed(f, p) for f in rules]
@@ -353,18 +365,43 @@ class Auto:
                 if not self.shown(f, signals[c.ordinal], anchored, c.text):
                     continue
                 if f.kind == "capability":
+                    if f.label in vetoed:
+                        continue
                     f = _anchored(f, rules)
                 merged.append(f)
+            present = tax.expand(f.label for f in merged)
+            merged.extend(_judged(c, label, q, rules) for label, q in added.items() if label not in present)
             out.extend((c.ordinal, f) for f in merged)
             if review is not None:
                 kept = implied | tax.expand(f.label for f in merged)
                 grouped = any(g.kind == "group" for g in rules)
                 for f in self.model.findings(c, p):
-                    if f.label in kept or (f.kind == "group" and grouped):
-                        continue
+                    if f.label in kept or (f.kind == "group" and (grouped or not signals[c.ordinal].candidate)):
+                        continue  # (a clause read only for the judge, naming nobody, suggests no group)
                     why = self.why_not(f, signals[c.ordinal], anchored, c.text)
                     review.append((c.ordinal, f, why or "below the bar"))
         return out
+
+    def judged(self, c: Clause, p: ModelPrediction, rules: list[Finding],
+               sig: Signals) -> tuple[dict[str, float], dict[str, float]]:
+        """The capability judge's (vetoed, added) for one clause; nothing without the judge or the vector.
+
+        A veto needs a clause where the rules found no group (the judge's real sets leave out texts aimed
+        at groups by design). An addition needs the clause to ask for a function (``Signals.asks``, the
+        one capability gate), a zone other than boilerplate, and no capability refuter on the label.
+        """
+        if self.judge is None or p.vector is None:
+            return {}, {}
+        from analyzer.taxonomy import load
+
+        found = load().expand(f.label for f in rules if f.kind == "capability")
+        vetoed, added = self.judge.verdict(p.vector, found)
+        if any(f.kind == "group" for f in rules):
+            vetoed = {}  # the real sets it learnt from leave out texts that target groups: no veto there
+        if c.zone == "boilerplate" or not sig.asks:
+            added = {}
+        added = {k: q for k, q in added.items() if not self.rules.rules.capability_refuted(k, c.text)}
+        return vetoed, added
 
     def shown(self, f: Finding, sig: Signals, anchored: bool = False, text: str = "") -> bool:
         """Whether the clause itself bears out a model-only finding (see the class docstring).
@@ -409,6 +446,23 @@ def _anchored(f: Finding, rules: list[Finding]) -> Finding:
     beside = ", ".join(sorted({r.label for r in rules if r.kind in ("group", "capability")}))
     return Finding(f.kind, f.label, f.score, f.method, f.evidence, f.start, f.end,
                    f"{f.reason}; in a clause where the rules found {beside}", f.tier)
+
+
+def _judged(c: Clause, label: str, q: float, rules: list[Finding]) -> Finding:
+    """A capability the judge adds: the whole clause is its evidence, the reason says what it read."""
+    beside = ", ".join(sorted({r.label for r in rules if r.kind == "capability"})) or "no capability"
+    return Finding("capability", label, round(q, 3), "model", c.text, 0, len(c.text),
+                   f"capability judge p={q:.2f} (fitted on read real clauses; the rules found {beside} here)", "M")
+
+
+@functools.lru_cache(maxsize=1)
+def capability_judge() -> Judge | None:
+    """The shipped capability judge (classify/judge.py), or None without one or with ANALYZER_JUDGE=off."""
+    from analyzer.classify.judge import DEFAULT_JUDGE, Judge
+
+    if os.environ.get("ANALYZER_JUDGE") == "off" or not DEFAULT_JUDGE.with_suffix(".npz").exists():
+        return None
+    return Judge.load()
 
 
 FLOORS_FILE = "auto_floors.json"

@@ -42,6 +42,7 @@ class ModelPrediction:
     targets_threshold: float = 0.5
     parents: dict[str, str] = field(default_factory=dict, repr=False)
     neighbours: list[tuple[str, str, float]] = field(default_factory=list)
+    vector: Any = field(default=None, repr=False, compare=False)  # the clause's e5 vector (the judge reads it)
 
     @property
     def targets_over_threshold(self) -> bool:
@@ -203,6 +204,7 @@ class Head:
                     targets_threshold=targets_threshold,
                     parents=self.parents,
                     neighbours=near[row],
+                    vector=vectors[row],
                 )
             )
         return results
