@@ -68,8 +68,10 @@ class VectorModel:
 
     def __init__(self, vectors: dict[str, np.ndarray]) -> None:
         self.vectors = vectors
+        self.seen: list[str] = []
 
     def predict(self, texts: list[str], cache=None) -> list[ModelPrediction]:
+        self.seen.extend(texts)
         return [ModelPrediction(groups={}, capabilities={}, targets=0.0,
                                 vector=self.vectors.get(t, np.zeros(8, np.float32))) for t in texts]
 
@@ -83,7 +85,7 @@ VETO = np.array([-3, 2, 0, 0, 0, 0, 0, 0], np.float32)
 ADD = np.array([3, -2, 0, 0, 0, 0, 0, 0], np.float32)
 NAMED = "本项目视频监控系统的维护费用已列入年度预算。"  # rules: video_surveillance (a system in place)
 ASKING = "系统应支持声纹数据的统一管理。"  # asks; the rules find voiceprint, not video
-UNREAD = "平台应支持档案的统一管理。"  # asks, but names only a weak term (档案) and the rules find nothing: never read
+UNREAD = "系统应支持对重点区域进行全天候实时查看。"  # asks, but names no capability term and no people: never read
 
 
 def auto_with(judge: Judge, vectors: dict[str, np.ndarray]) -> Auto:
@@ -122,6 +124,19 @@ def test_auto_adds_the_judges_capability_only_where_the_clause_asks_outside_boil
     assert got["video_surveillance"].evidence == ASKING  # no span: the whole clause is what it read
     assert "video_surveillance" not in caps(a, Clause(page=1, ordinal=0, text=ASKING, zone="boilerplate")).get(0, set())
     assert caps(auto_with(toy_judge(), {UNREAD: ADD}), Clause(page=1, ordinal=0, text=UNREAD)) == {}
+
+
+def test_the_judge_reads_a_clause_that_asks_and_names_a_capability_term_even_when_the_rules_drop_it() -> None:
+    weak = "平台应支持档案的统一管理。"  # a weak term (档案) beside no person: the rules give nothing
+    assert caps(combine.get("rules"), Clause(page=1, ordinal=0, text=weak)) == {}
+    a = auto_with(toy_judge(), {weak: ADD})
+    clauses = [Clause(page=1, ordinal=0, text=weak), Clause(page=1, ordinal=1, text=UNREAD),
+               Clause(page=1, ordinal=2, text=weak, zone="boilerplate")]
+    assert caps(a, *clauses) == {0: {"video_surveillance"}}
+    assert a.model.model.seen == [weak]
+    a.judge = None  # without a judge the cascade is as before: neither clause is read
+    a.model.model.seen.clear()
+    assert caps(a, *clauses) == {} and a.model.model.seen == []
 
 
 def test_auto_vetoes_nothing_in_a_clause_that_targets_a_group() -> None:

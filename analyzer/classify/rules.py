@@ -241,7 +241,7 @@ class Signals:
     names_people: bool  # a group term, or a noun for people other than the contractor's staff
     refuted: dict[str, set[str] | None]  # refuter family -> the group labels it refutes (None: all)
     asks: bool  # asks for a function: obligation verb, cue, specification, surveillance heading, table row
-    names_capability: bool = False  # a strong capability term matched, found or not (the judge may read it)
+    names_capability: bool = False  # a capability term matched (strong or weak), found or not: the judge reads it
 
 
 def _mandatory(marker: str | None, legend: dict[str, str] | None) -> str:
@@ -484,7 +484,7 @@ class RulesClassifier:
             names_people=names_people,
             refuted={f: only for f, (rx, only) in self.refuters.items() if rx.search(c.t)},
             asks=self._asks(c, spec_row, self._asking_cues(c)),
-            names_capability=any(h.strong for h in c.cap_hits),
+            names_capability=bool(c.cap_hits),
         )
 
     def _matches(self, n: Normalized) -> tuple[list[Hit], list[Structure]]:
