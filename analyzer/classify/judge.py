@@ -31,8 +31,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analyzer.errors import ModelUnavailable
-
 if TYPE_CHECKING:
     import numpy as np
 
@@ -115,19 +113,9 @@ class Judge:
     @classmethod
     def load(cls, stem: Path | str | None = None) -> Judge:
         """The judge shipped in classify/heads (or at ``stem``)."""
-        try:
-            import numpy as np
-        except ImportError as ex:
-            from analyzer.classify.build import ML_EXTRA_MESSAGE
+        from analyzer.classify.model import read_stem
 
-            raise ModelUnavailable(ML_EXTRA_MESSAGE) from ex
-        stem = Path(stem) if stem else DEFAULT_JUDGE
-        try:
-            record = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
-            with np.load(stem.with_suffix(".npz"), allow_pickle=False) as z:
-                arrays = {k: z[k] for k in z.files}
-        except (OSError, ValueError) as ex:
-            raise ModelUnavailable(f"cannot read the capability judge {stem}.npz/.json ({ex})") from ex
+        record, arrays = read_stem(Path(stem) if stem else DEFAULT_JUDGE, "the capability judge")
         labels = record.pop("labels")
         return cls([x["id"] for x in labels], arrays["weights"], arrays["bias"], arrays["mean"], arrays["scale"],
                    [float(x["veto"]) for x in labels], [float(x["add"]) for x in labels], record)

@@ -74,6 +74,22 @@ class ModelPrediction:
         return max([own, *children])
 
 
+def read_stem(stem: Path, what: str, hint: str = "") -> tuple[dict[str, Any], dict[str, Any]]:
+    """The JSON record and the arrays of a `<stem>.json` / `<stem>.npz` pair (the head, the judge);
+    ModelUnavailable, naming ``what``, when numpy is missing or either file cannot be read."""
+    try:
+        import numpy as np
+    except ImportError as ex:
+        raise ModelUnavailable(ML_EXTRA_MESSAGE) from ex
+    try:
+        record = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
+        with np.load(stem.with_suffix(".npz"), allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError) as ex:
+        raise ModelUnavailable(f"cannot read {what} {stem}.npz/.json ({ex}){hint}") from ex
+    return record, arrays
+
+
 def _over(scores: Mapping[str, float], thresholds: Mapping[str, float]) -> list[str]:
     hits = [label for label, p in scores.items() if p >= thresholds.get(label, 0.5)]
     return sorted(hits, key=lambda label: -scores[label])
@@ -125,20 +141,9 @@ class Head:
     @classmethod
     def load(cls, stem: Path | str | None = None) -> Head:
         """Read a head saved by `save` (default: the one shipped in analyzer/classify/heads)."""
-        try:
-            import numpy as np
-        except ImportError as ex:
-            raise ModelUnavailable(ML_EXTRA_MESSAGE) from ex
         stem = Path(stem) if stem else DEFAULT_HEAD
         stem = stem.with_suffix("") if stem.suffix in (".npz", ".json") else stem
-        try:
-            record = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
-            with np.load(stem.with_suffix(".npz"), allow_pickle=False) as z:
-                arrays = {k: z[k] for k in z.files}
-        except (OSError, ValueError) as ex:
-            raise ModelUnavailable(
-                f"cannot read the classifier head {stem}.npz/.json ({ex}); run: analyzer train"
-            ) from ex
+        record, arrays = read_stem(stem, "the classifier head", "; run: analyzer train")
         labels = record.pop("labels")
         parents = record.pop("parents", {})
         return cls(
